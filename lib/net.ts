@@ -1,0 +1,54 @@
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { RunError, codeOf, messageOf } from "./errors.ts";
+
+/** "127.0.0.1:8080" or "[::1]:8080". */
+export function hostPort(host: string, port: number): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** A one-line, actionable explanation of a socket error against host:port. */
+export function describeNetError(err: unknown, host: string, port: number): string {
+  const where = hostPort(host, port);
+  switch (codeOf(err)) {
+    case "ECONNREFUSED":
+      return `could not connect to ${where}: connection refused (is the server running on that port?)`;
+    case "ENOTFOUND":
+    case "EAI_NONAME":
+    case "EAI_AGAIN":
+    case "DNS_ENOTFOUND":
+      return `unknown host "${host}" (check the --host name or use an IP address)`;
+    case "EADDRINUSE":
+      return `port ${port} on ${host} is already in use (stop the other program or pick another --port; --port 0 picks a free one)`;
+    case "EADDRNOTAVAIL":
+      return `address ${host} is not available on this machine (use 127.0.0.1, 0.0.0.0 or one of this machine's addresses)`;
+    case "EACCES":
+    case "EPERM":
+      return `not allowed to use ${where} (ports below 1024 need privileges)`;
+    case "ETIMEDOUT":
+      return `timed out connecting to ${where}`;
+    case "ECONNRESET":
+      return `connection to ${where} was reset by the server`;
+    case "ENETUNREACH":
+    case "EHOSTUNREACH":
+      return `no route to ${where}`;
+    default:
+      return `${where}: ${messageOf(err).split("\n")[0]}`;
+  }
+}
+
+/** A RunError explaining err, for throwing from a CLI. */
+export function netRunError(err: unknown, host: string, port: number): RunError {
+  return new RunError(describeNetError(err, host, port));
+}
+
+/** Bun.udpSocket needs IP addresses ("localhost" throws), so names are resolved first. */
+export async function resolveIp(host: string): Promise<string> {
+  if (isIP(host)) return host;
+  try {
+    const { address } = await lookup(host);
+    return address;
+  } catch (err) {
+    throw netRunError(err, host, 0);
+  }
+}

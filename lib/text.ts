@@ -1,0 +1,13 @@
+/**
+ * Client input is untrusted: before it reaches a terminal it is decoded leniently, stripped of
+ * control characters (a random byte must not move the cursor or ring the bell) and shortened.
+ */
+const decoder = new TextDecoder("utf-8", { fatal: false });
+
+export function printable(input: Uint8Array | string, maxChars = 200): string {
+  const text = typeof input === "string" ? input : decoder.decode(input.subarray(0, maxChars * 4));
+  const trimmed = text.replace(/[\r\n]+$/, "");
+  // eslint-disable-next-line no-control-regex
+  const clean = trimmed.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\uFFFD").replace(/\n/g, "\\n");
+  return clean.length > maxChars ? `${clean.slice(0, maxChars)}... (${input.length} bytes)` : clean;
+}

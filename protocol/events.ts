@@ -1,0 +1,52 @@
+/**
+ * Events published by a server and delivered by push (WebSocket, SSE) or pull (short and long
+ * polling). `t` is the publish time on a clock that two processes on one host share, so a
+ * subscriber in another process can compute delivery latency.
+ */
+
+export interface ServerEvent {
+  /** Sequence number: 1, 2, 3, ... per server, never reused. */
+  id: number;
+  /** Publish time, milliseconds since the Unix epoch (see sharedClockMs). */
+  t: number;
+  data: string;
+}
+
+/** The reply to a short or long poll: events newer than the `since` asked for, oldest first. */
+export interface PollReply {
+  events: ServerEvent[];
+  /** The id to ask for next time (the newest id the server has sent or knows). */
+  next: number;
+  /** Events that were newer than `since` but already evicted from the server's bounded log. */
+  missed: number;
+}
+
+/**
+ * Bun.nanoseconds() and process.hrtime count from process start and differ between processes;
+ * timeOrigin + now() is a monotonic-within-process reading of the wall clock that all processes
+ * on one host agree on to a few microseconds.
+ */
+export function sharedClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export const EVENT_PATHS = {
+  /** GET ?since=N (short poll), GET ?since=N&wait=MS (long poll), POST body (publish). */
+  poll: "/events",
+  /** GET: Server-Sent Events; resumes after Last-Event-ID or ?since=N. */
+  stream: "/events/stream",
+} as const;
+
+/** Longest a long poll may be held, so a forgotten request cannot pin the server forever. */
+export const MAX_LONG_POLL_MS = 120_000;
+
+/** The SSE wire form of one event: the id line lets EventSource resume after a reconnect. */
+export function encodeSse(event: ServerEvent): string {
+  return `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+export function isServerEvent(value: unknown): value is ServerEvent {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === "number" && typeof v.t === "number" && typeof v.data === "string";
+}

@@ -1,0 +1,106 @@
+/**
+ * Length-prefixed framing for TCP, which is a byte stream with no message boundaries:
+ * each message is a 4-byte big-endian payload length followed by the payload.
+ */
+
+export const FRAME_HEADER_BYTES = 4;
+
+export class FrameTooLargeError extends Error {
+  constructor(readonly claimed: number, readonly max: number) {
+    super(`frame claims ${claimed} bytes, more than the ${max}-byte limit`);
+    this.name = "FrameTooLargeError";
+  }
+}
+
+/** One frame (header + payload) in a fresh buffer. */
+export function encodeFrame(payload: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+  new DataView(frame.buffer).setUint32(0, payload.length);
+  frame.set(payload, FRAME_HEADER_BYTES);
+  return frame;
+}
+
+/** The payload of a whole frame as handed out by FrameDecoder (a view, no copy). */
+export function framePayload(frame: Uint8Array): Uint8Array {
+  return frame.subarray(FRAME_HEADER_BYTES);
+}
+
+function readLength(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+/**
+ * Incremental decoder. Frames that arrive whole inside one chunk are handed out as views of
+ * that chunk (valid only during the callback); a frame split across chunks is assembled in one
+ * buffer allocated once its length is known, so a 1 MiB frame costs one copy, not a regrowing
+ * buffer. A length above `maxPayload` throws FrameTooLargeError before anything is allocated,
+ * which bounds memory per connection at one frame.
+ */
+export class FrameDecoder {
+  private header = new Uint8Array(FRAME_HEADER_BYTES);
+  private headerFill = 0;
+  private partial: Uint8Array | null = null;
+  private partialFill = 0;
+
+  constructor(readonly maxPayload: number) {}
+
+  /** Bytes held for an incomplete frame (0 between frames). */
+  get buffered(): number {
+    return this.partial ? this.partialFill : this.headerFill;
+  }
+
+  push(chunk: Uint8Array, onFrame: (frame: Uint8Array) => void): void {
+    let pos = 0;
+    const end = chunk.length;
+    while (pos < end) {
+      if (this.partial) {
+        const take = Math.min(this.partial.length - this.partialFill, end - pos);
+        this.partial.set(chunk.subarray(pos, pos + take), this.partialFill);
+        this.partialFill += take;
+        pos += take;
+        if (this.partialFill === this.partial.length) {
+          const frame = this.partial;
+          this.partial = null;
+          this.partialFill = 0;
+          onFrame(frame);
+        }
+        continue;
+      }
+      if (this.headerFill > 0) {
+        const take = Math.min(FRAME_HEADER_BYTES - this.headerFill, end - pos);
+        this.header.set(chunk.subarray(pos, pos + take), this.headerFill);
+        this.headerFill += take;
+        pos += take;
+        if (this.headerFill === FRAME_HEADER_BYTES) {
+          this.headerFill = 0;
+          this.startPartial(readLength(this.header, 0), this.header, 0, FRAME_HEADER_BYTES);
+          if (this.partial === null) onFrame(this.header.slice()); // an empty payload is complete already
+        }
+        continue;
+      }
+      if (end - pos < FRAME_HEADER_BYTES) {
+        this.header.set(chunk.subarray(pos, end));
+        this.headerFill = end - pos;
+        return;
+      }
+      const length = readLength(chunk, pos);
+      const frameEnd = pos + FRAME_HEADER_BYTES + length;
+      if (length > this.maxPayload) throw new FrameTooLargeError(length, this.maxPayload);
+      if (frameEnd <= end) {
+        onFrame(chunk.subarray(pos, frameEnd));
+        pos = frameEnd;
+      } else {
+        this.startPartial(length, chunk, pos, end - pos);
+        pos = end;
+      }
+    }
+  }
+
+  private startPartial(length: number, src: Uint8Array, from: number, count: number): void {
+    if (length > this.maxPayload) throw new FrameTooLargeError(length, this.maxPayload);
+    if (length === 0) return;
+    this.partial = new Uint8Array(FRAME_HEADER_BYTES + length);
+    this.partial.set(src.subarray(from, from + count));
+    this.partialFill = count;
+  }
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bun
+import { UsageError } from "../lib/errors.ts";
+import { flagOpt, choiceOpt, hostOpt, intOpt, parseArgs, portOpt, type ParsedArgs } from "../lib/args.ts";
+import { runMain, onShutdown } from "../lib/main.ts";
+import { netRunError } from "../lib/net.ts";
+import { readLines } from "../lib/stdin.ts";
+import { DEFAULT_HOST, DEFAULT_PORTS, MAX_MESSAGE_BYTES, MAX_UDP_PAYLOAD, TRANSPORTS, type Transport } from "../protocol/limits.ts";
+import { SERVERS } from "./index.ts";
+import { SERVER_MODES, type RunningServer, type ServerMode, type ServerStats } from "./types.ts";
+
+const USAGE = `usage: bun run server <tcp|udp|ws|http> [options]
+
+  --host H          address to listen on (default ${DEFAULT_HOST}; 0.0.0.0 to accept other computers)
+  --port P          port (default tcp ${DEFAULT_PORTS.tcp}, udp ${DEFAULT_PORTS.udp}, ws ${DEFAULT_PORTS.ws}, http ${DEFAULT_PORTS.http}; 0 picks a free one)
+  --mode M          hello | echo | chat (default hello; chat for ws)
+                      tcp, udp: hello, echo    ws, http: hello, echo, chat
+  --max-message N   largest message accepted, bytes (default ${MAX_MESSAGE_BYTES}; udp is capped at ${MAX_UDP_PAYLOAD} by IP)
+  --json            machine-readable: a JSON "ready" line with the port, a JSON "stopped" line
+                    with the counters on exit; activity lines go to stderr
+  --quiet           no per-message activity lines
+  -h, --help        this help
+
+Ctrl-C (SIGINT) or SIGTERM stops the server and prints what it served and rejected.
+In chat mode, lines typed on standard input go to every connected client.`;
+
+const OPTIONS = {
+  host: { type: "string" },
+  port: { type: "string" },
+  mode: { type: "string" },
+  "max-message": { type: "string" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+interface ServerCommand {
+  transport: Transport;
+  host: string;
+  port: number;
+  mode: ServerMode;
+  maxMessage: number;
+  json: boolean;
+  quiet: boolean;
+}
+
+function parseCommand(args: ParsedArgs): ServerCommand {
+  const [name, ...extra] = args.positionals;
+  let transport: Transport = "tcp";
+  if (name === undefined) args.problems.push("missing transport: tcp, udp, ws or http");
+  else if (!(TRANSPORTS as readonly string[]).includes(name)) args.problems.push(`unknown transport "${name}": use tcp, udp, ws or http`);
+  else transport = name as Transport;
+  if (extra.length > 0) args.problems.push(`unexpected argument "${extra[0]}"`);
+
+  const entry = SERVERS[transport];
+  const mode = choiceOpt(args, "mode", SERVER_MODES, entry.defaultMode);
+  if (!entry.modes.includes(mode)) args.problems.push(`the ${transport} server has no ${mode} mode (it has: ${entry.modes.join(", ")})`);
+  const cap = transport === "udp" ? MAX_UDP_PAYLOAD : 64 << 20;
+  const command: ServerCommand = {
+    transport,
+    host: hostOpt(args, DEFAULT_HOST),
+    port: portOpt(args, DEFAULT_PORTS[transport], true),
+    mode,
+    maxMessage: intOpt(args, "max-message", Math.min(MAX_MESSAGE_BYTES, cap), 1, cap),
+    json: flagOpt(args, "json"),
+    quiet: flagOpt(args, "quiet"),
+  };
+  if (args.problems.length > 0) throw new UsageError(args.problems);
+  return command;
+}
+
+function describeStats(stats: ServerStats): string {
+  const list = (counts: Record<string, number>) => Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
+  return `served ${stats.connections} connections, ${stats.messages} messages, ${stats.bytesIn} bytes in, ${stats.bytesOut} bytes out; rejected: ${list(stats.rejected)}; errors: ${list(stats.errors)}`;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), OPTIONS);
+  if (flagOpt(args, "help")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const cmd = parseCommand(args);
+  const entry = SERVERS[cmd.transport];
+  // In --json mode stdout carries only JSON lines, so activity goes to stderr.
+  const activity = cmd.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+
+  let server: RunningServer;
+  try {
+    server = await entry.start({ host: cmd.host, port: cmd.port, mode: cmd.mode, maxMessage: cmd.maxMessage, log: cmd.quiet ? undefined : activity });
+  } catch (err) {
+    throw netRunError(err, cmd.host, cmd.port);
+  }
+
+  if (cmd.json) {
+    console.log(JSON.stringify({ event: "ready", transport: server.transport, mode: server.mode, host: server.hostname, port: server.port, pid: process.pid }));
+  } else {
+    console.log(entry.readyLine(server.hostname, server.port, server.mode));
+  }
+
+  let input: { close(): void } | undefined;
+  if (server.say) {
+    const say = server.say;
+    if (!cmd.json) console.log("Type a line and press Enter to send it to every client.");
+    input = readLines((line) => line.trim() && say(line), () => {}, "");
+  }
+
+  return new Promise<number>((resolve) => {
+    onShutdown(async () => {
+      input?.close();
+      await server.stop();
+      const stats = server.stats();
+      if (cmd.json) console.log(JSON.stringify({ event: "stopped", stats }));
+      else console.log(`\nServer stopped: ${describeStats(stats)}`);
+      resolve(0);
+    });
+  });
+}
+
+await runMain("server", USAGE, main);

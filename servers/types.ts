@@ -1,0 +1,59 @@
+import type { Transport } from "../protocol/limits.ts";
+
+export const SERVER_MODES = ["hello", "echo", "chat"] as const;
+export type ServerMode = (typeof SERVER_MODES)[number];
+
+export interface ServerOptions {
+  host: string;
+  /** 0 picks a free port; the running server reports the one it got. */
+  port: number;
+  mode: ServerMode;
+  /** Largest message accepted (TCP frame payload, WebSocket message, HTTP body). */
+  maxMessage: number;
+  /** Human-readable activity lines (the lab's "Message from client: ..."); silent when absent. */
+  log?: (line: string) => void;
+}
+
+export interface ServerStats {
+  connections: number;
+  messages: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Input refused, by reason ("oversize", "truncated", "malformed", ...). */
+  rejected: Record<string, number>;
+  /** Failures of our own sends, by reason ("backpressure", "send-failed", ...). */
+  errors: Record<string, number>;
+}
+
+export interface RunningServer {
+  transport: Transport;
+  mode: ServerMode;
+  hostname: string;
+  port: number;
+  stats(): ServerStats;
+  /** Chat modes: a line typed by the operator, sent to every client. */
+  say?(text: string): void;
+  stop(): Promise<void>;
+}
+
+export type StartServer = (options: ServerOptions) => Promise<RunningServer>;
+
+export function newStats(): ServerStats {
+  return { connections: 0, messages: 0, bytesIn: 0, bytesOut: 0, rejected: {}, errors: {} };
+}
+
+export function bump(counter: Record<string, number>, reason: string, by = 1): void {
+  counter[reason] = (counter[reason] ?? 0) + by;
+}
+
+/** A copy that later bumps do not change. */
+export function snapshot(stats: ServerStats): ServerStats {
+  return { ...stats, rejected: { ...stats.rejected }, errors: { ...stats.errors } };
+}
+
+/** Refuses a mode the transport does not have, with the list of the ones it has. */
+export function requireMode(transport: Transport, mode: ServerMode, supported: readonly ServerMode[]): void {
+  if (!supported.includes(mode)) {
+    throw new RangeError(`the ${transport} server has no ${mode} mode (it has: ${supported.join(", ")})`);
+  }
+}

@@ -1,0 +1,113 @@
+import type { ServerWebSocket } from "bun";
+import { HELLO_FROM_SERVER } from "../protocol/limits.ts";
+import { printable } from "../lib/text.ts";
+import { bump, newStats, requireMode, snapshot, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
+
+interface Peer {
+  id: number;
+}
+
+const CHAT_TOPIC = "chat";
+/** Bytes queued for a slow reader before Bun closes it (bounded memory per connection). */
+const BACKPRESSURE_LIMIT = 16 << 20;
+const IDLE_TIMEOUT_SEC = 120;
+
+export const MODES = ["hello", "echo", "chat"] as const satisfies readonly ServerMode[];
+
+/**
+ * WebSocket on Bun.serve. hello: every message is answered "Hello from server"; echo: every
+ * message comes back unchanged (text as text, binary as binary); chat: messages are logged and
+ * relayed to the other clients, and lines the operator types (say) go to everyone. Any path
+ * upgrades, as the lab's client connects to ws://host:8765 with none.
+ */
+export async function start(options: ServerOptions): Promise<RunningServer> {
+  requireMode("ws", options.mode, MODES);
+  const stats = newStats();
+  const log = options.log;
+  let nextId = 0;
+
+  const send = (ws: ServerWebSocket<Peer>, message: string | Uint8Array): void => {
+    const size = typeof message === "string" ? Buffer.byteLength(message) : message.length;
+    const result = ws.send(message);
+    if (result > 0) stats.bytesOut += size;
+    else if (result === -1) stats.bytesOut += size; // queued behind backpressure; still delivered
+    else {
+      // 0: dropped. Echo must not lose messages silently, so this peer is cut off and counted.
+      bump(stats.errors, "dropped-backpressure");
+      ws.close(1013, "server send buffer full");
+    }
+  };
+
+  const onMessage: Record<string, (ws: ServerWebSocket<Peer>, message: string | Buffer) => void> = {
+    echo: (ws, message) => send(ws, message),
+    hello: (ws, message) => {
+      log?.(`Message from client: ${printable(message)}`);
+      send(ws, HELLO_FROM_SERVER);
+      log?.("Message sent to client");
+    },
+    chat: (ws, message) => {
+      const text = printable(message, 4000);
+      log?.(`Received message from client ${ws.data.id}: ${text}`);
+      ws.publish(CHAT_TOPIC, `[client ${ws.data.id}] ${text}`);
+    },
+  };
+  const handle = onMessage[options.mode]!;
+
+  const server = Bun.serve({
+    hostname: options.host,
+    port: options.port,
+    fetch(req, srv) {
+      if (srv.upgrade(req, { data: { id: ++nextId } })) return undefined;
+      bump(stats.rejected, "not-websocket");
+      return new Response("This is a WebSocket server: connect with a WebSocket client (ws://).\n", {
+        status: 426,
+        headers: { Upgrade: "websocket" },
+      });
+    },
+    websocket: {
+      data: {} as Peer,
+      maxPayloadLength: options.maxMessage,
+      backpressureLimit: BACKPRESSURE_LIMIT,
+      closeOnBackpressureLimit: true,
+      perMessageDeflate: false,
+      idleTimeout: IDLE_TIMEOUT_SEC,
+      open(ws) {
+        stats.connections++;
+        if (options.mode !== "chat") return;
+        ws.subscribe(CHAT_TOPIC);
+        log?.(`Client ${ws.data.id} connected`);
+        ws.publish(CHAT_TOPIC, `* client ${ws.data.id} joined`);
+      },
+      message(ws, message) {
+        stats.messages++;
+        stats.bytesIn += typeof message === "string" ? Buffer.byteLength(message) : message.length;
+        handle(ws, message);
+      },
+      close(ws, code, reason) {
+        // Bun closes an oversize message with 1009 to the client and reports it here as 1006.
+        if (code === 1009 || /too big/i.test(reason)) bump(stats.rejected, "oversize");
+        else if (code === 1002 || code === 1007) bump(stats.rejected, "protocol-error");
+        if (options.mode !== "chat") return;
+        log?.(`Client ${ws.data.id} disconnected`);
+        server.publish(CHAT_TOPIC, `* client ${ws.data.id} left`);
+      },
+    },
+  });
+
+  return {
+    transport: "ws",
+    mode: options.mode,
+    hostname: server.hostname ?? options.host,
+    port: server.port ?? options.port,
+    stats: () => snapshot(stats),
+    say:
+      options.mode === "chat"
+        ? (text: string) => {
+            server.publish(CHAT_TOPIC, `[server] ${text}`);
+          }
+        : undefined,
+    async stop() {
+      await server.stop(true);
+    },
+  };
+}
