@@ -7,7 +7,9 @@ const decoder = new TextDecoder("utf-8", { fatal: false });
 export function printable(input: Uint8Array | string, maxChars = 200): string {
   const text = typeof input === "string" ? input : decoder.decode(input.subarray(0, maxChars * 4));
   const trimmed = text.replace(/[\r\n]+$/, "");
-  // eslint-disable-next-line no-control-regex
-  const clean = trimmed.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\uFFFD").replace(/\n/g, "\\n");
+  const clean = trimmed
+    .replace(/\r/g, "\\r")
+    .replace(/\n/g, "\\n")
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\uFFFD");
   return clean.length > maxChars ? `${clean.slice(0, maxChars)}... (${input.length} bytes)` : clean;
 }

@@ -50,3 +50,31 @@ export function isServerEvent(value: unknown): value is ServerEvent {
   const v = value as Record<string, unknown>;
   return typeof v.id === "number" && typeof v.t === "number" && typeof v.data === "string";
 }
+
+/**
+ * Incremental Server-Sent Events decoder: feed it text as it arrives, get back the events whose
+ * blank-line terminator has been seen. Comments (": ...") and retry lines are skipped.
+ */
+export class SseDecoder {
+  private buffer = "";
+
+  push(text: string): ServerEvent[] {
+    this.buffer += text.replace(/\r\n?/g, "\n");
+    const out: ServerEvent[] = [];
+    let end: number;
+    while ((end = this.buffer.indexOf("\n\n")) !== -1) {
+      const block = this.buffer.slice(0, end);
+      this.buffer = this.buffer.slice(end + 2);
+      const data = block
+        .split("\n")
+        .filter((line) => line.startsWith("data:"))
+        .map((line) => line.slice(5).replace(/^ /, ""))
+        .join("\n");
+      if (data === "") continue;
+      const parsed: unknown = JSON.parse(data);
+      if (!isServerEvent(parsed)) throw new Error(`not an event: ${data.slice(0, 80)}`);
+      out.push(parsed);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,88 @@
+import { RunError, codeOf } from "../lib/errors.ts";
+import { hostPort, resolveIp } from "../lib/net.ts";
+import { printable } from "../lib/text.ts";
+import { formatMs } from "../lib/timeout.ts";
+import type { EchoChannel, EchoHandlers, Print, Target } from "./types.ts";
+
+type Listener = (payload: Uint8Array) => void;
+
+/**
+ * A UDP socket connected to the server, so the kernel filters datagrams from anyone else and
+ * reports "port unreachable" (ECONNREFUSED) when nothing listens there.
+ */
+async function connected(target: Target, onData: Listener, onError: (code: string) => void) {
+  const ip = await resolveIp(target.host);
+  return Bun.udpSocket({
+    hostname: ip.includes(":") ? "::" : "0.0.0.0",
+    connect: { hostname: ip, port: target.port },
+    socket: {
+      data: (_s, buf) => onData(buf),
+      error: (err) => onError(codeOf(err) ?? "socket-error"),
+    },
+  });
+}
+
+/** Datagram echo. Loss is possible by nature: the caller counts what came back. */
+export async function openEcho(target: Target, handlers: EchoHandlers): Promise<EchoChannel> {
+  const socket = await connected(target, handlers.onReply, (code) => {
+    if (code === "ECONNREFUSED") handlers.onClose?.(`no UDP server at ${hostPort(target.host, target.port)} (port unreachable)`);
+  });
+  return {
+    send(payload) {
+      try {
+        return socket.send(payload);
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      socket.close();
+    },
+  };
+}
+
+/**
+ * The lab's UDP exercise: send one message, print the acknowledgement. UDP may lose either
+ * datagram, so each try waits `timeoutMs` and the message is sent again, up to `tries` times.
+ */
+export async function hello(target: Target, message: string, timeoutMs: number, tries: number, print: Print): Promise<void> {
+  let onAnswer: Listener = () => {};
+  let onRefused = (): void => {};
+  const socket = await connected(
+    target,
+    (payload) => onAnswer(payload),
+    (code) => {
+      if (code === "ECONNREFUSED") onRefused();
+    },
+  );
+  try {
+    const bytes = new TextEncoder().encode(message);
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      let refused = false;
+      const answer = new Promise<Uint8Array | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), timeoutMs);
+        onAnswer = (payload) => {
+          clearTimeout(timer);
+          resolve(payload.slice());
+        };
+        onRefused = () => {
+          refused = true;
+          clearTimeout(timer);
+          resolve(undefined);
+        };
+      });
+      socket.send(bytes);
+      print(attempt === 1 ? "Message sent to server." : `No answer yet; message sent again (try ${attempt} of ${tries}).`);
+      const reply = await answer;
+      if (reply) {
+        print(`Server: ${printable(reply, 4000)}`);
+        return;
+      }
+      // ICMP "port unreachable" is a definite answer: retrying cannot help.
+      if (refused) throw new RunError(`no UDP server at ${hostPort(target.host, target.port)}: the port is unreachable (is the server running on that port?)`);
+    }
+    throw new RunError(`no answer from ${hostPort(target.host, target.port)} after ${tries} tries of ${formatMs(timeoutMs)} (is the UDP server running, and is the port right?)`);
+  } finally {
+    socket.close();
+  }
+}
