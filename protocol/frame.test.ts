@@ -51,6 +51,18 @@ describe("FrameDecoder", () => {
     expect(decoder.buffered).toBe(50);
   });
 
+  test("reserves memory in step with the bytes received, not the length claimed", () => {
+    const decoder = new FrameDecoder(1 << 20);
+    const frame = encodeFrame(bytes(1 << 20));
+    decodeAll(decoder, [frame.subarray(0, 1004)]);
+    expect(decoder.reserved).toBeLessThanOrEqual(4096);
+    decodeAll(decoder, [frame.subarray(1004, 300_000)]);
+    expect(decoder.reserved).toBeLessThanOrEqual(600_000);
+    const out = decodeAll(decoder, [frame.subarray(300_000)]);
+    expect(out).toEqual([bytes(1 << 20)]);
+    expect(decoder.reserved).toBe(0);
+  });
+
   test("accepts a payload of exactly the limit and refuses one byte more", () => {
     expect(decodeAll(new FrameDecoder(64), [encodeFrame(bytes(64))])).toEqual([bytes(64)]);
     expect(() => decodeAll(new FrameDecoder(64), [encodeFrame(bytes(65))])).toThrow(FrameTooLargeError);

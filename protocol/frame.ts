@@ -31,16 +31,18 @@ function readLength(bytes: Uint8Array, at: number): number {
 
 /**
  * Incremental decoder. Frames that arrive whole inside one chunk are handed out as views of
- * that chunk (valid only during the callback); a frame split across chunks is assembled in one
- * buffer allocated once its length is known, so a 1 MiB frame costs one copy, not a regrowing
- * buffer. A length above `maxPayload` throws FrameTooLargeError before anything is allocated,
- * which bounds memory per connection at one frame.
+ * that chunk (valid only during the callback); a frame split across chunks is assembled in a
+ * buffer that grows (doubling) with the bytes actually received, so a peer that sends a header
+ * claiming 1 MiB and nothing more holds kilobytes, not a megabyte. A length above `maxPayload`
+ * throws FrameTooLargeError before anything is allocated: memory per connection is bounded by
+ * one frame and by what the peer really sent.
  */
 export class FrameDecoder {
   private header = new Uint8Array(FRAME_HEADER_BYTES);
   private headerFill = 0;
   private partial: Uint8Array | null = null;
   private partialFill = 0;
+  private partialSize = 0; // header + payload of the frame being assembled
 
   constructor(readonly maxPayload: number) {}
 
@@ -49,16 +51,21 @@ export class FrameDecoder {
     return this.partial ? this.partialFill : this.headerFill;
   }
 
+  /** Bytes allocated for the incomplete frame: at most twice what was received, plus 4 KiB. */
+  get reserved(): number {
+    return this.partial?.length ?? 0;
+  }
+
   push(chunk: Uint8Array, onFrame: (frame: Uint8Array) => void): void {
     let pos = 0;
     const end = chunk.length;
     while (pos < end) {
       if (this.partial) {
-        const take = Math.min(this.partial.length - this.partialFill, end - pos);
-        this.partial.set(chunk.subarray(pos, pos + take), this.partialFill);
+        const take = Math.min(this.partialSize - this.partialFill, end - pos);
+        this.reserve(this.partialFill + take).set(chunk.subarray(pos, pos + take), this.partialFill);
         this.partialFill += take;
         pos += take;
-        if (this.partialFill === this.partial.length) {
+        if (this.partialFill === this.partialSize) {
           const frame = this.partial;
           this.partial = null;
           this.partialFill = 0;
@@ -99,8 +106,19 @@ export class FrameDecoder {
   private startPartial(length: number, src: Uint8Array, from: number, count: number): void {
     if (length > this.maxPayload) throw new FrameTooLargeError(length, this.maxPayload);
     if (length === 0) return;
-    this.partial = new Uint8Array(FRAME_HEADER_BYTES + length);
+    this.partialSize = FRAME_HEADER_BYTES + length;
+    this.partial = new Uint8Array(Math.min(this.partialSize, Math.max(4096, count * 2)));
     this.partial.set(src.subarray(from, from + count));
     this.partialFill = count;
+  }
+
+  /** Grows the frame buffer to hold `needed` bytes, doubling, never past the frame's size. */
+  private reserve(needed: number): Uint8Array {
+    const current = this.partial!;
+    if (needed <= current.length) return current;
+    const grown = new Uint8Array(Math.min(this.partialSize, Math.max(needed, current.length * 2)));
+    grown.set(current.subarray(0, this.partialFill));
+    this.partial = grown;
+    return grown;
   }
 }

@@ -7,7 +7,10 @@ import { bump, newStats, requireMode, snapshot, type RunningServer, type ServerM
 
 /** A connection silent this long is closed, so half-open peers cannot hold memory forever. */
 const IDLE_TIMEOUT_SEC = 120;
-/** Replies queued for a peer that does not read; past this the peer is dropped. */
+/**
+ * Replies queued for one peer. Reading pauses as soon as anything is queued, so this is reached
+ * only if one chunk read expands past it; it is a safety net, past which the peer is dropped.
+ */
 const MAX_PENDING_REPLY_BYTES = 16 << 20;
 
 interface Conn {
@@ -29,12 +32,16 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   const log = options.log;
 
   const reply = (socket: Socket<Conn>, bytes: Uint8Array): void => {
-    if (socket.data.writer.write(bytes)) {
-      stats.bytesOut += bytes.length;
+    const writer = socket.data.writer;
+    if (!writer.write(bytes)) {
+      if (!writer.closed) bump(stats.rejected, "slow-reader");
+      socket.end();
       return;
     }
-    if (!socket.data.writer.closed) bump(stats.rejected, "slow-reader");
-    socket.end();
+    stats.bytesOut += bytes.length;
+    // Flow control: while replies wait for a peer that is not reading, stop reading from it,
+    // so it feels TCP backpressure instead of our memory growing. drain() resumes.
+    if (writer.pending > 0) socket.pause();
   };
 
   const onEcho = (socket: Socket<Conn>, chunk: Uint8Array): void => {
@@ -75,6 +82,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
       },
       drain(socket) {
         socket.data.writer.drain();
+        if (socket.data.writer.pending === 0) socket.resume();
       },
       timeout(socket) {
         bump(stats.rejected, "idle-timeout");

@@ -8,7 +8,7 @@ interface Peer {
 }
 
 const CHAT_TOPIC = "chat";
-/** Bytes queued for a slow reader before Bun closes it (bounded memory per connection). */
+/** Bytes queued for one peer before Bun closes it. Reading pauses under backpressure, so this is a safety net. */
 const BACKPRESSURE_LIMIT = 16 << 20;
 const IDLE_TIMEOUT_SEC = 120;
 
@@ -28,14 +28,18 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
 
   const send = (ws: ServerWebSocket<Peer>, message: string | Uint8Array): void => {
     const size = typeof message === "string" ? Buffer.byteLength(message) : message.length;
+    // send returns the bytes written, -1 when queued behind backpressure (still delivered), or 0
+    // when dropped; an empty message also writes 0 bytes, so 0 means dropped only for size > 0.
     const result = ws.send(message);
-    if (result > 0) stats.bytesOut += size;
-    else if (result === -1) stats.bytesOut += size; // queued behind backpressure; still delivered
-    else {
-      // 0: dropped. Echo must not lose messages silently, so this peer is cut off and counted.
-      bump(stats.errors, "dropped-backpressure");
-      ws.close(1013, "server send buffer full");
+    if (result !== 0 || size === 0) {
+      stats.bytesOut += size;
+      // Flow control: stop reading from a peer that is not reading its replies; drain resumes.
+      if (result === -1) ws.pause();
+      return;
     }
+    // Echo must not lose messages silently: this peer is cut off and counted.
+    bump(stats.errors, "dropped-backpressure");
+    ws.close(1013, "server send buffer full");
   };
 
   const onMessage: Record<string, (ws: ServerWebSocket<Peer>, message: string | Buffer) => void> = {
@@ -82,6 +86,9 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
         stats.messages++;
         stats.bytesIn += typeof message === "string" ? Buffer.byteLength(message) : message.length;
         handle(ws, message);
+      },
+      drain(ws) {
+        ws.resume();
       },
       close(ws, code, reason) {
         // Bun closes an oversize message with 1009 to the client and reports it here as 1006.
