@@ -91,20 +91,9 @@ async function main(): Promise<number> {
     throw netRunError(err, cmd.host, cmd.port);
   }
 
-  if (cmd.json) {
-    console.log(JSON.stringify({ event: "ready", transport: server.transport, mode: server.mode, host: server.hostname, port: server.port, pid: process.pid }));
-  } else {
-    console.log(entry.readyLine(server.hostname, server.port, server.mode));
-  }
-
   let input: { close(): void } | undefined;
-  if (server.say) {
-    const say = server.say;
-    if (!cmd.json) console.log("Type a line and press Enter to send it to every client.");
-    input = readLines((line) => line.trim() && say(line), () => {}, "");
-  }
-
-  return new Promise<number>((resolve) => {
+  // The handler goes in before the ready line: a supervisor may signal as soon as it reads it.
+  const stopped = new Promise<number>((resolve) => {
     onShutdown(async () => {
       input?.close();
       await server.stop();
@@ -114,6 +103,19 @@ async function main(): Promise<number> {
       resolve(0);
     });
   });
+
+  if (cmd.json) {
+    console.log(JSON.stringify({ event: "ready", transport: server.transport, mode: server.mode, host: server.hostname, port: server.port, pid: process.pid }));
+  } else {
+    console.log(entry.readyLine(server.hostname, server.port, server.mode));
+  }
+
+  if (server.say) {
+    const say = server.say;
+    if (!cmd.json) console.log("Type a line and press Enter to send it to every client.");
+    input = readLines((line) => line.trim() && say(line), () => {}, "");
+  }
+  return stopped;
 }
 
 await runMain("server", USAGE, main);

@@ -91,9 +91,10 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
         ws.resume();
       },
       close(ws, code, reason) {
-        // Bun closes an oversize message with 1009 to the client and reports it here as 1006.
+        // Bun rejects bad input itself (1009 or 1002 to the peer) and reports it here as 1006
+        // with the reason it gave: "Received too big message", "Received invalid opcode", ...
         if (code === 1009 || /too big/i.test(reason)) bump(stats.rejected, "oversize");
-        else if (code === 1002 || code === 1007) bump(stats.rejected, "protocol-error");
+        else if (code === 1002 || code === 1007 || reason.startsWith("Received")) bump(stats.rejected, "protocol-error");
         if (options.mode !== "chat") return;
         log?.(`Client ${ws.data.id} disconnected`);
         server.publish(CHAT_TOPIC, `* client ${ws.data.id} left`);
