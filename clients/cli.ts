@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 import { UsageError, RunError } from "../lib/errors.ts";
-import { choiceOpt, durationOpt, flagOpt, hostOpt, intOpt, parseArgs, portOpt, stringOpt, type ParsedArgs } from "../lib/args.ts";
+import { choiceOpt, durationOpt, flagOpt, hostOpt, intOpt, parseArgs, portOpt, positionalChoice, stringOpt, type ParsedArgs } from "../lib/args.ts";
 import { onShutdown, runMain } from "../lib/main.ts";
 import { readLines, readOneLine } from "../lib/stdin.ts";
 import { printable } from "../lib/text.ts";
@@ -66,18 +66,13 @@ const ONLY_FOR: Record<string, Transport> = {
 const print = (line: string): void => console.log(line);
 
 function transportOf(args: ParsedArgs): Transport {
-  const [name, ...extra] = args.positionals;
-  if (extra.length > 0) args.problems.push(`unexpected argument "${extra[0]}"`);
-  if (name === undefined) args.problems.push("missing transport: tcp, udp, ws or http");
-  else if (!(TRANSPORTS as readonly string[]).includes(name)) args.problems.push(`unknown transport "${name}": use tcp, udp, ws or http`);
-  else {
-    const transport = name as Transport;
-    for (const [option, owner] of Object.entries(ONLY_FOR)) {
-      if (args.values.has(option) && owner !== transport) args.problems.push(`--${option} is only for ${owner}, not ${transport}`);
-    }
-    return transport;
+  const problemsBefore = args.problems.length;
+  const transport = positionalChoice(args, "transport", TRANSPORTS, "tcp");
+  if (args.problems.length > problemsBefore) return transport;
+  for (const [option, owner] of Object.entries(ONLY_FOR)) {
+    if (args.values.has(option) && owner !== transport) args.problems.push(`--${option} is only for ${owner}, not ${transport}`);
   }
-  return "tcp";
+  return transport;
 }
 
 function done(args: ParsedArgs): void {

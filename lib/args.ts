@@ -107,6 +107,20 @@ export function choiceOpt<T extends string>(args: ParsedArgs, name: string, choi
   return fallback;
 }
 
+/**
+ * The one positional argument a command takes (e.g. the transport), which must be one of
+ * `choices`; a missing, unknown or extra word is a problem. Returns the fallback on a problem.
+ */
+export function positionalChoice<T extends string>(args: ParsedArgs, label: string, choices: readonly T[], fallback: T): T {
+  const [word, ...extra] = args.positionals;
+  if (extra.length > 0) args.problems.push(`unexpected argument "${extra[0]}"`);
+  const list = `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
+  if (word === undefined) args.problems.push(`missing ${label}: ${list}`);
+  else if (!(choices as readonly string[]).includes(word)) args.problems.push(`unknown ${label} "${word}": use ${list}`);
+  else return word as T;
+  return fallback;
+}
+
 export function portOpt(args: ParsedArgs, fallback: number, allowZero: boolean): number {
   return intOpt(args, "port", fallback, allowZero ? 0 : 1, 65535);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 import { UsageError } from "../lib/errors.ts";
-import { flagOpt, choiceOpt, hostOpt, intOpt, parseArgs, portOpt, type ParsedArgs } from "../lib/args.ts";
+import { choiceOpt, flagOpt, hostOpt, intOpt, parseArgs, portOpt, positionalChoice, type ParsedArgs } from "../lib/args.ts";
 import { runMain, onShutdown } from "../lib/main.ts";
 import { netRunError } from "../lib/net.ts";
 import { readLines } from "../lib/stdin.ts";
@@ -44,12 +44,7 @@ interface ServerCommand {
 }
 
 function parseCommand(args: ParsedArgs): ServerCommand {
-  const [name, ...extra] = args.positionals;
-  let transport: Transport = "tcp";
-  if (name === undefined) args.problems.push("missing transport: tcp, udp, ws or http");
-  else if (!(TRANSPORTS as readonly string[]).includes(name)) args.problems.push(`unknown transport "${name}": use tcp, udp, ws or http`);
-  else transport = name as Transport;
-  if (extra.length > 0) args.problems.push(`unexpected argument "${extra[0]}"`);
+  const transport = positionalChoice(args, "transport", TRANSPORTS, "tcp");
 
   const entry = SERVERS[transport];
   const mode = choiceOpt(args, "mode", SERVER_MODES, entry.defaultMode);

@@ -3,7 +3,7 @@ import { EVENT_PATHS, MAX_LONG_POLL_MS, encodeSse, type PollReply } from "../pro
 import { HELLO_FROM_SERVER } from "../protocol/limits.ts";
 import { printable } from "../lib/text.ts";
 import { EventLog } from "./event-log.ts";
-import { bump, newStats, requireMode, snapshot, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
+import { bump, newStats, requireMode, servedBy, snapshot, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
 
 /** SSE bytes queued for a subscriber that does not read before it is cut off. */
 const SSE_BACKLOG_LIMIT = 4 << 20;
@@ -174,20 +174,5 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     },
   });
 
-  return {
-    transport: "http",
-    mode: options.mode,
-    hostname: server.hostname ?? options.host,
-    port: server.port ?? options.port,
-    stats: () => snapshot(stats),
-    say:
-      options.mode === "chat"
-        ? (text: string) => {
-            events.publish(`[server] ${text}`);
-          }
-        : undefined,
-    async stop() {
-      await server.stop(true);
-    },
-  };
+  return servedBy("http", options, server, stats, (text) => void events.publish(`[server] ${text}`));
 }

@@ -1,3 +1,4 @@
+import type { Server } from "bun";
 import type { Transport } from "../protocol/limits.ts";
 
 export const SERVER_MODES = ["hello", "echo", "chat"] as const;
@@ -56,4 +57,19 @@ export function requireMode(transport: Transport, mode: ServerMode, supported: r
   if (!supported.includes(mode)) {
     throw new RangeError(`the ${transport} server has no ${mode} mode (it has: ${supported.join(", ")})`);
   }
+}
+
+/** The RunningServer of a Bun.serve instance (the WebSocket and HTTP servers). */
+export function servedBy(transport: Transport, options: ServerOptions, server: Server<unknown>, stats: ServerStats, say?: (text: string) => void): RunningServer {
+  return {
+    transport,
+    mode: options.mode,
+    hostname: server.hostname ?? options.host,
+    port: server.port ?? options.port,
+    stats: () => snapshot(stats),
+    say: options.mode === "chat" ? say : undefined,
+    async stop() {
+      await server.stop(true);
+    },
+  };
 }

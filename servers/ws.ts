@@ -1,7 +1,7 @@
 import type { ServerWebSocket } from "bun";
 import { HELLO_FROM_SERVER } from "../protocol/limits.ts";
 import { printable } from "../lib/text.ts";
-import { bump, newStats, requireMode, snapshot, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
+import { bump, newStats, requireMode, servedBy, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
 
 interface Peer {
   id: number;
@@ -102,20 +102,5 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     },
   });
 
-  return {
-    transport: "ws",
-    mode: options.mode,
-    hostname: server.hostname ?? options.host,
-    port: server.port ?? options.port,
-    stats: () => snapshot(stats),
-    say:
-      options.mode === "chat"
-        ? (text: string) => {
-            server.publish(CHAT_TOPIC, `[server] ${text}`);
-          }
-        : undefined,
-    async stop() {
-      await server.stop(true);
-    },
-  };
+  return servedBy("ws", options, server, stats, (text) => void server.publish(CHAT_TOPIC, `[server] ${text}`));
 }
