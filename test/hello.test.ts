@@ -3,9 +3,10 @@ import { killAll, spawnCli, runCli, type Child } from "./support/processes.ts";
 
 afterAll(killAll);
 
-/** Starts a server CLI the way a student would (no --json) and reads the port from its first line. */
+/** Starts a server the way a student would (a package script, no --json) and reads the port from its first line. */
 async function humanServer(args: string[]): Promise<{ child: Child; port: number }> {
-  const child = spawnCli(["servers/cli.ts", ...args, "--port", "0"]);
+  const [transport, ...rest] = args;
+  const child = spawnCli(["run", `server:${transport}`, ...rest, "--port", "0"]);
   const line = await child.stdout.waitFor(/port \d+|:\d+/);
   const port = Number(/(?:port |:)(\d+)/.exec(line)![1]);
   return { child, port };
@@ -22,7 +23,7 @@ describe("the lab's TCP hello exercise", () => {
     const { child: server, port } = await humanServer(["tcp"]);
     expect(server.stdout.lines[0]).toBe(`Server listening on port ${port} (tcp hello on 127.0.0.1)`);
     for (let round = 1; round <= 2; round++) {
-      const client = await runCli(["clients/cli.ts", "tcp", "--port", String(port)]);
+      const client = await runCli(["run", "client:tcp", "--port", String(port)]);
       expect(client.stdout.trim().split("\n")).toEqual(["Message sent to server", "Message from server: Hello from server"]);
       expect(client.code).toBe(0);
     }
@@ -35,7 +36,7 @@ describe("the lab's TCP hello exercise", () => {
 describe("the lab's UDP exercise", () => {
   test("the client asks for a message, the server acknowledges it, on one port", async () => {
     const { child: server, port } = await humanServer(["udp"]);
-    const client = await runCli(["clients/cli.ts", "udp", "--port", String(port)], "Hello from CLIENT\n");
+    const client = await runCli(["run", "client", "udp", "--port", String(port)], "Hello from CLIENT\n");
     expect(client.code).toBe(0);
     expect(client.stdout).toStartWith("Enter a message: ");
     expect(client.stdout).toContain("Message sent to server.\nServer: Message received");
