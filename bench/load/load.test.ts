@@ -1,0 +1,134 @@
+import { describe, expect, test } from "bun:test";
+import { summarize } from "../stats/histogram.ts";
+import { closedLoop } from "./closed.ts";
+import { FakeScheduler, fakeServerPipe } from "./fake-scheduler.ts";
+import { openLoop } from "./open.ts";
+import { Session } from "./session.ts";
+
+const MS = 1_000_000;
+const US = 1_000;
+const S = 1_000_000_000;
+
+function setup(opts: Parameters<typeof fakeServerPipe>[2], pipes = 1, timeoutNs = 10 * S) {
+  const clock = new FakeScheduler();
+  const session = new Session(clock, timeoutNs);
+  for (let i = 0; i < pipes; i++) {
+    const index = session.pipes;
+    session.add(fakeServerPipe(clock, { done: (seq) => session.done(index, seq), closed: (r) => session.closed(index, r) }, opts));
+  }
+  return { clock, session };
+}
+
+const within = (got: number, want: number, tolerance = 0.002) => expect(Math.abs(got - want)).toBeLessThanOrEqual(want * tolerance);
+
+describe("a server that stalls for 1 s during a 5 s run (service time 100 µs)", () => {
+  const stall = { serviceNs: 100 * US, stallFrom: 2 * S, stallUntil: 3 * S };
+
+  test("closed loop: the stall shows as one slow reply, and throughput simply drops (coordinated omission)", async () => {
+    const { clock, session } = setup(stall);
+    const done = closedLoop(session, { window: 1, warmupNs: 0, durationNs: 5 * S });
+    clock.run(20 * S);
+    await done;
+    const r = session.result();
+    const lat = summarize(r.latency);
+    // 4 s of service at 100 µs each: 40,000 replies, plus the one caught by the stall.
+    expect(r.counts.completed).toBeGreaterThanOrEqual(39_999);
+    expect(r.counts.completed).toBeLessThanOrEqual(40_001);
+    within(lat.p99, 100 * US);
+    within(lat.max, 1 * S, 0.001);
+    expect(r.counts.behind).toBe(0);
+  });
+
+  test("open loop at 1000/s: every request due during the stall is timed from when it was due", async () => {
+    const { clock, session } = setup(stall);
+    const done = openLoop(session, { ratePerSec: 1000, maxInflightPerPipe: 1, warmupNs: 0, durationNs: 5 * S });
+    clock.run(20 * S);
+    await done;
+    const r = session.result();
+    const corrected = summarize(r.latency);
+    const uncorrected = summarize(r.uncorrected);
+    expect(r.counts.sent).toBe(5000);
+    expect(r.counts.completed).toBe(5000);
+    expect(r.counts.unsent).toBe(0);
+    // The request due at 2 s + j ms leaves at about 3 s + j * 0.1 ms: its corrected latency is
+    // about 1 s - 0.9 j ms, so about 1111 requests are hit and the slowest 10% of all 5000 lie
+    // above 1 s - 500 * 0.9 ms = 550 ms.
+    within(corrected.p90, 550 * MS, 0.01);
+    within(corrected.max, 1 * S, 0.001);
+    within(corrected.p50, 100 * US);
+    // Timed from the actual send, the stall almost vanishes: that is the omission corrected.
+    within(uncorrected.p90, 100 * US);
+    within(uncorrected.max, 1 * S, 0.001);
+    expect(r.counts.behind).toBeGreaterThan(1100);
+    expect(r.counts.behind).toBeLessThan(1120);
+    within(summarize(r.lag).max, 1 * S, 0.001);
+  });
+});
+
+describe("open loop", () => {
+  test("sends exactly on schedule when the server keeps up", async () => {
+    const { clock, session } = setup({ serviceNs: 50 * US }, 4);
+    const done = openLoop(session, { ratePerSec: 2000, maxInflightPerPipe: 100, warmupNs: 1 * S, durationNs: 2 * S });
+    clock.run(10 * S);
+    await done;
+    const r = session.result();
+    expect(r.counts.sent).toBe(4000);
+    expect(r.counts.completed).toBe(4000);
+    expect(r.counts.behind).toBe(0);
+    expect(summarize(r.lag).max).toBe(0);
+    within(summarize(r.latency).max, 50 * US);
+    expect(r.measuredNs).toBe(2 * S);
+  });
+
+  test("overload: the backlog grows, latency climbs, and what never left is counted", async () => {
+    // Each request needs 2 ms; the schedule asks for one every 1 ms on a single connection.
+    const { clock, session } = setup({ serviceNs: 2 * MS });
+    const done = openLoop(session, { ratePerSec: 1000, maxInflightPerPipe: 1, warmupNs: 0, durationNs: 2 * S });
+    clock.run(10 * S);
+    await done;
+    const r = session.result();
+    expect(r.counts.completed).toBeGreaterThanOrEqual(999);
+    expect(r.counts.completed).toBeLessThanOrEqual(1001);
+    expect(r.counts.unsent).toBeGreaterThanOrEqual(999);
+    expect(r.counts.unsent).toBeLessThanOrEqual(1001);
+    // The last one sent was due at about 1 s and left at about 2 s.
+    within(summarize(r.latency).max, 1 * S, 0.01);
+    within(summarize(r.uncorrected).max, 2 * MS);
+  });
+});
+
+describe("closed loop", () => {
+  test("a window of W keeps W in flight: throughput scales with W against a pipelining server", async () => {
+    const completed: number[] = [];
+    for (const window of [1, 8]) {
+      const { clock, session } = setup({ serviceNs: 1 * MS, parallel: true });
+      const done = closedLoop(session, { window, warmupNs: 0, durationNs: 1 * S });
+      clock.run(10 * S);
+      await done;
+      completed.push(session.result().counts.completed);
+    }
+    expect(completed).toEqual([1000, 8000]);
+  });
+
+  test("count mode: exactly `count` operations are measured after the warmup", async () => {
+    const { clock, session } = setup({ serviceNs: 10 * US }, 3);
+    const done = closedLoop(session, { window: 4, warmupNs: 1 * MS, count: 5000 });
+    clock.run(10 * S);
+    await done;
+    const r = session.result();
+    expect(r.counts.sent).toBe(5000);
+    expect(r.counts.completed).toBe(5000);
+    expect(r.latency.totalCount).toBe(5000);
+  });
+
+  test("lost operations time out, free their slot, and are reported as lost", async () => {
+    const { clock, session } = setup({ serviceNs: 10 * US, lose: (seq) => seq % 10 === 9 }, 1, 50 * MS);
+    const done = closedLoop(session, { window: 1, warmupNs: 0, count: 1000 });
+    clock.run(100 * S);
+    await done;
+    const r = session.result();
+    expect(r.counts.timeouts).toBe(100);
+    expect(r.counts.completed).toBe(900);
+    expect(r.sequence).toMatchObject({ sent: 1000, received: 900, lost: 100, reordered: 0, duplicated: 0 });
+  });
+});

@@ -1,0 +1,66 @@
+import { Phases, type PhaseOptions } from "./phases.ts";
+import type { Session } from "./session.ts";
+
+export interface OpenLoopOptions extends PhaseOptions {
+  /** Total operations per second across all pipes. */
+  ratePerSec: number;
+  /** A pipe with this many in flight takes no more until one ends (bounds memory under overload). */
+  maxInflightPerPipe: number;
+}
+
+/**
+ * Open loop (constant arrival rate, as wrk2 and k6's constant-arrival-rate): operation k is due
+ * at t0 + k / rate, on pipe k mod N. A send that leaves late — the generator was busy, or the
+ * pipe was at its in-flight cap because the server is slow — is still timed from when it was
+ * due, so the latency includes the wait a real user would have had (coordinated-omission
+ * correction). Late sends are counted, and what was still due but unsent at the end is counted
+ * as backlog: the schedule never silently slows down.
+ */
+export function openLoop(session: Session, opts: OpenLoopOptions): Promise<void> {
+  const clock = session.clock;
+  const intervalNs = 1e9 / opts.ratePerSec;
+  const t0 = clock.now();
+  let k = 0;
+  let timerPending = false;
+  let blocked = false;
+
+  const tick = (): void => {
+    timerPending = false;
+    blocked = false;
+    if (!phases.issuing) return;
+    const now = clock.now();
+    for (;;) {
+      const due = t0 + k * intervalNs;
+      if (due > now) {
+        timerPending = true;
+        clock.at(due, tick);
+        return;
+      }
+      if (phases.countReached) return phases.stop();
+      const pipe = k % session.pipes;
+      if (!session.alive(pipe)) {
+        session.error("not sent: connection closed");
+        k++;
+        continue;
+      }
+      if (session.inflight(pipe) >= opts.maxInflightPerPipe) {
+        blocked = true; // resumed by the next completion or timeout
+        return;
+      }
+      session.issue(pipe, due);
+      k++;
+    }
+  };
+
+  const phases = new Phases(session, opts, () => {
+    // Sends due strictly before the stop (k = 0 .. ceil(elapsed / interval) - 1).
+    const dueByNow = Math.ceil((clock.now() - t0) / intervalNs);
+    session.addUnsent(Math.max(0, dueByNow - k));
+  });
+  session.onSlotFree = () => {
+    if (blocked && !timerPending) tick();
+  };
+  return phases.start(() => {
+    if (!timerPending) tick();
+  });
+}

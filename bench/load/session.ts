@@ -1,0 +1,212 @@
+import { newHistogram, record, type Histogram } from "../stats/histogram.ts";
+import { SequenceTracker, type SequenceReport } from "../stats/sequence.ts";
+import type { Pipe, Scheduler } from "./types.ts";
+
+/** Sends more than this far behind their intended time count as "behind schedule". */
+export const BEHIND_NS = 1_000_000;
+
+export type Phase = "warmup" | "measure" | "drain";
+
+interface Inflight {
+  intended: number;
+  sent: number;
+  /** Issued during the measured phase: only these are counted and timed, wherever they end. */
+  measured: boolean;
+}
+
+/** Per-pipe state: its operations in flight (insertion order = send order) and sequence tracking. */
+class PipeState {
+  readonly inflight = new Map<number, Inflight>();
+  nextSeq = 0;
+  alive = true;
+  readonly tracker = new SequenceTracker();
+  constructor(readonly pipe: Pipe) {}
+}
+
+export interface SessionCounts {
+  /** Operations issued during the measured phase. */
+  sent: number;
+  /** Of those, the ones that completed (each has its latency in the histograms). */
+  completed: number;
+  /** Operations given up on after the timeout (for UDP: lost). */
+  timeouts: number;
+  /** Sends issued more than 1 ms after their intended time (open loop). */
+  behind: number;
+  /** Sends the schedule called for in the measured phase that never left (open loop overload). */
+  unsent: number;
+  errors: Record<string, number>;
+}
+
+export interface SessionResult {
+  counts: SessionCounts;
+  latency: Histogram;
+  /** Open loop: latency from the actual send, hiding time spent waiting to send. */
+  uncorrected: Histogram;
+  /** Open loop: how late each send left against its schedule. */
+  lag: Histogram;
+  sequence: SequenceReport;
+  /** Length of the measured phase, ns. */
+  measuredNs: number;
+}
+
+/**
+ * Bookkeeping shared by the load models: which operations are in flight and since when, what
+ * timed out, and what each completion measured. Latency is taken from the intended send time
+ * (equal to the actual one in a closed loop); the uncorrected histogram and the send lag are
+ * kept beside it, as wrk2 does, so the correction can be seen.
+ */
+export class Session {
+  private states: PipeState[] = [];
+  readonly latency = newHistogram();
+  readonly uncorrected = newHistogram();
+  readonly lag = newHistogram();
+  private counts: SessionCounts = { sent: 0, completed: 0, timeouts: 0, behind: 0, unsent: 0, errors: {} };
+  phase: Phase = "warmup";
+  private measureStart = 0;
+  private measureEnd = 0;
+  /** Called when an operation on pipe i ends (completed or timed out): the slot is free. */
+  onSlotFree: (pipe: number) => void = () => {};
+  /** Called when every pipe has closed. */
+  onAllClosed: () => void = () => {};
+
+  constructor(readonly clock: Scheduler, readonly timeoutNs: number) {}
+
+  add(pipe: Pipe): number {
+    this.states.push(new PipeState(pipe));
+    return this.states.length - 1;
+  }
+
+  get pipes(): number {
+    return this.states.length;
+  }
+
+  inflight(pipe: number): number {
+    return this.states[pipe]!.inflight.size;
+  }
+
+  get totalInflight(): number {
+    let n = 0;
+    for (const s of this.states) n += s.inflight.size;
+    return n;
+  }
+
+  alive(pipe: number): boolean {
+    return this.states[pipe]!.alive;
+  }
+
+  get anyAlive(): boolean {
+    return this.states.some((s) => s.alive);
+  }
+
+  startMeasuring(): void {
+    this.phase = "measure";
+    this.measureStart = this.clock.now();
+  }
+
+  stopMeasuring(): void {
+    this.phase = "drain";
+    this.measureEnd = this.clock.now();
+  }
+
+  /** Issues the next operation on a pipe, due at `intended` (default: now). False if it could not. */
+  issue(pipe: number, intended?: number): boolean {
+    const state = this.states[pipe]!;
+    if (!state.alive) return false;
+    const seq = state.nextSeq++;
+    const sent = this.clock.now();
+    const due = intended ?? sent;
+    const measured = this.phase === "measure";
+    state.inflight.set(seq, { intended: due, sent, measured });
+    if (!state.pipe.issue(seq)) {
+      state.inflight.delete(seq);
+      return false;
+    }
+    if (measured) {
+      this.counts.sent++;
+      if (intended !== undefined) {
+        record(this.lag, sent - due);
+        if (sent - due > BEHIND_NS) this.counts.behind++;
+      }
+    }
+    return true;
+  }
+
+  /** A pipe reports operation `seq` done. */
+  done(pipe: number, seq: number): void {
+    const state = this.states[pipe]!;
+    const now = this.clock.now();
+    const op = state.inflight.get(seq);
+    if (!op) {
+      // Not in flight: a duplicate, or a reply after its timeout. Both are counted, neither timed.
+      state.tracker.arriveLate(seq);
+      return;
+    }
+    state.inflight.delete(seq);
+    state.tracker.arrive(seq, op.sent, now);
+    if (op.measured) {
+      this.counts.completed++;
+      record(this.latency, now - op.intended);
+      record(this.uncorrected, now - op.sent);
+    }
+    this.onSlotFree(pipe);
+  }
+
+  addUnsent(n: number): void {
+    this.counts.unsent += n;
+  }
+
+  get completedMeasured(): number {
+    return this.counts.completed;
+  }
+
+  get sentMeasured(): number {
+    return this.counts.sent;
+  }
+
+  error(kind: string): void {
+    this.counts.errors[kind] = (this.counts.errors[kind] ?? 0) + 1;
+  }
+
+  /** A pipe is gone: what it had in flight is abandoned and counted as errors of this kind. */
+  closed(pipe: number, reason: string): void {
+    const state = this.states[pipe]!;
+    if (!state.alive) return;
+    state.alive = false;
+    this.error(`closed: ${reason}`);
+    state.inflight.clear();
+    if (!this.anyAlive) this.onAllClosed();
+  }
+
+  /** Gives up on operations older than the timeout; their slots become free. */
+  sweepTimeouts(): void {
+    const cutoff = this.clock.now() - this.timeoutNs;
+    this.states.forEach((state, i) => {
+      for (const [seq, op] of state.inflight) {
+        if (op.sent > cutoff) break; // send order: the rest are younger
+        state.inflight.delete(seq);
+        if (op.measured) this.counts.timeouts++;
+        this.onSlotFree(i);
+      }
+    });
+  }
+
+  result(): SessionResult {
+    const end = this.phase === "drain" ? this.measureEnd : this.clock.now();
+    let sent = 0;
+    const reports = this.states.map((s) => {
+      sent += s.nextSeq;
+      return s.tracker.report(s.nextSeq);
+    });
+    const sequence: SequenceReport = {
+      sent,
+      received: reports.reduce((a, r) => a + r.received, 0),
+      lost: reports.reduce((a, r) => a + r.lost, 0),
+      reordered: reports.reduce((a, r) => a + r.reordered, 0),
+      duplicated: reports.reduce((a, r) => a + r.duplicated, 0),
+      late: reports.reduce((a, r) => a + r.late, 0),
+      // iperf3 reports the mean of its streams' jitters.
+      jitterNs: reports.length ? reports.reduce((a, r) => a + r.jitterNs, 0) / reports.length : 0,
+    };
+    return { counts: this.counts, latency: this.latency, uncorrected: this.uncorrected, lag: this.lag, sequence, measuredNs: Math.max(0, end - this.measureStart) };
+  }
+}

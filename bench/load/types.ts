@@ -1,0 +1,30 @@
+/**
+ * The contract between load models and transports. A pipe is one connection (or, for connection
+ * set-up measurements, one connector): the load model asks it to issue operation `seq`, and the
+ * pipe reports completion. Load models never learn what the pipe speaks.
+ */
+
+export interface PipeEvents {
+  /** Operation `seq` completed (its reply arrived). */
+  done(seq: number): void;
+  /** An operation failed without ending the pipe (e.g. an HTTP error status), by kind. */
+  failed?(kind: string): void;
+  /** The pipe can no longer be used (server closed it, reset, protocol error). */
+  closed(reason: string): void;
+}
+
+export interface Pipe {
+  /** Starts operation `seq`; false when it could not be started (the pipe is closing). */
+  issue(seq: number): boolean;
+  close(): Promise<void>;
+}
+
+export type OpenPipe = (index: number, events: PipeEvents) => Promise<Pipe>;
+
+/** Time and timers, injectable so load models can be tested on a fake clock. */
+export interface Scheduler {
+  /** Monotonic nanoseconds. */
+  now(): number;
+  /** Runs fn at (or as soon as possible after) time `atNs`. */
+  at(atNs: number, fn: () => void): void;
+}
