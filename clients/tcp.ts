@@ -107,3 +107,9 @@ export async function hello(target: Target, message: string, timeoutMs: number, 
     socket.end();
   }
 }
+
+/** One TCP connection set up and closed: the unit of the connect benchmark. */
+export async function connectOnce(target: Target, timeoutMs = 5000): Promise<void> {
+  const socket = await connect(target, timeoutMs, { data() {}, drain() {}, close() {} });
+  socket.end();
+}

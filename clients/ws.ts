@@ -139,3 +139,9 @@ export async function chat(target: Target, timeoutMs: number, lingerMs: number, 
     );
   });
 }
+
+/** One WebSocket opening handshake (TCP connect + HTTP upgrade), then closed without waiting. */
+export async function handshakeOnce(target: Target, timeoutMs = 5000): Promise<void> {
+  const ws = await connect(target, timeoutMs);
+  ws.close(1000);
+}

@@ -13,8 +13,7 @@ function setup(opts: Parameters<typeof fakeServerPipe>[2], pipes = 1, timeoutNs 
   const clock = new FakeScheduler();
   const session = new Session(clock, timeoutNs);
   for (let i = 0; i < pipes; i++) {
-    const index = session.pipes;
-    session.add(fakeServerPipe(clock, { done: (seq) => session.done(index, seq), closed: (r) => session.closed(index, r) }, opts));
+    session.add(fakeServerPipe(clock, session.eventsFor(session.pipes), opts));
   }
   return { clock, session };
 }

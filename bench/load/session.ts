@@ -1,6 +1,6 @@
 import { newHistogram, record, type Histogram } from "../stats/histogram.ts";
 import { SequenceTracker, type SequenceReport } from "../stats/sequence.ts";
-import type { Pipe, Scheduler } from "./types.ts";
+import type { Pipe, PipeEvents, Scheduler } from "./types.ts";
 
 /** Sends more than this far behind their intended time count as "behind schedule". */
 export const BEHIND_NS = 1_000_000;
@@ -68,6 +68,8 @@ export class Session {
   onSlotFree: (pipe: number) => void = () => {};
   /** Called when every pipe has closed. */
   onAllClosed: () => void = () => {};
+  /** Called as the measured phase starts and ends. */
+  onPhase: (phase: Phase) => void = () => {};
 
   constructor(readonly clock: Scheduler, readonly timeoutNs: number) {}
 
@@ -101,11 +103,13 @@ export class Session {
   startMeasuring(): void {
     this.phase = "measure";
     this.measureStart = this.clock.now();
+    this.onPhase("measure");
   }
 
   stopMeasuring(): void {
     this.phase = "drain";
     this.measureEnd = this.clock.now();
+    this.onPhase("drain");
   }
 
   /** Issues the next operation on a pipe, due at `intended` (default: now). False if it could not. */
@@ -165,6 +169,22 @@ export class Session {
 
   error(kind: string): void {
     this.counts.errors[kind] = (this.counts.errors[kind] ?? 0) + 1;
+  }
+
+  /** Operation `seq` on a pipe failed (or an unmatched failure, seq undefined): counted, slot freed. */
+  fail(pipe: number, seq: number | undefined, kind: string): void {
+    this.error(kind);
+    if (seq === undefined || !this.states[pipe]!.inflight.delete(seq)) return;
+    this.onSlotFree(pipe);
+  }
+
+  /** The events a pipe reports, bound to its index in this session. */
+  eventsFor(pipe: number): PipeEvents {
+    return {
+      done: (seq) => this.done(pipe, seq),
+      failed: (seq, kind) => this.fail(pipe, seq, kind),
+      closed: (reason) => this.closed(pipe, reason),
+    };
   }
 
   /** A pipe is gone: what it had in flight is abandoned and counted as errors of this kind. */

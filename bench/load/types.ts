@@ -7,8 +7,11 @@
 export interface PipeEvents {
   /** Operation `seq` completed (its reply arrived). */
   done(seq: number): void;
-  /** An operation failed without ending the pipe (e.g. an HTTP error status), by kind. */
-  failed?(kind: string): void;
+  /**
+   * An operation failed without ending the pipe, by kind ("corrupt reply", "ECONNREFUSED").
+   * `seq` is undefined when the failure cannot be matched to an operation.
+   */
+  failed(seq: number | undefined, kind: string): void;
   /** The pipe can no longer be used (server closed it, reset, protocol error). */
   closed(reason: string): void;
 }

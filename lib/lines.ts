@@ -37,14 +37,19 @@ export class LineCollector {
   }
 
   /** The first line (from index `from`) matching `pattern`; rejects after timeoutMs or at end of output. */
-  waitFor(pattern: RegExp | string, timeoutMs = 10_000, from = 0): Promise<string> {
+  async waitFor(pattern: RegExp | string, timeoutMs = 10_000, from = 0): Promise<string> {
+    return (await this.waitForLine(pattern, timeoutMs, from)).text;
+  }
+
+  /** Like waitFor, with the line's index, so a caller can wait for what comes after it. */
+  waitForLine(pattern: RegExp | string, timeoutMs = 10_000, from = 0): Promise<{ text: string; index: number }> {
     const matches = (line: string) => (typeof pattern === "string" ? line.includes(pattern) : pattern.test(line));
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
-        const hit = this.lines.slice(from).find(matches);
-        if (hit !== undefined) {
+        for (let i = from; i < this.lines.length; i++) {
+          if (!matches(this.lines[i]!)) continue;
           cleanup();
-          resolve(hit);
+          resolve({ text: this.lines[i]!, index: i });
           return true;
         }
         if (this.ended) {

@@ -1,0 +1,56 @@
+import type { OpenEcho, Target } from "../../clients/types.ts";
+import { BENCH_HEADER_BYTES, readBenchSeq, writeBenchHeader } from "../../protocol/bench-frame.ts";
+import { codeOf } from "../../lib/errors.ts";
+import type { OpenPipe, Pipe, PipeEvents } from "./types.ts";
+
+/**
+ * Any transport's echo channel as a pipe: operation `seq` is one message of `size` bytes whose
+ * header carries the sequence number; its reply completes it. One buffer per pipe is reused
+ * (every channel copies what it cannot send at once), so sending allocates nothing.
+ */
+export function echoPipes(open: OpenEcho, target: Target, size: number): OpenPipe {
+  if (size < BENCH_HEADER_BYTES) throw new RangeError(`bench messages need at least ${BENCH_HEADER_BYTES} bytes`);
+  return async (_index: number, events: PipeEvents): Promise<Pipe> => {
+    const tag = (Math.random() * 0x1_0000_0000) >>> 0;
+    const message = new Uint8Array(size);
+    for (let i = BENCH_HEADER_BYTES; i < size; i++) message[i] = i & 0xff;
+    const channel = await open(target, {
+      onReply(reply) {
+        const seq = reply.length === size ? readBenchSeq(reply, tag) : -1;
+        if (seq < 0) events.failed(undefined, "corrupt reply");
+        else events.done(seq);
+      },
+      onClose: (reason) => events.closed(reason),
+    });
+    return {
+      issue(seq) {
+        writeBenchHeader(message, tag, seq);
+        return channel.send(message);
+      },
+      close: () => channel.close(),
+    };
+  };
+}
+
+/**
+ * A pipe whose operation is a whole short-lived exchange (connect, handshake, one request on a
+ * fresh connection): several may run at once, each ends in success or a failure by kind.
+ */
+export function exchangePipes(exchange: () => Promise<void>): OpenPipe {
+  return async (_index: number, events: PipeEvents): Promise<Pipe> => {
+    let open = true;
+    return {
+      issue(seq) {
+        if (!open) return false;
+        exchange().then(
+          () => events.done(seq),
+          (err: unknown) => events.failed(seq, codeOf(err) ?? (err instanceof Error ? err.message.slice(0, 60) : "failed")),
+        );
+        return true;
+      },
+      async close() {
+        open = false;
+      },
+    };
+  };
+}
