@@ -1,12 +1,15 @@
 import { openWireEcho } from "../clients/http-wire.ts";
 import { ECHO_CLIENTS } from "../clients/index.ts";
+import { subscribe as httpSubscribe } from "../clients/http.ts";
 import { connectOnce } from "../clients/tcp.ts";
-import type { Target } from "../clients/types.ts";
-import { handshakeOnce } from "../clients/ws.ts";
+import type { Subscription, Target } from "../clients/types.ts";
+import { handshakeOnce, subscribe as wsSubscribe } from "../clients/ws.ts";
+import type { ServerEvent } from "../protocol/events.ts";
 import type { Transport } from "../protocol/limits.ts";
 import type { ServerMode } from "../servers/types.ts";
 import { echoPipes, exchangePipes } from "./load/echo-pipe.ts";
 import type { OpenPipe } from "./load/types.ts";
+import type { PushKind } from "./worker-protocol.ts";
 
 /**
  * What the bench can drive, each bound to the server it needs. This is the one place where
@@ -48,3 +51,22 @@ export type DriverName = keyof typeof DRIVERS;
 export function isDriverName(name: string): name is DriverName {
   return Object.hasOwn(DRIVERS, name);
 }
+
+/** Long polls are held this long at most; events end them much sooner. */
+const LONG_POLL_WAIT_MS = 30_000;
+/** HTTP subscribers start from the present: a `since` beyond the newest id is sent back to it. */
+const FROM_NOW = Number.MAX_SAFE_INTEGER;
+
+export interface PushPattern {
+  label(intervalMs: number): string;
+  server: Transport;
+  subscribe(target: Target, opts: { intervalMs: number; timeoutMs: number }, onEvent: (event: ServerEvent) => void): Subscription;
+}
+
+/** The ways a subscriber can learn of a server's events, bound to their transports. */
+export const PUSH_PATTERNS: Record<PushKind, PushPattern> = {
+  ws: { label: () => "WebSocket push", server: "ws", subscribe: (t, o, on) => wsSubscribe(t, o.timeoutMs, on) },
+  sse: { label: () => "Server-Sent Events", server: "http", subscribe: (t, o, on) => httpSubscribe(t, { pattern: "sse", since: FROM_NOW, intervalMs: 0, waitMs: 0, timeoutMs: o.timeoutMs }, on) },
+  long: { label: () => "HTTP long polling", server: "http", subscribe: (t, o, on) => httpSubscribe(t, { pattern: "long", since: FROM_NOW, intervalMs: 0, waitMs: LONG_POLL_WAIT_MS, timeoutMs: o.timeoutMs }, on) },
+  short: { label: (ms) => `HTTP short polling, every ${ms} ms`, server: "http", subscribe: (t, o, on) => httpSubscribe(t, { pattern: "short", since: FROM_NOW, intervalMs: o.intervalMs, waitMs: 0, timeoutMs: o.timeoutMs }, on) },
+};

@@ -3,13 +3,14 @@ import type { Phase, SessionCounts } from "./load/session.ts";
 import type { ProcessCost } from "./stats/cost.ts";
 import type { SequenceReport } from "./stats/sequence.ts";
 
-/** What one swarm process is asked to do. */
-export interface WorkerJob {
+/** An echo load: pipes driven by a closed or open loop. */
+export interface EchoJob {
+  kind: "echo";
   driver: string;
   target: Target;
   /** Connections (pipes) this process opens. */
   pipes: number;
-  /** Message size, bytes (echo drivers). */
+  /** Message size, bytes. */
   size: number;
   model: "closed" | "open";
   /** Closed loop: operations in flight per pipe. Open loop: the per-pipe in-flight cap. */
@@ -25,8 +26,28 @@ export interface WorkerJob {
   rampMs: number;
 }
 
-/** What it reports: plain data, histograms encoded so the parent merges them exactly. */
-export interface WorkerResult {
+export const PUSH_KINDS = ["ws", "sse", "long", "short"] as const;
+export type PushKind = (typeof PUSH_KINDS)[number];
+
+/** Subscribers receiving a push-mode server's events. */
+export interface PushJob {
+  kind: "push";
+  pattern: PushKind;
+  /** Short polling: pause between polls. */
+  intervalMs: number;
+  target: Target;
+  subscribers: number;
+  warmupMs: number;
+  durationMs: number;
+  /** After the window, how long to wait for events published in it still on their way. */
+  graceMs: number;
+  timeoutMs: number;
+  rampMs: number;
+}
+
+export type WorkerJob = EchoJob | PushJob;
+
+export interface EchoResult {
   counts: SessionCounts;
   histograms: { latency: string; uncorrected: string; lag: string };
   sequence: SequenceReport;
@@ -35,9 +56,27 @@ export interface WorkerResult {
   cost: ProcessCost;
 }
 
+export interface PushResult {
+  /** Publish-to-receipt latency of every delivery of an event published in the window, ns. */
+  latency: string;
+  delivered: number;
+  /** The lowest and highest event id published in the window that any subscriber received. */
+  firstId: number;
+  lastId: number;
+  /** Requests and empty polls during the window, over all subscribers. */
+  requests: number;
+  emptyPolls: number;
+  missed: number;
+  /** Deliveries that seemed to arrive before they were published (clock trouble), counted as 0. */
+  clockAnomalies: number;
+  /** For each event: the latency of its slowest delivery (time until the last subscriber had it). */
+  slowestDelivery: [id: number, ns: number][];
+  cost: ProcessCost;
+}
+
 /** One JSON object per stdout line. The parent answers "go" on stdin once every worker is ready. */
 export type WorkerMessage =
   | { type: "ready"; pipes: number }
   | { type: "phase"; phase: Phase }
-  | { type: "result"; result: WorkerResult }
+  | { type: "result"; result: EchoResult | PushResult }
   | { type: "error"; message: string };

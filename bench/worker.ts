@@ -1,67 +1,66 @@
 #!/usr/bin/env bun
 /**
- * One swarm process. Started by the orchestrator with a WorkerJob as its argument; it opens its
- * connections (spread over the ramp-up), says "ready", waits for "go" on stdin, runs the load
- * model, and prints its result. It never shares a process with the server it measures.
+ * One swarm process. Started by the orchestrator with a job as its argument; it opens its
+ * connections, says "ready", waits for "go" on stdin, runs the job, and prints its result. It
+ * never shares a process (or an event loop) with the server it measures.
  */
+import { createInterface } from "node:readline";
 import { messageOf } from "../lib/errors.ts";
-import { readOneLine } from "../lib/stdin.ts";
 import { withTimeout } from "../lib/timeout.ts";
-import { DRIVERS, isDriverName } from "./drivers.ts";
-import { closedLoop } from "./load/closed.ts";
-import { openLoop } from "./load/open.ts";
-import { realScheduler } from "./load/scheduler.ts";
-import { Session } from "./load/session.ts";
-import type { Pipe } from "./load/types.ts";
-import { encodeHistogram } from "./stats/histogram.ts";
+import type { JobContext } from "./jobs/context.ts";
+import { runEchoJob } from "./jobs/echo-job.ts";
+import { runPushJob } from "./jobs/push-job.ts";
 import type { WorkerJob, WorkerMessage } from "./worker-protocol.ts";
 
 const emit = (message: WorkerMessage): void => {
   process.stdout.write(`${JSON.stringify(message)}\n`);
 };
 
-async function main(job: WorkerJob): Promise<void> {
-  if (!isDriverName(job.driver)) throw new Error(`unknown driver ${job.driver}`);
-  const openPipe = DRIVERS[job.driver].pipes(job.target, job.size);
-  const session = new Session(realScheduler, job.timeoutMs * 1e6);
-  const pipes: Pipe[] = [];
-  for (let i = 0; i < job.pipes; i++) {
-    if (job.rampMs > 0 && i > 0) await Bun.sleep(job.rampMs / job.pipes);
-    const pipe = await withTimeout(openPipe(i, session.eventsFor(i)), job.timeoutMs + 5000, `connection ${i + 1} of ${job.pipes} timed out`);
-    session.add(pipe);
-    pipes.push(pipe);
-  }
-  emit({ type: "ready", pipes: pipes.length });
-  const go = await readOneLine(60_000);
-  if (go !== "go") throw new Error("no go signal from the orchestrator");
+/** The orchestrator's words on stdin, one per line, in order ("go", then "release"). */
+const words: string[] = [];
+let heard = (): void => {};
+createInterface({ input: process.stdin, terminal: false }).on("line", (line) => {
+  words.push(line.trim());
+  heard();
+});
 
-  let cpuAtStart = process.cpuUsage();
-  let cpu = { user: 0, system: 0 };
-  session.onPhase = (phase) => {
-    if (phase === "measure") cpuAtStart = process.cpuUsage();
-    else cpu = process.cpuUsage(cpuAtStart);
-    emit({ type: "phase", phase });
-  };
-  const phases = { warmupNs: job.warmupMs * 1e6, durationNs: job.durationMs === undefined ? undefined : job.durationMs * 1e6, count: job.count };
-  if (job.model === "closed") await closedLoop(session, { ...phases, window: job.window });
-  else await openLoop(session, { ...phases, ratePerSec: job.ratePerSec, maxInflightPerPipe: job.window });
-
-  await Promise.race([Promise.allSettled(pipes.map((p) => p.close())), Bun.sleep(2000)]);
-  const r = session.result();
-  emit({
-    type: "result",
-    result: {
-      counts: r.counts,
-      histograms: { latency: encodeHistogram(r.latency), uncorrected: encodeHistogram(r.uncorrected), lag: encodeHistogram(r.lag) },
-      sequence: r.sequence,
-      measuredNs: r.measuredNs,
-      cost: { userMs: cpu.user / 1000, sysMs: cpu.system / 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024 },
-    },
+async function hear(word: string, timeoutMs: number): Promise<void> {
+  const arrived = new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (words[0] !== word) return;
+      words.shift();
+      resolve();
+    };
+    heard = check;
+    check();
   });
+  await withTimeout(arrived, timeoutMs, `no "${word}" from the orchestrator within ${timeoutMs / 1000} s`);
 }
 
+let cpuAtStart = process.cpuUsage();
+let cpuMeasured: NodeJS.CpuUsage | undefined;
+
+const ctx: JobContext = {
+  async ready(pipes) {
+    emit({ type: "ready", pipes });
+    await hear("go", 120_000);
+  },
+  released: () => hear("release", 120_000),
+  phase(phase) {
+    if (phase === "measure") cpuAtStart = process.cpuUsage();
+    else cpuMeasured = process.cpuUsage(cpuAtStart);
+    emit({ type: "phase", phase });
+  },
+  cost() {
+    const cpu = cpuMeasured ?? process.cpuUsage(cpuAtStart);
+    return { userMs: cpu.user / 1000, sysMs: cpu.system / 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  },
+};
+
 try {
-  await main(JSON.parse(process.argv[2] ?? "{}") as WorkerJob);
+  const job = JSON.parse(process.argv[2] ?? "{}") as WorkerJob;
+  const result = job.kind === "push" ? await runPushJob(job, ctx) : await runEchoJob(job, ctx);
+  emit({ type: "result", result });
   process.exit(0);
 } catch (err) {
   emit({ type: "error", message: messageOf(err).split("\n")[0]! });

@@ -3,7 +3,7 @@ import { RunError } from "../lib/errors.ts";
 import { describeNetError, hostPort } from "../lib/net.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs } from "../lib/timeout.ts";
-import type { EchoChannel, EchoHandlers, Print, Target } from "./types.ts";
+import type { EchoChannel, EchoHandlers, PollStats, Print, Subscription, Target } from "./types.ts";
 
 export function baseUrl(target: Target): string {
   return `http://${hostPort(target.host, target.port)}`;
@@ -83,22 +83,6 @@ export interface SubscribeOptions {
   timeoutMs: number;
 }
 
-export interface PollStats {
-  requests: number;
-  /** Polls answered with no event: the cost of asking too early. */
-  emptyPolls: number;
-  events: number;
-  /** Events the server had already evicted when asked. */
-  missed: number;
-}
-
-export interface Subscription {
-  stats: PollStats;
-  /** Resolves after close(); rejects if the server fails or goes away. */
-  done: Promise<void>;
-  close(): void;
-}
-
 /** Receives the server's events by short polling, long polling or Server-Sent Events. */
 export function subscribe(target: Target, options: SubscribeOptions, onEvent: (event: ServerEvent) => void): Subscription {
   const stop = new AbortController();
@@ -108,28 +92,33 @@ export function subscribe(target: Target, options: SubscribeOptions, onEvent: (e
     onEvent(event);
   };
   const loop = options.pattern === "sse" ? streamLoop : pollLoop;
-  const done = loop(target, options, stop.signal, stats, deliver).catch((err: unknown) => {
+  let answered = (): void => {};
+  const ready = new Promise<void>((resolve) => (answered = resolve));
+  const done = loop(target, options, stop.signal, stats, deliver, () => answered()).catch((err: unknown) => {
     if (!stop.signal.aborted) throw err;
   });
-  return { stats, done, close: () => stop.abort() };
+  return { stats, ready: Promise.race([ready, done]), done, close: () => stop.abort() };
 }
 
-async function pollLoop(target: Target, options: SubscribeOptions, signal: AbortSignal, stats: PollStats, deliver: (e: ServerEvent) => void): Promise<void> {
+type Loop = (target: Target, options: SubscribeOptions, signal: AbortSignal, stats: PollStats, deliver: (e: ServerEvent) => void, answered: () => void) => Promise<void>;
+
+const pollLoop: Loop = async (target, options, signal, stats, deliver, answered) => {
   let since = options.since;
   const wait = options.pattern === "long" ? options.waitMs : 0;
   while (!signal.aborted) {
     const res = await request(target, `${EVENT_PATHS.poll}?since=${since}${wait ? `&wait=${wait}` : ""}`, {}, wait + options.timeoutMs, signal);
     const reply = parsePollReply(await (await expectOk(res, "polling failed")).json());
     stats.requests++;
+    answered();
     stats.missed += reply.missed;
     if (reply.events.length === 0) stats.emptyPolls++;
     for (const event of reply.events) deliver(event);
     since = reply.next;
     if (options.pattern === "short") await abortableSleep(options.intervalMs, signal);
   }
-}
+};
 
-async function streamLoop(target: Target, options: SubscribeOptions, signal: AbortSignal, stats: PollStats, deliver: (e: ServerEvent) => void): Promise<void> {
+const streamLoop: Loop = async (target, options, signal, stats, deliver, answered) => {
   // The deadline covers only the response headers: the stream itself is meant to stay open.
   const connected = new AbortController();
   const headerDeadline = setTimeout(() => connected.abort(), options.timeoutMs);
@@ -144,6 +133,7 @@ async function streamLoop(target: Target, options: SubscribeOptions, signal: Abo
   }
   await expectOk(res, "subscribing failed");
   stats.requests++;
+  answered();
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   const decoder = new SseDecoder();
   for (;;) {
@@ -152,7 +142,7 @@ async function streamLoop(target: Target, options: SubscribeOptions, signal: Abo
     for (const event of decoder.push(value)) deliver(event);
   }
   if (!signal.aborted) throw new RunError(`the server closed the event stream at ${baseUrl(target)}`);
-}
+};
 
 function parsePollReply(body: unknown): PollReply {
   const reply = body as Partial<PollReply> | null;

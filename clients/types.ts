@@ -25,3 +25,23 @@ export type OpenEcho = (target: Target, handlers: EchoHandlers) => Promise<EchoC
 
 /** Where the hello clients write what a person reads (a test can capture it). */
 export type Print = (line: string) => void;
+
+/** What a subscriber to a server's events did, whatever the pattern. */
+export interface PollStats {
+  /** HTTP requests made (for a WebSocket or an SSE stream: the one that opened it). */
+  requests: number;
+  /** Polls answered with no event: the cost of asking too early. */
+  emptyPolls: number;
+  events: number;
+  /** Events the server had already evicted when asked. */
+  missed: number;
+}
+
+export interface Subscription {
+  stats: PollStats;
+  /** Resolves once the server has first answered (the subscription is live). */
+  ready: Promise<void>;
+  /** Resolves after close(); rejects if the server fails or goes away. */
+  done: Promise<void>;
+  close(): void;
+}

@@ -2,7 +2,8 @@ import { RunError } from "../lib/errors.ts";
 import { hostPort, netRunError, resolveIp } from "../lib/net.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
-import type { EchoChannel, EchoHandlers, Print, Target } from "./types.ts";
+import { isServerEvent, type ServerEvent } from "../protocol/events.ts";
+import type { EchoChannel, EchoHandlers, PollStats, Print, Subscription, Target } from "./types.ts";
 
 export function wsUrl(target: Target): string {
   return `ws://${hostPort(target.host, target.port)}/`;
@@ -144,4 +145,38 @@ export async function chat(target: Target, timeoutMs: number, lingerMs: number, 
 export async function handshakeOnce(target: Target, timeoutMs = 5000): Promise<void> {
   const ws = await connect(target, timeoutMs);
   ws.close(1000);
+}
+
+/** Receives a push-mode server's events ({ id, t, data } as JSON text messages). */
+export function subscribe(target: Target, timeoutMs: number, onEvent: (event: ServerEvent) => void): Subscription {
+  const stats: PollStats = { requests: 0, emptyPolls: 0, events: 0, missed: 0 };
+  let socket: WebSocket | undefined;
+  let closing = false;
+  const ready = connect(target, timeoutMs).then((ws) => {
+    socket = ws;
+    stats.requests++;
+    if (closing) ws.close(1000);
+    return ws;
+  });
+  const done = ready.then(
+    (ws) =>
+      new Promise<void>((resolve, reject) => {
+        ws.onmessage = (message) => {
+          const event: unknown = typeof message.data === "string" ? JSON.parse(message.data) : undefined;
+          if (!isServerEvent(event)) return reject(new RunError(`not an event from ${wsUrl(target)}`));
+          stats.events++;
+          onEvent(event);
+        };
+        ws.onclose = (e) => (closing ? resolve() : reject(new RunError(`the server closed ${wsUrl(target)} (${e.code})`)));
+      }),
+  );
+  return {
+    stats,
+    ready: ready.then(() => {}),
+    done,
+    close() {
+      closing = true;
+      socket?.close(1000);
+    },
+  };
 }

@@ -12,8 +12,10 @@ const USAGE = `usage: bun run server <tcp|udp|ws|http> [options]
 
   --host H          address to listen on (default ${DEFAULT_HOST}; 0.0.0.0 to accept other computers)
   --port P          port (default tcp ${DEFAULT_PORTS.tcp}, udp ${DEFAULT_PORTS.udp}, ws ${DEFAULT_PORTS.ws}, http ${DEFAULT_PORTS.http}; 0 picks a free one)
-  --mode M          hello | echo | chat (default hello; chat for ws)
-                      tcp, udp: hello, echo    ws, http: hello, echo, chat
+  --mode M          hello | echo | chat | push (default hello; chat for ws)
+                      tcp, udp: hello, echo    ws, http: hello, echo, chat, push
+  --rate R          push: events published per second (default 10)
+  --event-size B    push: bytes of data in each event (default 64)
   --max-message N   largest message accepted, bytes (default ${MAX_MESSAGE_BYTES}; udp is capped at ${MAX_UDP_PAYLOAD} by IP)
   --json            machine-readable: a JSON "ready" line with the port, a JSON "stopped" line
                     with the counters on exit; activity lines go to stderr
@@ -28,6 +30,8 @@ const OPTIONS = {
   port: { type: "string" },
   mode: { type: "string" },
   "max-message": { type: "string" },
+  rate: { type: "string" },
+  "event-size": { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -39,6 +43,7 @@ interface ServerCommand {
   port: number;
   mode: ServerMode;
   maxMessage: number;
+  push?: { ratePerSec: number; eventSize: number };
   json: boolean;
   quiet: boolean;
 }
@@ -49,6 +54,9 @@ function parseCommand(args: ParsedArgs): ServerCommand {
   const entry = SERVERS[transport];
   const mode = choiceOpt(args, "mode", SERVER_MODES, entry.defaultMode);
   if (!entry.modes.includes(mode)) args.problems.push(`the ${transport} server has no ${mode} mode (it has: ${entry.modes.join(", ")})`);
+  for (const option of ["rate", "event-size"]) {
+    if (mode !== "push" && args.values.has(option)) args.problems.push(`--${option} goes with --mode push`);
+  }
   const cap = transport === "udp" ? MAX_UDP_PAYLOAD : 64 << 20;
   const command: ServerCommand = {
     transport,
@@ -56,6 +64,7 @@ function parseCommand(args: ParsedArgs): ServerCommand {
     port: portOpt(args, DEFAULT_PORTS[transport], true),
     mode,
     maxMessage: intOpt(args, "max-message", Math.min(MAX_MESSAGE_BYTES, cap), 1, cap),
+    push: mode === "push" ? { ratePerSec: intOpt(args, "rate", 10, 1, 100_000), eventSize: intOpt(args, "event-size", 64, 0, MAX_MESSAGE_BYTES) } : undefined,
     json: flagOpt(args, "json"),
     quiet: flagOpt(args, "quiet"),
   };
@@ -81,7 +90,7 @@ async function main(): Promise<number> {
 
   let server: RunningServer;
   try {
-    server = await entry.start({ host: cmd.host, port: cmd.port, mode: cmd.mode, maxMessage: cmd.maxMessage, log: cmd.quiet ? undefined : activity });
+    server = await entry.start({ host: cmd.host, port: cmd.port, mode: cmd.mode, maxMessage: cmd.maxMessage, push: cmd.push, log: cmd.quiet ? undefined : activity });
   } catch (err) {
     throw netRunError(err, cmd.host, cmd.port);
   }

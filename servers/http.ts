@@ -3,7 +3,8 @@ import { EVENT_PATHS, MAX_LONG_POLL_MS, encodeSse, type PollReply } from "../pro
 import { HELLO_FROM_SERVER } from "../protocol/limits.ts";
 import { printable } from "../lib/text.ts";
 import { EventLog } from "./event-log.ts";
-import { bump, newStats, requireMode, servedBy, snapshot, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
+import { startPublisher } from "./publisher.ts";
+import { bump, newStats, pushSettings, requireMode, servedBy, snapshot, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
 
 /** SSE bytes queued for a subscriber that does not read before it is cut off. */
 const SSE_BACKLOG_LIMIT = 4 << 20;
@@ -12,11 +13,12 @@ const SSE_HEARTBEAT_MS = 15_000;
 
 const encoder = new TextEncoder();
 
-export const MODES = ["hello", "echo", "chat"] as const satisfies readonly ServerMode[];
+export const MODES = ["hello", "echo", "chat", "push"] as const satisfies readonly ServerMode[];
 
 /**
  * HTTP on Bun.serve. `/` answers per mode (hello: "Hello from server"; echo: the body back;
- * chat: like hello, while operator lines become events). `POST /echo` always echoes. The event
+ * chat: like hello, while operator lines become events; push: like hello, while the server
+ * publishes events at a fixed rate). `POST /echo` always echoes. The event
  * routes serve the polling patterns of the lab's comparison: short polling, long polling and
  * Server-Sent Events over one bounded event log; `POST /events` publishes. `GET /stats` reports
  * the counters. Malformed requests never reach this code: Bun answers 400 (and 413 for a body
@@ -174,5 +176,6 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     },
   });
 
-  return servedBy("http", options, server, stats, (text) => void events.publish(`[server] ${text}`));
+  const stopPublisher = options.mode === "push" ? startPublisher(events, pushSettings(options).ratePerSec, pushSettings(options).eventSize) : undefined;
+  return servedBy("http", options, server, stats, (text) => void events.publish(`[server] ${text}`), stopPublisher);
 }

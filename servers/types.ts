@@ -1,7 +1,7 @@
 import type { Server } from "bun";
 import type { Transport } from "../protocol/limits.ts";
 
-export const SERVER_MODES = ["hello", "echo", "chat"] as const;
+export const SERVER_MODES = ["hello", "echo", "chat", "push"] as const;
 export type ServerMode = (typeof SERVER_MODES)[number];
 
 export interface ServerOptions {
@@ -13,6 +13,8 @@ export interface ServerOptions {
   maxMessage: number;
   /** Human-readable activity lines (the lab's "Message from client: ..."); silent when absent. */
   log?: (line: string) => void;
+  /** Push mode: events published per second, and the size of each event's data in bytes. */
+  push?: { ratePerSec: number; eventSize: number };
 }
 
 export interface ServerStats {
@@ -60,7 +62,7 @@ export function requireMode(transport: Transport, mode: ServerMode, supported: r
 }
 
 /** The RunningServer of a Bun.serve instance (the WebSocket and HTTP servers). */
-export function servedBy(transport: Transport, options: ServerOptions, server: Server<unknown>, stats: ServerStats, say?: (text: string) => void): RunningServer {
+export function servedBy(transport: Transport, options: ServerOptions, server: Server<unknown>, stats: ServerStats, say?: (text: string) => void, onStop?: () => void): RunningServer {
   return {
     transport,
     mode: options.mode,
@@ -69,7 +71,13 @@ export function servedBy(transport: Transport, options: ServerOptions, server: S
     stats: () => snapshot(stats),
     say: options.mode === "chat" ? say : undefined,
     async stop() {
+      onStop?.();
       await server.stop(true);
     },
   };
+}
+
+/** Push mode needs its rate and event size. */
+export function pushSettings(options: ServerOptions): { ratePerSec: number; eventSize: number } {
+  return options.push ?? { ratePerSec: 10, eventSize: 64 };
 }

@@ -1,24 +1,28 @@
 import type { ServerWebSocket } from "bun";
 import { HELLO_FROM_SERVER } from "../protocol/limits.ts";
 import { printable } from "../lib/text.ts";
-import { bump, newStats, requireMode, servedBy, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
+import { EventLog } from "./event-log.ts";
+import { startPublisher } from "./publisher.ts";
+import { bump, newStats, pushSettings, requireMode, servedBy, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
 
 interface Peer {
   id: number;
 }
 
 const CHAT_TOPIC = "chat";
+const EVENTS_TOPIC = "events";
 /** Bytes queued for one peer before Bun closes it. Reading pauses under backpressure, so this is a safety net. */
 const BACKPRESSURE_LIMIT = 16 << 20;
 const IDLE_TIMEOUT_SEC = 120;
 
-export const MODES = ["hello", "echo", "chat"] as const satisfies readonly ServerMode[];
+export const MODES = ["hello", "echo", "chat", "push"] as const satisfies readonly ServerMode[];
 
 /**
  * WebSocket on Bun.serve. hello: every message is answered "Hello from server"; echo: every
  * message comes back unchanged (text as text, binary as binary); chat: messages are logged and
- * relayed to the other clients, and lines the operator types (say) go to everyone. Any path
- * upgrades, as the lab's client connects to ws://host:8765 with none.
+ * relayed to the other clients, and lines the operator types (say) go to everyone; push: the
+ * server publishes events ({ id, t, data } as JSON text) at a fixed rate to every client. Any
+ * path upgrades, as the lab's client connects to ws://host:8765 with none.
  */
 export async function start(options: ServerOptions): Promise<RunningServer> {
   requireMode("ws", options.mode, MODES);
@@ -49,6 +53,8 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
       send(ws, HELLO_FROM_SERVER);
       log?.("Message sent to client");
     },
+    // Push subscribers have nothing to say; what they send is counted and otherwise ignored.
+    push: () => {},
     chat: (ws, message) => {
       const text = printable(message, 4000);
       log?.(`Received message from client ${ws.data.id}: ${text}`);
@@ -77,6 +83,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
       idleTimeout: IDLE_TIMEOUT_SEC,
       open(ws) {
         stats.connections++;
+        if (options.mode === "push") ws.subscribe(EVENTS_TOPIC);
         if (options.mode !== "chat") return;
         ws.subscribe(CHAT_TOPIC);
         log?.(`Client ${ws.data.id} connected`);
@@ -102,5 +109,15 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     },
   });
 
-  return servedBy("ws", options, server, stats, (text) => void server.publish(CHAT_TOPIC, `[server] ${text}`));
+  let stopPublisher: (() => void) | undefined;
+  if (options.mode === "push") {
+    const events = new EventLog(1000);
+    events.subscribe((event) => {
+      const text = JSON.stringify(event);
+      // publish returns the bytes sent to one subscriber (0 when there are none yet).
+      if (server.publish(EVENTS_TOPIC, text) > 0) stats.bytesOut += Buffer.byteLength(text) * server.subscriberCount(EVENTS_TOPIC);
+    });
+    stopPublisher = startPublisher(events, pushSettings(options).ratePerSec, pushSettings(options).eventSize);
+  }
+  return servedBy("ws", options, server, stats, (text) => void server.publish(CHAT_TOPIC, `[server] ${text}`), stopPublisher);
 }

@@ -1,0 +1,78 @@
+import type { Subscription } from "../../clients/types.ts";
+import { sharedClockMs, type ServerEvent } from "../../protocol/events.ts";
+import { withTimeout } from "../../lib/timeout.ts";
+import { PUSH_PATTERNS } from "../drivers.ts";
+import { encodeHistogram, newHistogram, record } from "../stats/histogram.ts";
+import type { PushJob, PushResult } from "../worker-protocol.ts";
+import type { JobContext } from "./context.ts";
+
+/**
+ * Subscribers of one pattern receive a push-mode server's events. Latency is receipt minus
+ * publish time on the clock both processes share. Only events published inside the measured
+ * window count, so every pattern is judged on the same events; after the window a grace period
+ * lets the last of them arrive (a short poller may be one interval late by design).
+ */
+export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushResult> {
+  const pattern = PUSH_PATTERNS[job.pattern];
+  const histogram = newHistogram();
+  const slowest = new Map<number, number>();
+  let windowStart = Number.POSITIVE_INFINITY;
+  let windowEnd = Number.POSITIVE_INFINITY;
+  let delivered = 0;
+  let clockAnomalies = 0;
+
+  const onEvent = (event: ServerEvent): void => {
+    const now = sharedClockMs();
+    if (event.t < windowStart || event.t >= windowEnd) return;
+    let ns = (now - event.t) * 1e6;
+    if (ns < 0) {
+      clockAnomalies++;
+      ns = 0;
+    }
+    record(histogram, ns);
+    delivered++;
+    slowest.set(event.id, Math.max(slowest.get(event.id) ?? 0, ns));
+  };
+
+  const subs: Subscription[] = [];
+  for (let i = 0; i < job.subscribers; i++) {
+    if (job.rampMs > 0 && i > 0) await Bun.sleep(job.rampMs / job.subscribers);
+    const sub = pattern.subscribe(job.target, { intervalMs: job.intervalMs, timeoutMs: job.timeoutMs }, onEvent);
+    sub.done.catch(() => {}); // failures surface below, through the counts and the closing check
+    subs.push(sub);
+    await withTimeout(sub.ready, job.timeoutMs + 5000, `subscriber ${i + 1} of ${job.subscribers} could not subscribe`);
+  }
+  await ctx.ready(subs.length);
+
+  const totals = () => subs.reduce((a, s) => ({ requests: a.requests + s.stats.requests, emptyPolls: a.emptyPolls + s.stats.emptyPolls, missed: a.missed + s.stats.missed }), { requests: 0, emptyPolls: 0, missed: 0 });
+  await Bun.sleep(job.warmupMs);
+  windowStart = sharedClockMs();
+  const atStart = totals();
+  ctx.phase("measure");
+  await Bun.sleep(job.durationMs);
+  windowEnd = sharedClockMs();
+  const atEnd = totals();
+  ctx.phase("drain");
+  await Bun.sleep(job.graceMs);
+  await ctx.released();
+
+  for (const sub of subs) sub.close();
+  // A subscription that ended on its own (server gone) fails the run instead of under-counting.
+  const failures = await Promise.allSettled(subs.map((s) => withTimeout(s.done, 3000, "subscriber did not stop")));
+  const failed = failures.find((f) => f.status === "rejected");
+  if (failed && failed.status === "rejected") throw failed.reason;
+
+  const ids = [...slowest.keys()];
+  return {
+    latency: encodeHistogram(histogram),
+    delivered,
+    firstId: ids.length ? Math.min(...ids) : 0,
+    lastId: ids.length ? Math.max(...ids) : -1,
+    requests: atEnd.requests - atStart.requests,
+    emptyPolls: atEnd.emptyPolls - atStart.emptyPolls,
+    missed: atEnd.missed - atStart.missed,
+    clockAnomalies,
+    slowestDelivery: [...slowest.entries()],
+    cost: ctx.cost(),
+  };
+}

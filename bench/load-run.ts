@@ -1,0 +1,137 @@
+import { DRIVERS, type DriverName } from "./drivers.ts";
+import type { SessionCounts } from "./load/session.ts";
+import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
+import type { ProcessCost } from "./stats/cost.ts";
+import { decodeHistogram, encodeHistogram, mergeHistograms, summarize, type LatencySummary } from "./stats/histogram.ts";
+import type { SequenceReport } from "./stats/sequence.ts";
+import type { WireCount } from "./stats/wire.ts";
+import type { EchoJob, EchoResult } from "./worker-protocol.ts";
+
+/** One measured echo load: a server, a swarm, a load model. */
+export interface LoadSpec {
+  driver: DriverName;
+  /** Connections (pipes) in all, spread over `procs` swarm processes. */
+  clients: number;
+  procs: number;
+  size: number;
+  model: "closed" | "open";
+  /** Closed loop: in flight per connection. Open loop: the per-connection in-flight cap. */
+  window: number;
+  /** Open loop: total operations per second. */
+  ratePerSec: number;
+  warmupMs: number;
+  durationMs?: number;
+  count?: number;
+  timeoutMs: number;
+  rampMs: number;
+  pin: PinMode;
+  /** Extra server options (fault injection in tests). */
+  serverArgs?: string[];
+}
+
+export interface LoadResult {
+  spec: LoadSpec;
+  latency: LatencySummary;
+  uncorrected: LatencySummary;
+  lag: LatencySummary;
+  histograms: EchoResult["histograms"];
+  counts: SessionCounts;
+  sequence: SequenceReport;
+  measuredSec: number;
+  opsPerSec: number;
+  /** Payload bytes per second in each direction. */
+  payloadBytesPerSec: number;
+  cost: { client: ProcessCost & { processes: number }; server: ProcessCost; clientCpuPerOpUs: number; serverCpuPerOpUs: number };
+  /** Kernel-counted TCP bytes per completed operation, each direction (undefined where not measurable). */
+  wirePerOp?: { in: number; out: number; segmentsIn: number; segmentsOut: number };
+  placement: SwarmOutcome<EchoResult>["placement"];
+  serverRejected: Record<string, number>;
+  serverErrors: Record<string, number>;
+}
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const driver = DRIVERS[spec.driver];
+  const pipes = split(spec.clients, spec.procs);
+  const counts = spec.count === undefined ? undefined : split(spec.count, spec.procs);
+  const jobs: Omit<EchoJob, "target">[] = pipes.map((n, i) => ({
+    kind: "echo",
+    driver: spec.driver,
+    pipes: n,
+    size: spec.size,
+    model: spec.model,
+    window: spec.window,
+    ratePerSec: (spec.ratePerSec * n) / spec.clients,
+    warmupMs: spec.warmupMs,
+    durationMs: spec.durationMs,
+    count: counts?.[i],
+    timeoutMs: spec.timeoutMs,
+    rampMs: spec.rampMs,
+  }));
+  const outcome = await runSwarm<EchoJob, EchoResult>({
+    server: { transport: driver.server, args: ["--mode", driver.mode, ...(spec.serverArgs ?? [])] },
+    jobs,
+    pin: spec.pin,
+    readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
+    runTimeoutMs: spec.warmupMs + (spec.durationMs ?? 300_000) + spec.timeoutMs + 20_000,
+  });
+  return mergeLoad(spec, outcome, driver.perOperationConnection || driver.server === "udp");
+}
+
+function sumRecords(records: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of records) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+function wirePerOp(wire: WireCount | undefined, completed: number): LoadResult["wirePerOp"] {
+  if (!wire || completed === 0 || wire.connections === 0) return undefined;
+  return { in: wire.bytesIn / completed, out: wire.bytesOut / completed, segmentsIn: wire.segmentsIn / completed, segmentsOut: wire.segmentsOut / completed };
+}
+
+/** Sums counts, merges histograms exactly, and derives rates and per-operation costs. */
+export function mergeLoad(spec: LoadSpec, outcome: SwarmOutcome<EchoResult>, noWire: boolean): LoadResult {
+  const parts = outcome.results;
+  const hist = (key: keyof EchoResult["histograms"]) => mergeHistograms(parts.map((p) => decodeHistogram(p.histograms[key])));
+  const latency = hist("latency");
+  const uncorrected = hist("uncorrected");
+  const lag = hist("lag");
+  const sum = (f: (p: EchoResult) => number) => parts.reduce((a, p) => a + f(p), 0);
+  const counts: SessionCounts = {
+    sent: sum((p) => p.counts.sent),
+    completed: sum((p) => p.counts.completed),
+    timeouts: sum((p) => p.counts.timeouts),
+    behind: sum((p) => p.counts.behind),
+    unsent: sum((p) => p.counts.unsent),
+    errors: sumRecords(parts.map((p) => p.counts.errors)),
+  };
+  const sequence: SequenceReport = {
+    sent: sum((p) => p.sequence.sent),
+    received: sum((p) => p.sequence.received),
+    lost: sum((p) => p.sequence.lost),
+    reordered: sum((p) => p.sequence.reordered),
+    duplicated: sum((p) => p.sequence.duplicated),
+    late: sum((p) => p.sequence.late),
+    jitterNs: parts.length ? sum((p) => p.sequence.jitterNs) / parts.length : 0,
+  };
+  const measuredSec = Math.max(...parts.map((p) => p.measuredNs)) / 1e9;
+  const opsPerSec = measuredSec > 0 ? counts.completed / measuredSec : 0;
+  const client = swarmCost(parts.map((p) => p.cost));
+  const perOp = (c: ProcessCost) => (counts.completed > 0 ? ((c.userMs + c.sysMs) * 1000) / counts.completed : 0);
+  return {
+    spec,
+    latency: summarize(latency),
+    uncorrected: summarize(uncorrected),
+    lag: summarize(lag),
+    histograms: { latency: encodeHistogram(latency), uncorrected: encodeHistogram(uncorrected), lag: encodeHistogram(lag) },
+    counts,
+    sequence,
+    measuredSec,
+    opsPerSec,
+    payloadBytesPerSec: opsPerSec * spec.size,
+    cost: { client, server: outcome.serverCost, clientCpuPerOpUs: perOp(client), serverCpuPerOpUs: perOp(outcome.serverCost) },
+    wirePerOp: noWire ? undefined : wirePerOp(outcome.wire, counts.completed),
+    placement: outcome.placement,
+    serverRejected: outcome.serverRejected,
+    serverErrors: outcome.serverErrors,
+  };
+}

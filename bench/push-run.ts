@@ -1,0 +1,101 @@
+import { PUSH_PATTERNS } from "./drivers.ts";
+import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
+import type { ProcessCost } from "./stats/cost.ts";
+import { decodeHistogram, encodeHistogram, mergeHistograms, newHistogram, record, summarize, type LatencySummary } from "./stats/histogram.ts";
+import type { PushJob, PushKind, PushResult } from "./worker-protocol.ts";
+
+export interface PushSpec {
+  pattern: PushKind;
+  /** Short polling interval, ms. */
+  intervalMs: number;
+  subscribers: number;
+  procs: number;
+  eventsPerSec: number;
+  eventSize: number;
+  warmupMs: number;
+  durationMs: number;
+  timeoutMs: number;
+  rampMs: number;
+  pin: PinMode;
+}
+
+export interface PushRunResult {
+  spec: PushSpec;
+  label: string;
+  /** Publish-to-receipt latency of every delivery. */
+  latency: LatencySummary;
+  /** Per event, the time until its last subscriber had it. */
+  slowestDelivery: LatencySummary;
+  histogram: string;
+  /** Events published in the window (by id range) and deliveries expected / made. */
+  events: number;
+  expected: number;
+  delivered: number;
+  requests: number;
+  emptyPolls: number;
+  missed: number;
+  clockAnomalies: number;
+  requestsPerEvent: number;
+  /** Kernel-counted TCP payload bytes per delivered event, each direction; undefined if not measured. */
+  bytesPerEvent?: { up: number; down: number };
+  cost: { client: ProcessCost & { processes: number }; server: ProcessCost };
+  placement: SwarmOutcome<PushResult>["placement"];
+}
+
+export async function runPush(spec: PushSpec): Promise<PushRunResult> {
+  const pattern = PUSH_PATTERNS[spec.pattern];
+  // A short poller can be one whole interval late by design; wait that long for the window's last events.
+  const graceMs = (spec.pattern === "short" ? spec.intervalMs : 0) + 500;
+  const jobs: Omit<PushJob, "target">[] = split(spec.subscribers, spec.procs).map((n) => ({
+    kind: "push",
+    pattern: spec.pattern,
+    intervalMs: spec.intervalMs,
+    subscribers: n,
+    warmupMs: spec.warmupMs,
+    durationMs: spec.durationMs,
+    graceMs,
+    timeoutMs: spec.timeoutMs,
+    rampMs: spec.rampMs,
+  }));
+  const outcome = await runSwarm<PushJob, PushResult>({
+    server: { transport: pattern.server, args: ["--mode", "push", "--rate", String(spec.eventsPerSec), "--event-size", String(spec.eventSize)] },
+    jobs,
+    pin: spec.pin,
+    readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
+    runTimeoutMs: spec.warmupMs + spec.durationMs + graceMs + spec.timeoutMs + 20_000,
+  });
+  return mergePush(spec, pattern.label(spec.intervalMs), outcome);
+}
+
+function mergePush(spec: PushSpec, label: string, outcome: SwarmOutcome<PushResult>): PushRunResult {
+  const parts = outcome.results;
+  const sum = (f: (p: PushResult) => number) => parts.reduce((a, p) => a + f(p), 0);
+  const slowest = new Map<number, number>();
+  for (const p of parts) for (const [id, ns] of p.slowestDelivery) slowest.set(id, Math.max(slowest.get(id) ?? 0, ns));
+  const slowestHist = newHistogram();
+  for (const ns of slowest.values()) record(slowestHist, ns);
+  const ids = [...slowest.keys()];
+  const events = ids.length ? Math.max(...ids) - Math.min(...ids) + 1 : 0;
+  const delivered = sum((p) => p.delivered);
+  const requests = sum((p) => p.requests);
+  const latency = mergeHistograms(parts.map((p) => decodeHistogram(p.latency)));
+  const wire = outcome.wire;
+  return {
+    spec,
+    label,
+    latency: summarize(latency),
+    slowestDelivery: summarize(slowestHist),
+    histogram: encodeHistogram(latency),
+    events,
+    expected: events * spec.subscribers,
+    delivered,
+    requests,
+    emptyPolls: sum((p) => p.emptyPolls),
+    missed: sum((p) => p.missed),
+    clockAnomalies: sum((p) => p.clockAnomalies),
+    requestsPerEvent: delivered > 0 ? requests / delivered : 0,
+    bytesPerEvent: wire && delivered > 0 ? { up: wire.bytesIn / delivered, down: wire.bytesOut / delivered } : undefined,
+    cost: { client: swarmCost(parts.map((p) => p.cost)), server: outcome.serverCost },
+    placement: outcome.placement,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Bytes on the wire, as the kernel counted them on the server's TCP sockets (`ss -ti`:
+ * bytes_received / bytes_sent and segments, per established connection on the server's port).
+ * Measured, not estimated from header sizes. Connections that close between two readings drop
+ * out of the second one, so this is for runs whose connections stay open.
+ */
+export interface WireCount {
+  connections: number;
+  /** Client to server: TCP payload bytes and segments. */
+  bytesIn: number;
+  segmentsIn: number;
+  /** Server to client. */
+  bytesOut: number;
+  segmentsOut: number;
+}
+
+export function wireCount(port: number): WireCount | undefined {
+  const run = Bun.spawnSync(["ss", "-tinH", "state", "established", `( sport = :${port} )`]);
+  if (run.exitCode !== 0) return undefined;
+  const text = run.stdout.toString();
+  const total: WireCount = { connections: 0, bytesIn: 0, segmentsIn: 0, bytesOut: 0, segmentsOut: 0 };
+  const field = (info: string, name: string) => Number(new RegExp(`\\b${name}:(\\d+)`).exec(info)?.[1] ?? 0);
+  // Each socket is a header line followed by an indented line of TCP info.
+  for (const info of text.split("\n").filter((line) => /^\s/.test(line) && line.includes("segs_out"))) {
+    total.connections++;
+    total.bytesIn += field(info, "bytes_received");
+    total.segmentsIn += field(info, "segs_in");
+    total.bytesOut += field(info, "bytes_sent");
+    total.segmentsOut += field(info, "segs_out");
+  }
+  return total;
+}
+
+export function diffWire(before: WireCount | undefined, after: WireCount | undefined): WireCount | undefined {
+  if (!before || !after) return undefined;
+  return {
+    connections: after.connections,
+    bytesIn: after.bytesIn - before.bytesIn,
+    segmentsIn: after.segmentsIn - before.segmentsIn,
+    bytesOut: after.bytesOut - before.bytesOut,
+    segmentsOut: after.segmentsOut - before.segmentsOut,
+  };
+}
