@@ -4,7 +4,7 @@ import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./o
 import type { ProcessCost } from "./stats/cost.ts";
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize, type LatencySummary } from "./stats/histogram.ts";
 import type { SequenceReport } from "./stats/sequence.ts";
-import type { WireCount } from "./stats/wire.ts";
+import { perOperation } from "./stats/wire.ts";
 import type { EchoJob, EchoResult } from "./worker-protocol.ts";
 
 /** One measured echo load: a server, a swarm, a load model. */
@@ -83,11 +83,6 @@ function sumRecords(records: Record<string, number>[]): Record<string, number> {
   return out;
 }
 
-function wirePerOp(wire: WireCount | undefined, completed: number): LoadResult["wirePerOp"] {
-  if (!wire || completed === 0 || wire.connections === 0) return undefined;
-  return { in: wire.bytesIn / completed, out: wire.bytesOut / completed, segmentsIn: wire.segmentsIn / completed, segmentsOut: wire.segmentsOut / completed };
-}
-
 /** Sums counts, merges histograms exactly, and derives rates and per-operation costs. */
 export function mergeLoad(spec: LoadSpec, outcome: SwarmOutcome<EchoResult>, noWire: boolean): LoadResult {
   const parts = outcome.results;
@@ -129,7 +124,7 @@ export function mergeLoad(spec: LoadSpec, outcome: SwarmOutcome<EchoResult>, noW
     opsPerSec,
     payloadBytesPerSec: opsPerSec * spec.size,
     cost: { client, server: outcome.serverCost, clientCpuPerOpUs: perOp(client), serverCpuPerOpUs: perOp(outcome.serverCost) },
-    wirePerOp: noWire ? undefined : wirePerOp(outcome.wire, counts.completed),
+    wirePerOp: noWire ? undefined : perOperation(outcome.wire, opsPerSec),
     placement: outcome.placement,
     serverRejected: outcome.serverRejected,
     serverErrors: outcome.serverErrors,

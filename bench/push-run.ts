@@ -2,6 +2,7 @@ import { PUSH_PATTERNS } from "./drivers.ts";
 import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
 import type { ProcessCost } from "./stats/cost.ts";
 import { decodeHistogram, encodeHistogram, mergeHistograms, newHistogram, record, summarize, type LatencySummary } from "./stats/histogram.ts";
+import { perOperation } from "./stats/wire.ts";
 import type { PushJob, PushKind, PushResult } from "./worker-protocol.ts";
 
 export interface PushSpec {
@@ -79,7 +80,7 @@ function mergePush(spec: PushSpec, label: string, outcome: SwarmOutcome<PushResu
   const delivered = sum((p) => p.delivered);
   const requests = sum((p) => p.requests);
   const latency = mergeHistograms(parts.map((p) => decodeHistogram(p.latency)));
-  const wire = outcome.wire;
+  const perEvent = perOperation(outcome.wire, delivered / (spec.durationMs / 1000));
   return {
     spec,
     label,
@@ -94,7 +95,7 @@ function mergePush(spec: PushSpec, label: string, outcome: SwarmOutcome<PushResu
     missed: sum((p) => p.missed),
     clockAnomalies: sum((p) => p.clockAnomalies),
     requestsPerEvent: delivered > 0 ? requests / delivered : 0,
-    bytesPerEvent: wire && delivered > 0 ? { up: wire.bytesIn / delivered, down: wire.bytesOut / delivered } : undefined,
+    bytesPerEvent: perEvent ? { up: perEvent.in, down: perEvent.out } : undefined,
     cost: { client: swarmCost(parts.map((p) => p.cost)), server: outcome.serverCost },
     placement: outcome.placement,
   };

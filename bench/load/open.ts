@@ -1,5 +1,5 @@
 import { Phases, type PhaseOptions } from "./phases.ts";
-import type { Session } from "./session.ts";
+import { BEHIND_NS, type Session } from "./session.ts";
 
 export interface OpenLoopOptions extends PhaseOptions {
   /** Total operations per second across all pipes. */
@@ -53,8 +53,9 @@ export function openLoop(session: Session, opts: OpenLoopOptions): Promise<void>
   };
 
   const phases = new Phases(session, opts, () => {
-    // Sends due strictly before the stop (k = 0 .. ceil(elapsed / interval) - 1).
-    const dueByNow = Math.ceil((clock.now() - t0) / intervalNs);
+    // Sends already overdue by more than the "behind" threshold at the stop; one due a moment
+    // before it was simply not reached yet.
+    const dueByNow = Math.ceil((clock.now() - BEHIND_NS - t0) / intervalNs);
     session.addUnsent(Math.max(0, dueByNow - k));
   });
   session.onSlotFree = () => {

@@ -6,6 +6,8 @@
  */
 export interface WireCount {
   connections: number;
+  /** When it was read (a difference: how long the counting lasted), ms. */
+  atMs: number;
   /** Client to server: TCP payload bytes and segments. */
   bytesIn: number;
   segmentsIn: number;
@@ -15,10 +17,13 @@ export interface WireCount {
 }
 
 export function wireCount(port: number): WireCount | undefined {
+  const before = performance.now();
   const run = Bun.spawnSync(["ss", "-tinH", "state", "established", `( sport = :${port} )`]);
+  // The kernel is read somewhere during the call: its midpoint is the best guess of when.
+  const atMs = (before + performance.now()) / 2;
   if (run.exitCode !== 0) return undefined;
   const text = run.stdout.toString();
-  const total: WireCount = { connections: 0, bytesIn: 0, segmentsIn: 0, bytesOut: 0, segmentsOut: 0 };
+  const total: WireCount = { connections: 0, atMs, bytesIn: 0, segmentsIn: 0, bytesOut: 0, segmentsOut: 0 };
   const field = (info: string, name: string) => Number(new RegExp(`\\b${name}:(\\d+)`).exec(info)?.[1] ?? 0);
   // Each socket is a header line followed by an indented line of TCP info.
   for (const info of text.split("\n").filter((line) => /^\s/.test(line) && line.includes("segs_out"))) {
@@ -35,9 +40,21 @@ export function diffWire(before: WireCount | undefined, after: WireCount | undef
   if (!before || !after) return undefined;
   return {
     connections: after.connections,
+    atMs: after.atMs - before.atMs,
     bytesIn: after.bytesIn - before.bytesIn,
     segmentsIn: after.segmentsIn - before.segmentsIn,
     bytesOut: after.bytesOut - before.bytesOut,
     segmentsOut: after.segmentsOut - before.segmentsOut,
   };
+}
+
+/**
+ * Bytes and segments per operation, each direction. The counters are read by the orchestrator a
+ * moment after the swarm starts and ends its measured phase, so the two windows differ slightly;
+ * dividing rates (bytes per second by operations per second) cancels that difference.
+ */
+export function perOperation(wire: WireCount | undefined, opsPerSec: number): { in: number; out: number; segmentsIn: number; segmentsOut: number } | undefined {
+  if (!wire || wire.connections === 0 || wire.atMs <= 0 || opsPerSec <= 0) return undefined;
+  const per = (n: number) => (n / (wire.atMs / 1000)) / opsPerSec;
+  return { in: per(wire.bytesIn), out: per(wire.bytesOut), segmentsIn: per(wire.segmentsIn), segmentsOut: per(wire.segmentsOut) };
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bun
+import { killAllChildren } from "../lib/children.ts";
+import { onShutdown, runMain } from "../lib/main.ts";
+import { parseBenchArgs, SCENARIOS } from "./config.ts";
+import { writeReport } from "./report/index.ts";
+import { renderSummary } from "./report/terminal.ts";
+import { run } from "./run.ts";
+
+const USAGE = `usage: bun run bench [scenario] [options]
+
+scenarios (default: suite)
+  suite        rtt + push + throughput + a short load, all four transports (about a minute)
+  rtt          round-trip latency, one message in flight: tcp, udp, ws, http keep-alive, http new connection
+  push         server events to subscribers: WebSocket push, SSE, long polling, short polling
+  throughput   messages/s and MB/s with a window in flight, over a size sweep
+  load         open loop at fixed rates (a sweep finds the knee), corrected and uncorrected
+  connect      connection set-up rate: TCP connect, WebSocket handshake, HTTP new connection
+  udp          loss, reordering, duplicates and jitter across send rates
+  fanout       one event to many subscribers: WebSocket publish vs SSE vs long polling
+
+options
+  --quick, -q           short runs (the suite in about 15 s)
+  --transports LIST     tcp,udp,ws,http (default all four)
+  --clients, -c N       connections (default per scenario: 1; load 8; connect 4)
+  --procs N             swarm processes the connections are spread over (default 1)
+  --size, -s LIST       message sizes, e.g. 64,1k,64k (k = KiB); a list is a sweep (min 8 B)
+  --rate, -r LIST       open loop: messages/s in all, e.g. 5000 or 1k,5k,20k (a sweep)
+  --window, -w N        closed loop: messages in flight per connection (throughput default 32);
+                        open loop: the in-flight cap per connection (default 1000)
+  --duration, -d S      measure for S seconds (e.g. 5, 500ms)   --count, -n N   or N messages
+  --warmup S            warm up first; discarded (default per scenario)
+  --ramp S              open the connections evenly over S before starting
+  --timeout S           give up on a reply after S (default 2 s); counted as a timeout / loss
+  --pin none|same|split CPU placement with taskset: same = server and swarm on CPU 0,
+                        split = server on CPU 0, swarm on CPU 1 (default none)
+  push, fanout: --subscribers LIST (default 10; fanout 10,100,1000) · --event-rate N (default 20/s;
+                fanout 5/s) · --event-size B (default 64) · --intervals LIST (short polling ms, default 50,250,1000)
+  --out, -o DIR         where reports go (default reports)
+  --json                print the result as JSON on stdout instead of the summary
+  -h, --help            this help
+
+Each run writes DIR/<time>-<scenario>.md and .json. Progress goes to stderr.
+Exit codes: 0 done (problems found are in the report), 1 the run failed, 2 bad options.
+Scenarios: ${SCENARIOS.join(", ")}.`;
+
+await runMain("bench", USAGE, async () => {
+  const config = parseBenchArgs(process.argv.slice(2));
+  if (config === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  onShutdown(() => {
+    killAllChildren();
+    console.error("\nbench: interrupted; every server and swarm process was stopped");
+    process.exit(130);
+  });
+  const result = await run(config, (line) => console.error(line));
+  const paths = await writeReport(result, config.outDir);
+  if (config.json) console.log(JSON.stringify(result));
+  else console.log(`${renderSummary(result)}\n\nReport: ${paths.markdown}\nData:   ${paths.json}`);
+  return 0;
+});

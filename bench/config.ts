@@ -1,0 +1,172 @@
+import { choiceOpt, durationOpt, flagOpt, intOpt, parseArgs, stringOpt, type OptionSpecs, type ParsedArgs } from "../lib/args.ts";
+import { UsageError } from "../lib/errors.ts";
+import { MAX_MESSAGE_BYTES, MAX_UDP_PAYLOAD, TRANSPORTS, type Transport } from "../protocol/limits.ts";
+import { BENCH_HEADER_BYTES } from "../protocol/bench-frame.ts";
+import { PIN_MODES, type PinMode } from "./orchestrate.ts";
+
+export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "connect", "udp", "fanout"] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+/**
+ * Everything a run needs, validated. Options left out are undefined here and take each
+ * scenario's own default (listed in the usage), so one flag can mean the right thing everywhere.
+ */
+export interface BenchConfig {
+  scenario: Scenario;
+  transports: Transport[];
+  clients?: number;
+  procs: number;
+  sizes?: number[];
+  rates?: number[];
+  window?: number;
+  durationMs?: number;
+  count?: number;
+  warmupMs?: number;
+  rampMs: number;
+  timeoutMs: number;
+  pin: PinMode;
+  quick: boolean;
+  /** Push: short-polling intervals (ms), subscribers per run, events per second and size. */
+  intervals?: number[];
+  subscribers?: number[];
+  eventRate?: number;
+  eventSize: number;
+  outDir: string;
+  /** Print the JSON result on stdout instead of the summary table. */
+  json: boolean;
+  /** The command line, for the report's "reproduce" section. */
+  argv: string[];
+}
+
+export const BENCH_OPTIONS = {
+  transports: { type: "string" },
+  clients: { type: "string", short: "c" },
+  procs: { type: "string" },
+  size: { type: "string", short: "s" },
+  rate: { type: "string", short: "r" },
+  window: { type: "string", short: "w" },
+  duration: { type: "string", short: "d" },
+  count: { type: "string", short: "n" },
+  warmup: { type: "string" },
+  ramp: { type: "string" },
+  timeout: { type: "string" },
+  pin: { type: "string" },
+  quick: { type: "boolean", short: "q" },
+  intervals: { type: "string" },
+  subscribers: { type: "string" },
+  "event-rate": { type: "string" },
+  "event-size": { type: "string" },
+  out: { type: "string", short: "o" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies OptionSpecs;
+
+const UNITS: Record<string, number> = { "": 1, k: 1e3, m: 1e6, kib: 1024, mib: 1 << 20, kb: 1000, mb: 1e6, b: 1 };
+
+/** "64", "1k" (1000), "1KiB" (1024), "2m"... as a whole number; undefined when malformed. */
+export function parseQuantity(raw: string, binary: boolean): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  if (!m) return undefined;
+  let unit = m[2]!.toLowerCase();
+  // For sizes, "k" and "m" mean KiB and MiB, as people say "a 64k message".
+  if (binary && (unit === "k" || unit === "m")) unit += "ib";
+  const factor = UNITS[unit];
+  if (factor === undefined) return undefined;
+  const value = Number(m[1]) * factor;
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** A comma-separated list of quantities within [min, max]; each bad item is its own problem. */
+function listOpt(args: ParsedArgs, name: string, min: number, max: number, binary: boolean): number[] | undefined {
+  const raw = stringOpt(args, name);
+  if (raw === undefined) return undefined;
+  const out: number[] = [];
+  for (const item of raw.split(",")) {
+    const value = parseQuantity(item, binary);
+    if (value === undefined || value < min || value > max) args.problems.push(`--${name}: "${item.trim()}" is not a number from ${min} to ${max}`);
+    else out.push(value);
+  }
+  if (out.length === 0 && !args.problems.some((p) => p.startsWith(`--${name}`))) args.problems.push(`--${name} needs at least one value`);
+  return out;
+}
+
+function optionalInt(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  return args.values.has(name) ? intOpt(args, name, min, min, max) : undefined;
+}
+
+function optionalDuration(args: ParsedArgs, name: string, maxMs: number, allowZero = false): number | undefined {
+  if (!args.values.has(name)) return undefined;
+  if (allowZero && stringOpt(args, name)?.trim().replace(/s$|ms$/, "") === "0") return 0;
+  return durationOpt(args, name, 0, maxMs);
+}
+
+export function parseBenchArgs(argv: string[]): BenchConfig | "help" {
+  const args = parseArgs(argv, BENCH_OPTIONS);
+  if (flagOpt(args, "help")) return "help";
+  const [word, ...extra] = args.positionals;
+  if (extra.length > 0) args.problems.push(`unexpected argument "${extra[0]}"`);
+  let scenario: Scenario = "suite";
+  if (word !== undefined) {
+    if ((SCENARIOS as readonly string[]).includes(word)) scenario = word as Scenario;
+    else args.problems.push(`unknown scenario "${word}": use ${SCENARIOS.join(", ")}`);
+  }
+
+  let transports: Transport[] = [...TRANSPORTS];
+  const rawTransports = stringOpt(args, "transports");
+  if (rawTransports !== undefined) {
+    transports = [];
+    for (const t of rawTransports.split(",").map((s) => s.trim())) {
+      if ((TRANSPORTS as readonly string[]).includes(t)) transports.push(t as Transport);
+      else args.problems.push(`--transports: unknown transport "${t}" (use tcp, udp, ws, http)`);
+    }
+  }
+
+  const config: BenchConfig = {
+    scenario,
+    transports,
+    clients: optionalInt(args, "clients", 1, 10_000),
+    procs: intOpt(args, "procs", 1, 1, 64),
+    sizes: listOpt(args, "size", BENCH_HEADER_BYTES, MAX_MESSAGE_BYTES, true),
+    rates: listOpt(args, "rate", 1, 10_000_000, false),
+    window: optionalInt(args, "window", 1, 100_000),
+    durationMs: optionalDuration(args, "duration", 3600_000),
+    count: optionalInt(args, "count", 1, 1_000_000_000),
+    warmupMs: optionalDuration(args, "warmup", 600_000, true),
+    rampMs: args.values.has("ramp") ? (optionalDuration(args, "ramp", 600_000, true) ?? 0) : 0,
+    timeoutMs: durationOpt(args, "timeout", 2000, 600_000),
+    pin: choiceOpt(args, "pin", PIN_MODES, "none"),
+    quick: flagOpt(args, "quick"),
+    intervals: listOpt(args, "intervals", 1, 600_000, false),
+    subscribers: listOpt(args, "subscribers", 1, 10_000, false),
+    eventRate: optionalInt(args, "event-rate", 1, 100_000),
+    eventSize: intOpt(args, "event-size", 64, 0, 65_536),
+    outDir: stringOpt(args, "out") ?? "reports",
+    json: flagOpt(args, "json"),
+    argv,
+  };
+  validateCombinations(config, args);
+  if (args.problems.length > 0) throw new UsageError(args.problems);
+  return config;
+}
+
+/** Problems no single option shows: limits that depend on the transport, pinning, exclusive options. */
+function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
+  const problems = args.problems;
+  if (c.durationMs !== undefined && c.count !== undefined) problems.push("--duration and --count exclude each other: give one");
+  if (c.transports.includes("udp") && c.sizes?.some((s) => s > MAX_UDP_PAYLOAD)) problems.push(`--size: UDP carries at most ${MAX_UDP_PAYLOAD} bytes a datagram; drop udp from --transports or use smaller sizes`);
+  if (c.clients !== undefined && c.clients < c.procs) problems.push(`--clients (${c.clients}) must be at least --procs (${c.procs}): every swarm process needs a connection`);
+  if (c.pin !== "none") {
+    const cpus = navigator.hardwareConcurrency;
+    if (c.pin === "split" && cpus < 2) problems.push("--pin split needs two CPUs; this machine has one");
+    if (Bun.which("taskset") === null) problems.push("--pin needs taskset (Debian: apt-get install util-linux)");
+  }
+  const pushOnly = ["intervals", "subscribers", "event-rate", "event-size"];
+  if (!["push", "fanout", "suite"].includes(c.scenario)) {
+    for (const o of pushOnly) if (args.values.has(o)) problems.push(`--${o} is for the push and fanout scenarios, not ${c.scenario}`);
+  }
+  if (["push", "fanout"].includes(c.scenario)) {
+    for (const o of ["size", "rate", "window", "count"]) if (args.values.has(o)) problems.push(`--${o} is for echo scenarios; push uses --event-rate and --event-size`);
+  }
+  if (c.scenario === "rtt" && args.values.has("window")) problems.push("--window is 1 by definition in rtt: use throughput for a pipeline");
+  if (c.scenario === "udp" && args.values.has("transports")) problems.push("the udp scenario is UDP only: --transports does not apply");
+}

@@ -1,0 +1,80 @@
+import type { DriverName } from "../drivers.ts";
+import type { LoadResult } from "../load-run.ts";
+import type { PushRunResult } from "../push-run.ts";
+import type { BenchResult, Section } from "../results.ts";
+import { count, latency, rate, times } from "./format.ts";
+import { problems } from "./problems.ts";
+
+type Of<K extends Section["kind"]> = Extract<Section, { kind: K }>;
+
+export function sectionOf<K extends Section["kind"]>(result: BenchResult, kind: K): Of<K> | undefined {
+  return result.sections.find((s): s is Of<K> => s.kind === kind);
+}
+
+export function runFor(runs: LoadResult[], driver: DriverName, size?: number): LoadResult | undefined {
+  return runs.find((r) => r.spec.driver === driver && (size === undefined || r.spec.size === size));
+}
+
+export function pushRun(runs: PushRunResult[], kind: PushRunResult["spec"]["pattern"], intervalMs?: number): PushRunResult | undefined {
+  return runs.find((r) => r.spec.pattern === kind && (intervalMs === undefined || r.spec.intervalMs === intervalMs));
+}
+
+export function wireTotal(r: PushRunResult): number | undefined {
+  return r.bytesPerEvent ? r.bytesPerEvent.up + r.bytesPerEvent.down : undefined;
+}
+
+/** The findings in plain words, with measured ratios. */
+export function headline(result: BenchResult): string[] {
+  const lines: string[] = [];
+  const push = sectionOf(result, "push");
+  if (push) {
+    const ws = pushRun(push.runs, "ws");
+    const shorts = push.runs.filter((r) => r.spec.pattern === "short");
+    const short = shorts.find((r) => r.spec.intervalMs === 250) ?? shorts[0];
+    const long = pushRun(push.runs, "long");
+    if (ws && short) {
+      const wsBytes = wireTotal(ws);
+      const shortBytes = wireTotal(short);
+      const bytesText = wsBytes !== undefined && shortBytes !== undefined ? `, and spent ${count(shortBytes)} bytes on the wire per event against ${count(wsBytes)}` : "";
+      lines.push(
+        `WebSocket push delivered events in ${latency(ws.latency.p50)} at p50; ${short.spec.intervalMs} ms polling took ${latency(short.latency.p50)}, ${times(short.latency.p50 / ws.latency.p50)} slower${bytesText}.`,
+      );
+    }
+    if (ws && long) {
+      lines.push(`Long polling came closer (${latency(long.latency.p50)} at p50, ${times(long.latency.p50 / ws.latency.p50)} WebSocket's) but paid ${long.requestsPerEvent.toFixed(2)} HTTP requests per delivered event${long.bytesPerEvent ? ` and ${count(long.bytesPerEvent.up + long.bytesPerEvent.down)} bytes` : ""}.`);
+    }
+  }
+  const rtt = sectionOf(result, "rtt");
+  if (rtt) {
+    const size = rtt.runs[0]?.spec.size ?? 64;
+    const names: Partial<Record<DriverName, string>> = { tcp: "TCP", udp: "UDP", ws: "WebSocket", http: "HTTP keep-alive", "http-close": "a new HTTP connection per request" };
+    const parts = rtt.runs.filter((r) => r.spec.size === size && names[r.spec.driver]).map((r) => `${names[r.spec.driver]} ${latency(r.latency.p50)}`);
+    if (parts.length) lines.push(`A ${size}-byte round trip (p50): ${parts.join(", ")}.`);
+  }
+  const tp = sectionOf(result, "throughput");
+  if (tp && tp.runs.length) {
+    const size = tp.runs[0]!.spec.size;
+    const best = tp.runs.filter((r) => r.spec.size === size).sort((a, b) => b.opsPerSec - a.opsPerSec);
+    lines.push(`With ${tp.runs[0]!.spec.window} messages in flight at ${size} B: ${best.map((r) => `${label(r)} ${rate(r.opsPerSec)}`).join(", ")}.`);
+  }
+  const load = sectionOf(result, "load");
+  if (load) {
+    const knees = load.knees.filter((k) => k.rate !== undefined);
+    const rates = [...new Set(load.runs.map((r) => r.spec.ratePerSec))];
+    if (knees.length) lines.push(`Under open-loop load, latency climbed at: ${knees.map((k) => `${shortLabel(k.driver)} ${rate(k.rate!)}`).join(", ")}.`);
+    else lines.push(`Every transport kept up with ${rates.map(rate).join(", ")} offered (corrected p99: ${load.runs.map((r) => `${label(r)} ${latency(r.latency.p99)}`).join(", ")}).`);
+  }
+  const found = problems(result.sections);
+  lines.push(found.length === 0 ? "Nothing went wrong: no errors, timeouts, losses or rejected input." : `${found.length} problem${found.length > 1 ? "s" : ""} recorded: see "What went wrong" below.`);
+  return lines;
+}
+
+const SHORT: Record<DriverName, string> = { tcp: "TCP", udp: "UDP", ws: "WebSocket", http: "HTTP", "http-close": "HTTP (new connection)", "tcp-connect": "TCP connect", "ws-connect": "WebSocket handshake" };
+
+export function shortLabel(driver: DriverName): string {
+  return SHORT[driver];
+}
+
+export function label(r: LoadResult): string {
+  return SHORT[r.spec.driver];
+}

@@ -1,0 +1,222 @@
+import { DRIVERS } from "../drivers.ts";
+import type { LoadResult } from "../load-run.ts";
+import type { PushRunResult } from "../push-run.ts";
+import type { BenchResult, Section } from "../results.ts";
+import { lossShare } from "../scenarios/udp.ts";
+import { bytes, count, cpuPerOp, latency, megabytes, percent, rate, table } from "./format.ts";
+import { headline, pushRun, runFor, sectionOf, shortLabel } from "./headline.ts";
+import { problems } from "./problems.ts";
+
+const TITLES: Record<Section["kind"], string> = {
+  rtt: "Round trip: one client, one message in flight",
+  push: "Server push: events to subscribers",
+  throughput: "Throughput: a window of messages in flight",
+  load: "Open-loop load: a constant rate, corrected for coordinated omission",
+  connect: "Connection set-up",
+  udp: "UDP: loss, reordering and jitter against send rate",
+  fanout: "Fan-out: one event to many subscribers",
+};
+
+function wire(r: LoadResult): string {
+  return r.wirePerOp ? `${Math.round(r.wirePerOp.in)} / ${Math.round(r.wirePerOp.out)} B` : "—";
+}
+
+function cost(r: LoadResult): string {
+  return `${cpuPerOp(r.cost.clientCpuPerOpUs)} / ${cpuPerOp(r.cost.serverCpuPerOpUs)}`;
+}
+
+function rttTable(runs: LoadResult[]): string {
+  return table(
+    ["transport", "size", "p50", "p90", "p99", "p99.9", "max", "mean ± stdev", "round trips/s", "wire up / down per msg", "CPU per msg client / server"],
+    runs.map((r) => [
+      DRIVERS[r.spec.driver].label,
+      bytes(r.spec.size),
+      latency(r.latency.p50),
+      latency(r.latency.p90),
+      latency(r.latency.p99),
+      latency(r.latency.p999),
+      latency(r.latency.max),
+      `${latency(r.latency.mean)} ± ${latency(r.latency.stdev)}`,
+      rate(r.opsPerSec),
+      wire(r),
+      cost(r),
+    ]),
+  );
+}
+
+function throughputTable(runs: LoadResult[]): string {
+  return table(
+    ["transport", "size", "window", "messages/s", "payload MB/s each way", "p50", "p99", "timeouts", "CPU per msg client / server", "peak RSS client / server"],
+    runs.map((r) => [
+      DRIVERS[r.spec.driver].label,
+      bytes(r.spec.size),
+      `${r.spec.clients} × ${r.spec.window}`,
+      rate(r.opsPerSec),
+      megabytes(r.payloadBytesPerSec),
+      latency(r.latency.p50),
+      latency(r.latency.p99),
+      count(r.counts.timeouts),
+      cost(r),
+      `${bytes(r.cost.client.peakRssBytes)} / ${bytes(r.cost.server.peakRssBytes)}`,
+    ]),
+  );
+}
+
+function loadTable(runs: LoadResult[]): string {
+  return table(
+    ["transport", "offered", "achieved", "p50", "p99", "p99.9", "max", "uncorrected p50 / p99 / max", "sends >1 ms late", "never sent", "send lag p99"],
+    runs.map((r) => [
+      DRIVERS[r.spec.driver].label,
+      rate(r.spec.ratePerSec),
+      rate(r.opsPerSec),
+      latency(r.latency.p50),
+      latency(r.latency.p99),
+      latency(r.latency.p999),
+      latency(r.latency.max),
+      `${latency(r.uncorrected.p50)} / ${latency(r.uncorrected.p99)} / ${latency(r.uncorrected.max)}`,
+      count(r.counts.behind),
+      count(r.counts.unsent),
+      latency(r.lag.p99),
+    ]),
+  );
+}
+
+function connectTable(runs: LoadResult[]): string {
+  return table(
+    ["operation", "concurrency", "per second", "p50", "p99", "max", "failed", "CPU per op client / server"],
+    runs.map((r) => [DRIVERS[r.spec.driver].label, count(r.spec.clients * r.spec.window), rate(r.opsPerSec), latency(r.latency.p50), latency(r.latency.p99), latency(r.latency.max), count(Object.values(r.counts.errors).reduce((a, b) => a + b, 0) + r.counts.timeouts), cost(r)]),
+  );
+}
+
+function udpTable(runs: LoadResult[]): string {
+  return table(
+    ["offered", "echoed", "sent", "lost", "loss", "reordered", "duplicated", "late", "jitter (RFC 3550)", "RTT p50", "RTT p99"],
+    runs.map((r) => [
+      rate(r.spec.ratePerSec),
+      rate(r.opsPerSec),
+      count(r.sequence.sent),
+      count(r.sequence.lost),
+      percent(lossShare(r)),
+      count(r.sequence.reordered),
+      count(r.sequence.duplicated),
+      count(r.sequence.late),
+      latency(r.sequence.jitterNs),
+      latency(r.latency.p50),
+      latency(r.latency.p99),
+    ]),
+  );
+}
+
+function pushTable(runs: PushRunResult[], fanout: boolean): string {
+  const head = fanout ? ["pattern", "subscribers"] : ["pattern"];
+  return table(
+    [...head, "p50", "p90", "p99", "max", fanout ? "last subscriber p50 / max" : "delivered", "requests per event", "empty polls", "wire up / down per event"],
+    runs.map((r) => [
+      r.label,
+      ...(fanout ? [count(r.spec.subscribers)] : []),
+      latency(r.latency.p50),
+      latency(r.latency.p90),
+      latency(r.latency.p99),
+      latency(r.latency.max),
+      fanout ? `${latency(r.slowestDelivery.p50)} / ${latency(r.slowestDelivery.max)}` : `${count(r.delivered)} of ${count(r.expected)}`,
+      r.requestsPerEvent.toFixed(2),
+      count(r.emptyPolls),
+      r.bytesPerEvent ? `${Math.round(r.bytesPerEvent.up)} / ${Math.round(r.bytesPerEvent.down)} B` : "—",
+    ]),
+  );
+}
+
+function sectionBody(s: Section): string {
+  switch (s.kind) {
+    case "rtt":
+      return `${rttTable(s.runs)}\n\nClosed loop, window 1: each client sends its next message when the previous reply arrives. "Wire" is the TCP payload the kernel counted on the server's sockets per message (UDP and per-request connections: not measured this way).`;
+    case "throughput":
+      return `${throughputTable(s.runs)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nClosed loop: each connection keeps a window of messages in flight (HTTP: pipelined on one keep-alive connection). MB/s counts payload in one direction; the same bytes come back.`;
+    case "load": {
+      const knees = s.knees.map((k) => `${shortLabel(k.driver)}: ${k.rate === undefined ? "kept up at every rate tried" : `knee at ${rate(k.rate)} (${k.reason})`}`);
+      return `${loadTable(s.runs)}\n\n${knees.join(". ")}.\n\nLatency is timed from when each message was due to be sent (corrected), so time spent waiting to send counts; the uncorrected figures time from the actual send, as a closed-loop tool would, and hide that wait.`;
+    }
+    case "connect":
+      return `${connectTable(s.runs)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nEach operation opens a connection (TCP: until connected; WebSocket: through the upgrade handshake; HTTP: one request and its response on a fresh connection) and closes it.`;
+    case "udp":
+      return `${udpTable(s.runs)}\n\n${s.lossBeginsAt === undefined ? "No loss at any rate tried." : `Loss began at ${rate(s.lossBeginsAt)}.`} Datagrams are echoed, so loss, reordering and jitter cover both directions; jitter is computed as RFC 3550 (and iperf3) do, from round-trip transit times.`;
+    case "push":
+      return `${pushTable(s.runs, false)}\n\n${count(s.eventsPerSec)} events/s of ${s.runs[0]?.spec.eventSize ?? 0} B data to ${count(s.subscribers)} subscribers. Latency runs from publication on the server to receipt by a subscriber, on the clock both processes share; only events published inside the measured window count. "Wire" is what the kernel counted on the server's sockets per delivered event.`;
+    case "fanout":
+      return `${pushTable(s.runs, true)}\n\n${count(s.eventsPerSec)} events/s. "Last subscriber" is, per event, the time until every subscriber had it.`;
+  }
+}
+
+/** The lab's WebSocket-vs-HTTP table, redone with this run's measurements. */
+function labTable(result: BenchResult): string | undefined {
+  const rtt = sectionOf(result, "rtt");
+  const push = sectionOf(result, "push");
+  if (!rtt && !push) return undefined;
+  const ws = rtt && runFor(rtt.runs, "ws");
+  const http = rtt && runFor(rtt.runs, "http");
+  const close = rtt && runFor(rtt.runs, "http-close");
+  const wsPush = push && pushRun(push.runs, "ws");
+  const long = push && pushRun(push.runs, "long");
+  const shorts = push?.runs.filter((r) => r.spec.pattern === "short") ?? [];
+  const p = (r: LoadResult | undefined) => (r ? `${latency(r.latency.p50)} / ${latency(r.latency.p99)}` : "—");
+  const pp = (r: PushRunResult | undefined) => (r ? `${latency(r.latency.p50)} / ${latency(r.latency.p99)}` : "—");
+  const wb = (r: PushRunResult | undefined) => (r?.bytesPerEvent ? `${Math.round(r.bytesPerEvent.up)} / ${Math.round(r.bytesPerEvent.down)} B` : "—");
+  const rows: string[][] = [
+    ["Communication model", "full duplex: either side sends at any time", "request/response: the client asks, the server answers", "request/response, after a TCP handshake each time"],
+    ["Round trip p50 / p99 (measured)", p(ws), p(http), p(close)],
+    ["Bytes on the wire per message, up / down (measured)", ws ? wire(ws) : "—", http ? wire(http) : "—", "—"],
+    ["Server push delivery p50 / p99 (measured)", pp(wsPush), `long polling ${pp(long)}${shorts.map((s) => `; ${s.spec.intervalMs} ms polling ${pp(s)}`).join("")}`, "—"],
+    ["Bytes per pushed event, up / down (measured)", wb(wsPush), `long polling ${wb(long)}${shorts.map((s) => `; ${s.spec.intervalMs} ms polling ${wb(s)}`).join("")}`, "—"],
+    ["Requests per delivered event (measured)", wsPush ? "0 (one upgrade for the session)" : "—", `long polling ${long ? long.requestsPerEvent.toFixed(2) : "—"}${shorts.map((s) => `; ${s.spec.intervalMs} ms polling ${s.requestsPerEvent.toFixed(2)}`).join("")}`, "1 request and 1 connection"],
+    ["Connection persistence", "one connection for the whole session", "connection kept alive between requests", "a new connection for every request"],
+  ];
+  return table(["", "WebSocket", "HTTP, keep-alive", "HTTP, new connection each"], rows);
+}
+
+function methodology(result: BenchResult): string {
+  const c = result.config;
+  return [
+    "- The server runs in its own process, started on port 0; the load generator (the swarm) runs in one or more other processes. They never share an event loop.",
+    "- Each run warms up before it measures (samples from the warm-up are discarded), then measures for a fixed time or message count, then waits for replies still in flight (up to the timeout).",
+    `- Closed loop (rtt, throughput, connect): a fixed number of operations in flight per connection. Open loop (load, udp): a constant total rate; latency is timed from the intended send time, the uncorrected figures from the actual send, and late or unsent sends are counted (coordinated-omission correction, as in wrk2).`,
+    "- Latency distributions are HdrHistograms (1 ns resolution, 3 significant digits) recorded per process and merged exactly; percentiles are never averaged. Percentiles are the highest value equivalent to the bucket they fall in.",
+    "- Push latency is publication-to-receipt on a clock both processes share (performance.timeOrigin + performance.now()); both run on this host.",
+    "- CPU time is user + system time of the server and of the swarm over the measured phase, from /proc; it has 10 ms resolution. The open loop waits for each send time by spinning (Bun's timers tick in whole milliseconds), so its generator CPU is not a cost figure; its send lag is reported instead.",
+    "- Bytes on the wire are the kernel's per-socket counters on the server's side (ss -ti): TCP payload, headers of the protocols above TCP included; divided as rates (bytes per second over operations per second).",
+    `- Message timeout: ${c.timeoutMs} ms. CPU placement: ${result.environment.pinning}. This machine is noisy: repeat a run before trusting a difference of a few percent.`,
+  ].join("\n");
+}
+
+function environmentTable(result: BenchResult): string {
+  const e = result.environment;
+  return table(
+    ["", ""],
+    [
+      ["socketlab", `${result.tool.version}${e.gitCommit ? ` (commit ${e.gitCommit})` : ""}`],
+      ["Bun", e.bun],
+      ["OS, kernel", `${e.os}, Linux ${e.kernel} (${e.arch})`],
+      ["CPU", `${e.cpuModel}, ${e.cpus} CPUs`],
+      ["Memory", `${e.memoryGiB} GiB`],
+      ["CPU layout", e.placement],
+      ["Date", `${result.startedAt} (took ${result.elapsedSec.toFixed(1)} s)`],
+    ],
+  );
+}
+
+export function renderMarkdown(result: BenchResult): string {
+  const out: string[] = [];
+  out.push(`# socketlab report: ${result.scenario}`, "");
+  out.push(`${result.startedAt.slice(0, 19).replace("T", " ")} UTC · Bun ${result.environment.bun} · ${result.environment.cpus} CPUs · \`${result.command}\``, "");
+  out.push("## Findings", "", ...headline(result).map((l) => `- ${l}`), "");
+  const lab = labTable(result);
+  if (lab) out.push("## WebSocket vs HTTP, measured", "", "The comparison table of the lab write-up, with this run's numbers in place of adjectives.", "", lab, "");
+  for (const s of result.sections) out.push(`## ${TITLES[s.kind]}`, "", sectionBody(s), "");
+  const found = problems(result.sections);
+  out.push("## What went wrong", "", found.length ? found.map((p) => `- ${p}`).join("\n") : "Nothing: every message was answered, no errors, no timeouts, no loss, nothing rejected by a server.", "");
+  out.push("## Method", "", methodology(result), "");
+  out.push("## Environment", "", environmentTable(result), "");
+  out.push("## Reproduce", "", "```sh", result.command, "```", "");
+  out.push("The JSON file beside this report holds the configuration, the environment, every run's summary and its encoded histograms.", "");
+  return out.join("\n");
+}
+

@@ -1,0 +1,47 @@
+import { DRIVERS } from "../drivers.ts";
+import type { LoadResult } from "../load-run.ts";
+import type { PushRunResult } from "../push-run.ts";
+import type { Section } from "../results.ts";
+import { count, latency, percent } from "./format.ts";
+
+/** A swarm process busier than this share of one CPU may itself have been the bottleneck. */
+const GENERATOR_BUSY = 0.9;
+
+function loadProblems(section: string, r: LoadResult): string[] {
+  const name = `${section}, ${DRIVERS[r.spec.driver].label}, ${r.spec.size} B${r.spec.model === "open" ? `, ${count(r.spec.ratePerSec)}/s` : ""}`;
+  const out: string[] = [];
+  const errors = Object.entries(r.counts.errors);
+  if (errors.length) out.push(`${name}: errors: ${errors.map(([k, v]) => `${k} ×${count(v)}`).join("; ")}`);
+  if (r.counts.timeouts) out.push(`${name}: ${count(r.counts.timeouts)} operations got no reply within ${r.spec.timeoutMs} ms${r.spec.driver === "udp" ? " (lost datagrams)" : ""}`);
+  if (r.sequence.lost && r.spec.driver === "udp") out.push(`${name}: ${count(r.sequence.lost)} of ${count(r.sequence.sent)} datagrams lost (${percent(r.sequence.lost / r.sequence.sent)}) over the whole run`);
+  if (r.sequence.reordered || r.sequence.duplicated) out.push(`${name}: ${count(r.sequence.reordered)} reordered, ${count(r.sequence.duplicated)} duplicated`);
+  if (r.counts.unsent) out.push(`${name}: ${count(r.counts.unsent)} scheduled sends never left (the target could not keep up)`);
+  const rejected = Object.entries({ ...r.serverRejected, ...r.serverErrors });
+  if (rejected.length) out.push(`${name}: the server counted ${rejected.map(([k, v]) => `${k} ×${count(v)}`).join(", ")}`);
+  if (r.spec.model === "closed") {
+    const busy = r.measuredSec > 0 ? (r.cost.client.userMs + r.cost.client.sysMs) / 1000 / r.measuredSec / r.cost.client.processes : 0;
+    if (busy > GENERATOR_BUSY) out.push(`${name}: the load generator was ${percent(busy)} busy: it, not the server, may have set the pace (try --procs)`);
+  } else if (r.counts.behind > 0) {
+    // The open loop waits for each send by spinning, so its CPU says nothing; lateness does.
+    out.push(`${name}: ${count(r.counts.behind)} sends left more than 1 ms late (send lag p99 ${latency(r.lag.p99)}): the generator or the server's backpressure held them back`);
+  }
+  return out;
+}
+
+function pushProblems(section: string, r: PushRunResult): string[] {
+  const name = `${section}, ${r.label}, ${r.spec.subscribers} subscribers`;
+  const out: string[] = [];
+  if (r.delivered < r.expected) out.push(`${name}: ${count(r.expected - r.delivered)} of ${count(r.expected)} deliveries missing`);
+  if (r.delivered > r.expected) out.push(`${name}: ${count(r.delivered - r.expected)} deliveries more than events × subscribers (duplicates)`);
+  if (r.missed) out.push(`${name}: ${count(r.missed)} events evicted before a poller asked for them`);
+  if (r.clockAnomalies) out.push(`${name}: ${count(r.clockAnomalies)} deliveries appeared to arrive before publication (clock trouble); counted as 0`);
+  if (r.events === 0) out.push(`${name}: no event was delivered in the measured window`);
+  return out;
+}
+
+/** Everything that went wrong in a run, one line each. Nothing is hidden. */
+export function problems(sections: Section[]): string[] {
+  return sections.flatMap((s) =>
+    s.kind === "push" || s.kind === "fanout" ? s.runs.flatMap((r) => pushProblems(s.kind, r)) : s.runs.flatMap((r) => loadProblems(s.kind, r)),
+  );
+}

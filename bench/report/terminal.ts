@@ -1,0 +1,33 @@
+import { DRIVERS } from "../drivers.ts";
+import type { BenchResult } from "../results.ts";
+import { latency, megabytes, percent, rate } from "./format.ts";
+import { headline } from "./headline.ts";
+
+/** Columns padded to their widest cell; the first left-aligned, the rest right-aligned. */
+function textTable(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")).join("\n");
+}
+
+/** The short summary printed when a run ends: one compact table per section and the findings. */
+export function renderSummary(result: BenchResult): string {
+  const out: string[] = [];
+  for (const s of result.sections) {
+    out.push("", s.kind === "fanout" ? "fanout" : s.kind);
+    if (s.kind === "push" || s.kind === "fanout") {
+      out.push(textTable([["pattern", "subscribers", "p50", "p99", "req/event"], ...s.runs.map((r) => [r.label, String(r.spec.subscribers), latency(r.latency.p50), latency(r.latency.p99), r.requestsPerEvent.toFixed(2)])]));
+    } else if (s.kind === "udp") {
+      out.push(textTable([["offered", "echoed", "loss", "jitter"], ...s.runs.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(r.sequence.sent ? r.sequence.lost / r.sequence.sent : 0), latency(r.sequence.jitterNs)])]));
+    } else {
+      const open = s.kind === "load";
+      out.push(
+        textTable([
+          ["transport", "size", ...(open ? ["offered"] : []), "p50", "p99", "ops/s", "MB/s"],
+          ...s.runs.map((r) => [DRIVERS[r.spec.driver].label, `${r.spec.size} B`, ...(open ? [rate(r.spec.ratePerSec)] : []), latency(r.latency.p50), latency(r.latency.p99), rate(r.opsPerSec), megabytes(r.payloadBytesPerSec)]),
+        ]),
+      );
+    }
+  }
+  out.push("", ...headline(result).map((l) => `* ${l}`));
+  return out.join("\n");
+}

@@ -1,0 +1,38 @@
+import type { BenchConfig, Scenario } from "./config.ts";
+import type { DriverName } from "./drivers.ts";
+import type { Environment } from "./environment.ts";
+import type { LoadResult } from "./load-run.ts";
+import type { PushRunResult } from "./push-run.ts";
+
+/** The outcome of one scenario: its runs, plus what the scenario concluded from them. */
+export type Section =
+  | { kind: "rtt"; runs: LoadResult[] }
+  | { kind: "throughput"; runs: LoadResult[]; skipped: string[] }
+  | { kind: "load"; runs: LoadResult[]; knees: Knee[] }
+  | { kind: "connect"; runs: LoadResult[]; skipped: string[] }
+  | { kind: "udp"; runs: LoadResult[]; lossBeginsAt?: number }
+  | { kind: "push"; runs: PushRunResult[]; eventsPerSec: number; subscribers: number }
+  | { kind: "fanout"; runs: PushRunResult[]; eventsPerSec: number };
+
+export interface Knee {
+  driver: DriverName;
+  /** The lowest offered rate at which latency climbed or the server fell behind; undefined if none did. */
+  rate?: number;
+  reason?: string;
+}
+
+/** Everything a report is made from: plain data, written as JSON beside the Markdown. */
+export interface BenchResult {
+  tool: { name: "socketlab"; version: string };
+  scenario: Scenario;
+  config: Omit<BenchConfig, "argv">;
+  command: string;
+  environment: Environment;
+  startedAt: string;
+  finishedAt: string;
+  elapsedSec: number;
+  sections: Section[];
+}
+
+/** A run's name as tables show it. */
+export type Progress = (line: string) => void;

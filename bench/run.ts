@@ -1,0 +1,43 @@
+import pkg from "../package.json" with { type: "json" };
+import type { BenchConfig } from "./config.ts";
+import { PIN_DESCRIPTIONS, environment } from "./environment.ts";
+import type { LoadResult } from "./load-run.ts";
+import type { PushRunResult } from "./push-run.ts";
+import type { BenchResult, Progress, Section } from "./results.ts";
+import { SCENARIO_RUNNERS } from "./scenarios/index.ts";
+
+/** How the runs were placed on CPUs, summarized over every run (e.g. "server on CPU 1, swarm on CPU 0"). */
+function describePlacement(sections: Section[], config: BenchConfig): string {
+  const seen = new Map<string, number>();
+  for (const section of sections) {
+    for (const run of section.runs as (LoadResult | PushRunResult)[]) {
+      const p = run.placement;
+      const server = p.server ? `server CPU ${p.server.lastCpu}` : "server CPU ?";
+      const swarm = p.swarm.map((s) => (s ? `${s.lastCpu}` : "?")).join("/");
+      const key = `${server}, swarm CPU ${swarm}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+  }
+  const allowed = sections.flatMap((s) => (s.runs as (LoadResult | PushRunResult)[]).map((r) => r.placement.server?.allowed)).find(Boolean) ?? "?";
+  const observed = [...seen.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} (${n} run${n > 1 ? "s" : ""})`).join("; ");
+  return `${PIN_DESCRIPTIONS[config.pin]}; allowed CPUs ${allowed}; seen at mid-run: ${observed || "no runs"}`;
+}
+
+/** Runs the scenario the config names and returns everything measured, as plain data. */
+export async function run(config: BenchConfig, progress: Progress): Promise<BenchResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const sections = await SCENARIO_RUNNERS[config.scenario](config, progress);
+  const { argv, ...rest } = config;
+  return {
+    tool: { name: "socketlab", version: pkg.version },
+    scenario: config.scenario,
+    config: rest,
+    command: ["bun", "run", "bench", ...argv].map((a) => (/^[\w./:,=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" "),
+    environment: environment(config.pin, describePlacement(sections, config)),
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    elapsedSec: (performance.now() - t0) / 1000,
+    sections,
+  };
+}

@@ -1,0 +1,33 @@
+import type { BenchConfig } from "../config.ts";
+import { DRIVERS, type DriverName } from "../drivers.ts";
+import { runLoad, type LoadResult } from "../load-run.ts";
+import type { Progress, Section } from "../results.ts";
+import { commonSpec, formatUs, timing } from "./profile.ts";
+
+const CONNECT_DRIVER: Partial<Record<string, DriverName>> = { tcp: "tcp-connect", ws: "ws-connect", http: "http-close" };
+
+/** Connection set-up: TCP connects/s, WebSocket handshakes/s, HTTP requests on a fresh connection each. */
+export async function connect(config: BenchConfig, progress: Progress): Promise<Section> {
+  const runs: LoadResult[] = [];
+  const skipped: string[] = [];
+  for (const transport of config.transports) {
+    const driver = CONNECT_DRIVER[transport];
+    if (!driver) {
+      skipped.push("UDP: connectionless, nothing to set up");
+      continue;
+    }
+    const r = await runLoad({
+      driver,
+      clients: config.clients ?? 4,
+      ...commonSpec(config),
+      size: config.sizes?.[0] ?? 64,
+      model: "closed",
+      window: config.window ?? 1,
+      ratePerSec: 0,
+      ...timing(config, { durationMs: 2000, warmupMs: 300 }, { durationMs: 400, warmupMs: 100 }),
+    });
+    progress(`connect  ${DRIVERS[driver].label.padEnd(34)} ${Math.round(r.opsPerSec).toLocaleString("en-US")}/s   p50 ${formatUs(r.latency.p50)}`);
+    runs.push(r);
+  }
+  return { kind: "connect", runs, skipped };
+}

@@ -1,0 +1,32 @@
+import type { BenchConfig, Scenario } from "../config.ts";
+import type { Progress, Section } from "../results.ts";
+import { connect } from "./connect.ts";
+import { load } from "./load.ts";
+import { fanout, push } from "./push.ts";
+import { rtt } from "./rtt.ts";
+import { throughput } from "./throughput.ts";
+import { udp } from "./udp.ts";
+
+/**
+ * The suite, `bun run bench` with no arguments: the lab's comparison in about a minute —
+ * round trips, push against polling, throughput at two sizes, and a short open-loop load.
+ */
+async function suite(config: BenchConfig, progress: Progress): Promise<Section[]> {
+  return [
+    await rtt(config, progress),
+    await push(config, progress, [250, 1000], 2500),
+    await throughput(config, progress, [64, 16_384]),
+    await load(config, progress, [5000]),
+  ];
+}
+
+export const SCENARIO_RUNNERS: Record<Scenario, (config: BenchConfig, progress: Progress) => Promise<Section[]>> = {
+  suite,
+  rtt: async (c, p) => [await rtt(c, p)],
+  push: async (c, p) => [await push(c, p)],
+  throughput: async (c, p) => [await throughput(c, p)],
+  load: async (c, p) => [await load(c, p)],
+  connect: async (c, p) => [await connect(c, p)],
+  udp: async (c, p) => [await udp(c, p)],
+  fanout: async (c, p) => [await fanout(c, p)],
+};

@@ -1,0 +1,40 @@
+import type { BenchConfig } from "../config.ts";
+import { DRIVERS } from "../drivers.ts";
+import { runLoad, type LoadResult } from "../load-run.ts";
+import type { Knee, Progress, Section } from "../results.ts";
+import { findKnee } from "./knee.ts";
+import { commonSpec, echoDrivers, formatUs, timing } from "./profile.ts";
+
+export const LOAD_RATES = [2000, 5000, 10_000, 20_000, 40_000];
+
+/**
+ * Open loop at fixed rates (a sweep finds the knee), corrected and uncorrected percentiles side
+ * by side. A sweep stops at the knee plus one rate: beyond it the numbers only say "overloaded".
+ */
+export async function load(config: BenchConfig, progress: Progress, defaultRates = LOAD_RATES): Promise<Section> {
+  const rates = [...(config.rates ?? (config.quick ? [2000] : defaultRates))].sort((a, b) => a - b);
+  const runs: LoadResult[] = [];
+  const knees: Knee[] = [];
+  for (const driver of echoDrivers(config)) {
+    const mine: LoadResult[] = [];
+    for (const rate of rates) {
+      const r = await runLoad({
+        driver,
+        clients: config.clients ?? 8,
+        ...commonSpec(config),
+        size: config.sizes?.[0] ?? 64,
+        model: "open",
+        window: config.window ?? 1000,
+        ratePerSec: rate,
+        ...timing(config, { durationMs: 2000, warmupMs: 300 }, { durationMs: 400, warmupMs: 100 }),
+      });
+      progress(`load  ${DRIVERS[driver].label.padEnd(16)} ${String(rate).padStart(7)}/s   p99 ${formatUs(r.latency.p99)} (uncorrected ${formatUs(r.uncorrected.p99)})`);
+      mine.push(r);
+      const knee = findKnee(mine);
+      if (knee.rate !== undefined && rate > knee.rate) break;
+    }
+    runs.push(...mine);
+    knees.push({ driver, ...findKnee(mine) });
+  }
+  return { kind: "load", runs, knees };
+}

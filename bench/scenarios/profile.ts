@@ -1,0 +1,33 @@
+import type { BenchConfig } from "../config.ts";
+import type { LoadSpec } from "../load-run.ts";
+import type { DriverName } from "../drivers.ts";
+
+/** How long each kind of run lasts: the scenario's default, shortened by --quick, overridden by the user. */
+export interface Timing {
+  durationMs: number;
+  warmupMs: number;
+}
+
+export function timing(config: BenchConfig, full: Timing, quick: Timing): Pick<LoadSpec, "durationMs" | "warmupMs" | "count"> {
+  const base = config.quick ? quick : full;
+  return {
+    durationMs: config.count !== undefined ? undefined : (config.durationMs ?? base.durationMs),
+    warmupMs: config.warmupMs ?? base.warmupMs,
+    count: config.count,
+  };
+}
+
+/** The fields every echo run shares, from the config. */
+export function commonSpec(config: BenchConfig): Pick<LoadSpec, "procs" | "timeoutMs" | "rampMs" | "pin"> {
+  return { procs: config.procs, timeoutMs: config.timeoutMs, rampMs: config.rampMs, pin: config.pin };
+}
+
+/** Echo drivers for the chosen transports (HTTP as keep-alive). */
+export function echoDrivers(config: BenchConfig): DriverName[] {
+  return config.transports;
+}
+
+export function formatUs(ns: number): string {
+  const us = ns / 1000;
+  return us >= 10_000 ? `${(us / 1000).toFixed(1)} ms` : us >= 100 ? `${us.toFixed(0)} µs` : `${us.toFixed(1)} µs`;
+}

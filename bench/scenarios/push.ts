@@ -1,0 +1,62 @@
+import type { BenchConfig } from "../config.ts";
+import { runPush, type PushRunResult, type PushSpec } from "../push-run.ts";
+import type { Progress, Section } from "../results.ts";
+import type { PushKind } from "../worker-protocol.ts";
+import { formatUs } from "./profile.ts";
+
+export const PUSH_INTERVALS = [50, 250, 1000];
+
+type Pattern = { kind: PushKind; intervalMs: number };
+
+function patterns(config: BenchConfig, intervals: number[]): Pattern[] {
+  const list: Pattern[] = [];
+  if (config.transports.includes("ws")) list.push({ kind: "ws", intervalMs: 0 });
+  if (config.transports.includes("http")) {
+    list.push({ kind: "sse", intervalMs: 0 }, { kind: "long", intervalMs: 0 });
+    for (const ms of config.intervals ?? intervals) list.push({ kind: "short", intervalMs: ms });
+  }
+  return list;
+}
+
+async function runPatterns(config: BenchConfig, progress: Progress, list: Pattern[], subscribers: number, eventsPerSec: number, full: number, quick: number, tag: string): Promise<PushRunResult[]> {
+  const runs: PushRunResult[] = [];
+  for (const p of list) {
+    const spec: PushSpec = {
+      pattern: p.kind,
+      intervalMs: p.intervalMs,
+      subscribers,
+      procs: Math.min(config.procs, subscribers),
+      eventsPerSec,
+      eventSize: config.eventSize,
+      warmupMs: config.warmupMs ?? (config.quick ? 200 : 500),
+      durationMs: config.durationMs ?? (config.quick ? quick : full),
+      timeoutMs: config.timeoutMs,
+      rampMs: config.rampMs,
+      pin: config.pin,
+    };
+    const r = await runPush(spec);
+    progress(`${tag}  ${r.label.padEnd(34)} ${String(subscribers).padStart(5)} subscribers   p50 ${formatUs(r.latency.p50)}   p99 ${formatUs(r.latency.p99)}`);
+    runs.push(r);
+  }
+  return runs;
+}
+
+/** Server push: events at a fixed rate to N subscribers, by WebSocket, SSE, long and short polling. */
+export async function push(config: BenchConfig, progress: Progress, defaultIntervals = PUSH_INTERVALS, fullMs = 4000): Promise<Section> {
+  const subscribers = config.subscribers?.[0] ?? 10;
+  const eventsPerSec = config.eventRate ?? 20;
+  const intervals = config.quick ? [250] : defaultIntervals;
+  const list = patterns(config, intervals).filter((p) => !config.quick || p.kind !== "sse");
+  const runs = await runPatterns(config, progress, list, subscribers, eventsPerSec, fullMs, 800, "push");
+  return { kind: "push", runs, eventsPerSec, subscribers };
+}
+
+/** One event to many subscribers: WebSocket publish against N SSE streams and N long pollers. */
+export async function fanout(config: BenchConfig, progress: Progress): Promise<Section> {
+  const counts = config.subscribers ?? (config.quick ? [10, 50] : [10, 100, 1000]);
+  const eventsPerSec = config.eventRate ?? 5;
+  const list = patterns(config, []).filter((p) => p.kind !== "short");
+  const runs: PushRunResult[] = [];
+  for (const n of counts) runs.push(...(await runPatterns(config, progress, list, n, eventsPerSec, 3000, 800, "fanout")));
+  return { kind: "fanout", runs, eventsPerSec };
+}

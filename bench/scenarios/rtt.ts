@@ -1,0 +1,29 @@
+import type { BenchConfig } from "../config.ts";
+import { DRIVERS, type DriverName } from "../drivers.ts";
+import { runLoad, type LoadResult } from "../load-run.ts";
+import type { Progress, Section } from "../results.ts";
+import { commonSpec, formatUs, timing } from "./profile.ts";
+
+/** Round-trip latency: one client, one message in flight, per transport (HTTP both with and without keep-alive). */
+export async function rtt(config: BenchConfig, progress: Progress): Promise<Section> {
+  const drivers: DriverName[] = config.transports.flatMap((t): DriverName[] => (t === "http" ? ["http", "http-close"] : [t]));
+  const runs: LoadResult[] = [];
+  for (const size of config.sizes ?? [64]) {
+    for (const driver of drivers) {
+      if (driver === "udp" && size > 65_507) continue;
+      const r = await runLoad({
+        driver,
+        clients: config.clients ?? 1,
+        ...commonSpec(config),
+        size,
+        model: "closed",
+        window: 1,
+        ratePerSec: 0,
+        ...timing(config, { durationMs: 2500, warmupMs: 500 }, { durationMs: 400, warmupMs: 100 }),
+      });
+      progress(`rtt  ${DRIVERS[driver].label.padEnd(34)} ${size} B   p50 ${formatUs(r.latency.p50)}   p99 ${formatUs(r.latency.p99)}`);
+      runs.push(r);
+    }
+  }
+  return { kind: "rtt", runs };
+}

@@ -1,0 +1,35 @@
+import { MAX_UDP_PAYLOAD } from "../../protocol/limits.ts";
+import type { BenchConfig } from "../config.ts";
+import { DRIVERS } from "../drivers.ts";
+import { runLoad, type LoadResult } from "../load-run.ts";
+import type { Progress, Section } from "../results.ts";
+import { commonSpec, echoDrivers, timing } from "./profile.ts";
+
+export const THROUGHPUT_SIZES = [64, 1024, 16_384, 65_536];
+
+/** Maximum messages/s and MB/s with a window of messages in flight, over a size sweep. */
+export async function throughput(config: BenchConfig, progress: Progress, defaultSizes = THROUGHPUT_SIZES): Promise<Section> {
+  const runs: LoadResult[] = [];
+  const skipped: string[] = [];
+  for (const size of config.sizes ?? (config.quick ? [1024] : defaultSizes)) {
+    for (const driver of echoDrivers(config)) {
+      if (driver === "udp" && size > MAX_UDP_PAYLOAD) {
+        skipped.push(`UDP at ${size} B: a datagram carries at most ${MAX_UDP_PAYLOAD} B`);
+        continue;
+      }
+      const r = await runLoad({
+        driver,
+        clients: config.clients ?? 1,
+        ...commonSpec(config),
+        size,
+        model: "closed",
+        window: config.window ?? 32,
+        ratePerSec: 0,
+        ...timing(config, { durationMs: 1500, warmupMs: 300 }, { durationMs: 300, warmupMs: 100 }),
+      });
+      progress(`throughput  ${DRIVERS[driver].label.padEnd(16)} ${String(size).padStart(6)} B   ${Math.round(r.opsPerSec).toLocaleString("en-US")} msg/s   ${(r.payloadBytesPerSec / 1e6).toFixed(1)} MB/s`);
+      runs.push(r);
+    }
+  }
+  return { kind: "throughput", runs, skipped };
+}
