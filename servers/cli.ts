@@ -14,6 +14,7 @@ const USAGE = `usage: bun run server <tcp|udp|ws|http> [options]
   --port P          port (default tcp ${DEFAULT_PORTS.tcp}, udp ${DEFAULT_PORTS.udp}, ws ${DEFAULT_PORTS.ws}, http ${DEFAULT_PORTS.http}; 0 picks a free one)
   --mode M          hello | echo | chat | push (default hello; chat for ws)
                       tcp, udp: hello, echo    ws, http: hello, echo, chat, push
+  --drop-every N    udp: ignore every Nth datagram (fault injection, to see loss counted)
   --rate R          push: events published per second (default 10)
   --event-size B    push: bytes of data in each event (default 64)
   --max-message N   largest message accepted, bytes (default ${MAX_MESSAGE_BYTES}; udp is capped at ${MAX_UDP_PAYLOAD} by IP)
@@ -31,6 +32,7 @@ const OPTIONS = {
   mode: { type: "string" },
   "max-message": { type: "string" },
   rate: { type: "string" },
+  "drop-every": { type: "string" },
   "event-size": { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
@@ -44,6 +46,7 @@ interface ServerCommand {
   mode: ServerMode;
   maxMessage: number;
   push?: { ratePerSec: number; eventSize: number };
+  dropEvery?: number;
   json: boolean;
   quiet: boolean;
 }
@@ -65,9 +68,11 @@ function parseCommand(args: ParsedArgs): ServerCommand {
     mode,
     maxMessage: intOpt(args, "max-message", Math.min(MAX_MESSAGE_BYTES, cap), 1, cap),
     push: mode === "push" ? { ratePerSec: intOpt(args, "rate", 10, 1, 100_000), eventSize: intOpt(args, "event-size", 64, 0, MAX_MESSAGE_BYTES) } : undefined,
+    dropEvery: args.values.has("drop-every") ? intOpt(args, "drop-every", 0, 2, 1_000_000) : undefined,
     json: flagOpt(args, "json"),
     quiet: flagOpt(args, "quiet"),
   };
+  if (command.dropEvery !== undefined && transport !== "udp") args.problems.push("--drop-every is for the udp server");
   if (args.problems.length > 0) throw new UsageError(args.problems);
   return command;
 }
@@ -90,7 +95,7 @@ async function main(): Promise<number> {
 
   let server: RunningServer;
   try {
-    server = await entry.start({ host: cmd.host, port: cmd.port, mode: cmd.mode, maxMessage: cmd.maxMessage, push: cmd.push, log: cmd.quiet ? undefined : activity });
+    server = await entry.start({ host: cmd.host, port: cmd.port, mode: cmd.mode, maxMessage: cmd.maxMessage, push: cmd.push, dropEvery: cmd.dropEvery, log: cmd.quiet ? undefined : activity });
   } catch (err) {
     throw netRunError(err, cmd.host, cmd.port);
   }

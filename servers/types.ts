@@ -13,6 +13,8 @@ export interface ServerOptions {
   maxMessage: number;
   /** Human-readable activity lines (the lab's "Message from client: ..."); silent when absent. */
   log?: (line: string) => void;
+  /** Fault injection (UDP): ignore every Nth datagram received, to show how loss is counted. */
+  dropEvery?: number;
   /** Push mode: events published per second, and the size of each event's data in bytes. */
   push?: { ratePerSec: number; eventSize: number };
 }

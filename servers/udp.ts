@@ -25,6 +25,10 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
       data(sock, buf, port, address) {
         stats.messages++;
         stats.bytesIn += buf.length;
+        if (options.dropEvery && stats.messages % options.dropEvery === 0) {
+          bump(stats.rejected, "dropped on purpose (--drop-every)");
+          return;
+        }
         if (!echo) log?.(`Client: ${printable(buf)}`);
         const out = echo ? buf : ack;
         let sent = false;

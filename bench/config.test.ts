@@ -1,0 +1,68 @@
+import { describe, expect, test } from "bun:test";
+import { UsageError } from "../lib/errors.ts";
+import { parseBenchArgs, parseQuantity, type BenchConfig } from "./config.ts";
+
+const parse = (argv: string[]) => parseBenchArgs(argv) as BenchConfig;
+
+function problemsOf(argv: string[]): string[] {
+  try {
+    parseBenchArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("quantities", () => {
+  test("sizes read k and m as KiB and MiB; rates as thousands and millions", () => {
+    expect(parseQuantity("64", true)).toBe(64);
+    expect(parseQuantity("64k", true)).toBe(65_536);
+    expect(parseQuantity("1KiB", true)).toBe(1024);
+    expect(parseQuantity("1m", true)).toBe(1 << 20);
+    expect(parseQuantity("5k", false)).toBe(5000);
+    expect(parseQuantity("1.5m", false)).toBe(1_500_000);
+    expect(parseQuantity("1kb", true)).toBe(1000);
+    expect(parseQuantity("12 parsecs", false)).toBeUndefined();
+    expect(parseQuantity("0.5", true)).toBeUndefined();
+  });
+});
+
+describe("bench options", () => {
+  test("no arguments: the suite, all four transports, defaults left to the scenarios", () => {
+    const c = parse([]);
+    expect(c.scenario).toBe("suite");
+    expect(c.transports).toEqual(["tcp", "udp", "ws", "http"]);
+    expect(c.clients).toBeUndefined();
+    expect(c.sizes).toBeUndefined();
+    expect(c.pin).toBe("none");
+    expect(c.timeoutMs).toBe(2000);
+  });
+
+  test("lists, durations and flags are read", () => {
+    const c = parse(["throughput", "--transports", "tcp,ws", "-s", "64,1k", "-d", "500ms", "--warmup", "0", "-w", "8", "-c", "4", "--procs", "2", "-q"]);
+    expect(c).toMatchObject({ scenario: "throughput", transports: ["tcp", "ws"], sizes: [64, 1024], durationMs: 500, warmupMs: 0, window: 8, clients: 4, procs: 2, quick: true });
+  });
+
+  test("every problem is reported at once, one line each", () => {
+    expect(problemsOf(["rtt", "--transports", "tcp,quic", "--clients", "0", "--window", "4", "--timeout", "never"])).toEqual([
+      '--transports: unknown transport "quic" (use tcp, udp, ws, http)',
+      '--clients must be a whole number from 1 to 10000, got "0"',
+      '--timeout must be a duration such as 5, 2s or 250ms (at most 600 s), got "never"',
+      "--window is 1 by definition in rtt: use throughput for a pipeline",
+    ]);
+  });
+
+  test("limits that depend on the transport or on other options", () => {
+    expect(problemsOf(["throughput", "--size", "65536"])).toEqual(["--size: UDP carries at most 65507 bytes a datagram; drop udp from --transports or use smaller sizes"]);
+    expect(problemsOf(["throughput", "--size", "65536", "--transports", "tcp"])).toEqual([]);
+    expect(problemsOf(["load", "--clients", "2", "--procs", "4"])).toEqual(["--clients (2) must be at least --procs (4): every swarm process needs a connection"]);
+    expect(problemsOf(["rtt", "--subscribers", "5"])).toEqual(["--subscribers is for the push and fanout scenarios, not rtt"]);
+    expect(problemsOf(["push", "--rate", "5"])).toEqual(["--rate is for echo scenarios; push uses --event-rate and --event-size"]);
+    expect(problemsOf(["udp", "--transports", "tcp"])).toEqual(["the udp scenario is UDP only: --transports does not apply"]);
+  });
+
+  test("--help wins over everything else", () => {
+    expect(parseBenchArgs(["--help", "--bogus"])).toBe("help");
+  });
+});
