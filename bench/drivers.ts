@@ -7,7 +7,7 @@ import { handshakeOnce, subscribe as wsSubscribe } from "../clients/ws.ts";
 import type { ServerEvent } from "../protocol/events.ts";
 import type { Transport } from "../protocol/limits.ts";
 import type { ServerMode } from "../servers/types.ts";
-import { echoPipes, exchangePipes } from "./load/echo-pipe.ts";
+import { echoPipes, exchangePipes, oneWayPipes } from "./load/echo-pipe.ts";
 import type { OpenPipe } from "./load/types.ts";
 import type { PushKind } from "./worker-protocol.ts";
 
@@ -21,12 +21,15 @@ export interface Driver {
   mode: ServerMode;
   /** True when an operation opens its own connection (so "connections" means concurrency). */
   perOperationConnection: boolean;
+  /** True when nothing comes back: loss is counted by the server, latency is not measured. */
+  oneWay?: boolean;
   pipes(target: Target, size: number): OpenPipe;
 }
 
-export const DRIVERS = {
+const DRIVER_TABLE = {
   tcp: { label: "TCP", server: "tcp", mode: "echo", perOperationConnection: false, pipes: (t, size) => echoPipes(ECHO_CLIENTS.tcp, t, size) },
   udp: { label: "UDP", server: "udp", mode: "echo", perOperationConnection: false, pipes: (t, size) => echoPipes(ECHO_CLIENTS.udp, t, size) },
+  "udp-oneway": { label: "UDP one way", server: "udp", mode: "sink", perOperationConnection: false, oneWay: true, pipes: (t, size) => oneWayPipes(ECHO_CLIENTS.udp, t, size) },
   ws: { label: "WebSocket", server: "ws", mode: "echo", perOperationConnection: false, pipes: (t, size) => echoPipes(ECHO_CLIENTS.ws, t, size) },
   http: {
     label: "HTTP keep-alive",
@@ -46,7 +49,8 @@ export const DRIVERS = {
   "ws-connect": { label: "WebSocket handshake", server: "ws", mode: "echo", perOperationConnection: true, pipes: (t) => exchangePipes(() => handshakeOnce(t)) },
 } as const satisfies Record<string, Driver>;
 
-export type DriverName = keyof typeof DRIVERS;
+export type DriverName = keyof typeof DRIVER_TABLE;
+export const DRIVERS: Record<DriverName, Driver> = DRIVER_TABLE;
 
 export function isDriverName(name: string): name is DriverName {
   return Object.hasOwn(DRIVERS, name);

@@ -45,6 +45,8 @@ export interface LoadResult {
   /** Kernel-counted TCP bytes per completed operation, each direction (undefined where not measurable). */
   wirePerOp?: { in: number; out: number; segmentsIn: number; segmentsOut: number };
   placement: SwarmOutcome<EchoResult>["placement"];
+  /** One-way runs: datagrams sent in the whole run (warm-up included) and those the server counted. */
+  oneWay?: { sent: number; received: number; lost: number };
   serverRejected: Record<string, number>;
   serverErrors: Record<string, number>;
 }
@@ -126,6 +128,7 @@ export function mergeLoad(spec: LoadSpec, outcome: SwarmOutcome<EchoResult>, noW
     cost: { client, server: outcome.serverCost, clientCpuPerOpUs: perOp(client), serverCpuPerOpUs: perOp(outcome.serverCost) },
     wirePerOp: noWire ? undefined : perOperation(outcome.wire, opsPerSec),
     placement: outcome.placement,
+    oneWay: DRIVERS[spec.driver].oneWay ? { sent: sequence.sent, received: outcome.serverReceived, lost: Math.max(0, sequence.sent - outcome.serverReceived) } : undefined,
     serverRejected: outcome.serverRejected,
     serverErrors: outcome.serverErrors,
   };

@@ -39,6 +39,8 @@ export interface SwarmOutcome<R> {
   /** Bytes the kernel counted on the server's TCP sockets during the measured phase. */
   wire: WireCount | undefined;
   placement: { server?: Placement; swarm: (Placement | undefined)[] };
+  /** What the server counted: messages received (a one-way run's loss is measured against it). */
+  serverReceived: number;
   serverRejected: Record<string, number>;
   serverErrors: Record<string, number>;
 }
@@ -106,6 +108,7 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
       swarmProcesses: workers.length,
       wire,
       placement,
+      serverReceived: stats.messages,
       serverRejected: stats.rejected,
       serverErrors: stats.errors,
     };

@@ -10,7 +10,7 @@ export type Section =
   | { kind: "throughput"; runs: LoadResult[]; skipped: string[] }
   | { kind: "load"; runs: LoadResult[]; knees: Knee[] }
   | { kind: "connect"; runs: LoadResult[]; skipped: string[] }
-  | { kind: "udp"; runs: LoadResult[]; lossBeginsAt?: number }
+  | { kind: "udp"; runs: LoadResult[]; lossBeginsAt?: number; oneWay: LoadResult[]; oneWayLossBeginsAt?: number }
   | { kind: "push"; runs: PushRunResult[]; eventsPerSec: number; subscribers: number }
   | { kind: "fanout"; runs: PushRunResult[]; eventsPerSec: number };
 

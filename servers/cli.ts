@@ -12,8 +12,9 @@ const USAGE = `usage: bun run server <tcp|udp|ws|http> [options]
 
   --host H          address to listen on (default ${DEFAULT_HOST}; 0.0.0.0 to accept other computers)
   --port P          port (default tcp ${DEFAULT_PORTS.tcp}, udp ${DEFAULT_PORTS.udp}, ws ${DEFAULT_PORTS.ws}, http ${DEFAULT_PORTS.http}; 0 picks a free one)
-  --mode M          hello | echo | chat | push (default hello; chat for ws)
-                      tcp, udp: hello, echo    ws, http: hello, echo, chat, push
+  --mode M          hello | echo | chat | push | sink (default hello; chat for ws)
+                      tcp: hello, echo    udp: hello, echo, sink (count only)
+                      ws, http: hello, echo, chat, push
   --drop-every N    udp: ignore every Nth datagram (fault injection, to see loss counted)
   --rate R          push: events published per second (default 10)
   --event-size B    push: bytes of data in each event (default 64)

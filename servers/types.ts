@@ -1,7 +1,7 @@
 import type { Server } from "bun";
 import type { Transport } from "../protocol/limits.ts";
 
-export const SERVER_MODES = ["hello", "echo", "chat", "push"] as const;
+export const SERVER_MODES = ["hello", "echo", "chat", "push", "sink"] as const;
 export type ServerMode = (typeof SERVER_MODES)[number];
 
 export interface ServerOptions {

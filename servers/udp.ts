@@ -5,11 +5,12 @@ import { bump, newStats, requireMode, snapshot, type RunningServer, type ServerM
 
 const ack = new TextEncoder().encode(UDP_ACK);
 
-export const MODES = ["hello", "echo"] as const satisfies readonly ServerMode[];
+export const MODES = ["hello", "echo", "sink"] as const satisfies readonly ServerMode[];
 
 /**
  * UDP on Bun.udpSocket. hello: logs "Client: ..." and acknowledges with "Message received";
- * echo: every datagram goes back unchanged to its sender. Any size and content is accepted,
+ * echo: every datagram goes back unchanged to its sender; sink: datagrams are only counted
+ * (one-way load, as iperf3 -u measures it: the count is the received side of the loss figure). Any size and content is accepted,
  * since a datagram can never be malformed at this layer; failed sends are counted, not thrown.
  */
 export async function start(options: ServerOptions): Promise<RunningServer> {
@@ -17,6 +18,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   const stats = newStats();
   const log = options.log;
   const echo = options.mode === "echo";
+  const sink = options.mode === "sink";
 
   const socket = await Bun.udpSocket({
     hostname: options.host,
@@ -29,6 +31,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
           bump(stats.rejected, "dropped on purpose (--drop-every)");
           return;
         }
+        if (sink) return;
         if (!echo) log?.(`Client: ${printable(buf)}`);
         const out = echo ? buf : ack;
         let sent = false;

@@ -12,10 +12,23 @@ export interface ClosedLoopOptions extends PhaseOptions {
  * and by construction cannot overload it: a slow server slows the senders down.
  */
 export function closedLoop(session: Session, opts: ClosedLoopOptions): Promise<void> {
+  // A pipe may complete an operation inside issue(); the guard turns that re-entry into another
+  // turn of the outer loop instead of a recursion as deep as the run is long.
+  let refilling = false;
+  const again = new Set<number>();
   const refill = (pipe: number): void => {
-    while (phases.issuing && session.alive(pipe) && session.inflight(pipe) < opts.window) {
-      if (phases.countReached) return phases.stop();
-      if (!session.issue(pipe)) return;
+    if (refilling) return void again.add(pipe);
+    refilling = true;
+    try {
+      for (let p: number | undefined = pipe; p !== undefined; p = again.values().next().value) {
+        again.delete(p);
+        while (phases.issuing && session.alive(p) && session.inflight(p) < opts.window) {
+          if (phases.countReached) return phases.stop();
+          if (!session.issue(p)) break;
+        }
+      }
+    } finally {
+      refilling = false;
     }
   };
   const phases = new Phases(session, opts);

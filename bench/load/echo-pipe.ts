@@ -54,3 +54,27 @@ export function exchangePipes(exchange: () => Promise<void>): OpenPipe {
     };
   };
 }
+
+/**
+ * One-way load, as iperf3 -u: each message is complete once handed to the kernel, and nothing
+ * comes back. Loss is what the receiving server did not count; latency means nothing here.
+ */
+export function oneWayPipes(open: OpenEcho, target: Target, size: number): OpenPipe {
+  if (size < BENCH_HEADER_BYTES) throw new RangeError(`bench messages need at least ${BENCH_HEADER_BYTES} bytes`);
+  return async (_index: number, events: PipeEvents): Promise<Pipe> => {
+    const tag = (Math.random() * 0x1_0000_0000) >>> 0;
+    const message = new Uint8Array(size);
+    const channel = await open(target, { onReply: () => {}, onClose: (reason) => events.closed(reason) });
+    return {
+      issue(seq) {
+        writeBenchHeader(message, tag, seq);
+        // Done as soon as the kernel has it, synchronously: deferring every completion to a
+        // microtask would let them chain without end and starve the timers.
+        if (channel.send(message)) events.done(seq);
+        else events.failed(seq, "not sent: socket buffer full");
+        return true;
+      },
+      close: () => channel.close(),
+    };
+  };
+}

@@ -69,7 +69,7 @@ export function headline(result: BenchResult): string[] {
   return lines;
 }
 
-const SHORT: Record<DriverName, string> = { tcp: "TCP", udp: "UDP", ws: "WebSocket", http: "HTTP", "http-close": "HTTP (new connection)", "tcp-connect": "TCP connect", "ws-connect": "WebSocket handshake" };
+const SHORT: Record<DriverName, string> = { tcp: "TCP", udp: "UDP", "udp-oneway": "UDP one way", ws: "WebSocket", http: "HTTP", "http-close": "HTTP (new connection)", "tcp-connect": "TCP connect", "ws-connect": "WebSocket handshake" };
 
 export function shortLabel(driver: DriverName): string {
   return SHORT[driver];

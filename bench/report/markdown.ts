@@ -107,6 +107,22 @@ function udpTable(runs: LoadResult[]): string {
   );
 }
 
+function oneWayTable(runs: LoadResult[]): string {
+  return table(
+    ["offered", "sent", "sent in all", "counted by the server", "lost", "loss", "not sent (buffer full)", "send lag p99"],
+    runs.map((r) => [
+      rate(r.spec.ratePerSec),
+      rate(r.opsPerSec),
+      count(r.oneWay?.sent ?? 0),
+      count(r.oneWay?.received ?? 0),
+      count(r.oneWay?.lost ?? 0),
+      percent(lossShare(r)),
+      count(Object.values(r.counts.errors).reduce((a, b) => a + b, 0)),
+      latency(r.lag.p99),
+    ]),
+  );
+}
+
 function pushTable(runs: PushRunResult[], fanout: boolean): string {
   const head = fanout ? ["pattern", "subscribers"] : ["pattern"];
   return table(
@@ -139,7 +155,19 @@ function sectionBody(s: Section): string {
     case "connect":
       return `${connectTable(s.runs)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nEach operation opens a connection (TCP: until connected; WebSocket: through the upgrade handshake; HTTP: one request and its response on a fresh connection) and closes it.`;
     case "udp":
-      return `${udpTable(s.runs)}\n\n${s.lossBeginsAt === undefined ? "No loss at any rate tried." : `Loss began at ${rate(s.lossBeginsAt)}.`} Datagrams are echoed, so loss, reordering and jitter cover both directions; jitter is computed as RFC 3550 (and iperf3) do, from round-trip transit times.`;
+      return [
+        "Echoed:",
+        "",
+        udpTable(s.runs),
+        "",
+        `${s.lossBeginsAt === undefined ? "No loss at any rate tried." : `Loss began at ${rate(s.lossBeginsAt)}.`} Datagrams are echoed, so loss, reordering and jitter cover both directions; jitter is computed as RFC 3550 (and iperf3) do, from round-trip transit times.`,
+        "",
+        "One way, to a server that only counts (as iperf3 -u):",
+        "",
+        oneWayTable(s.oneWay),
+        "",
+        `${s.oneWayLossBeginsAt === undefined ? "No loss at any rate tried." : `Loss began at ${rate(s.oneWayLossBeginsAt)}.`} Loss here is datagrams sent (warm-up included) minus datagrams the server counted.`,
+      ].join("\n");
     case "push":
       return `${pushTable(s.runs, false)}\n\n${count(s.eventsPerSec)} events/s of ${s.runs[0]?.spec.eventSize ?? 0} B data to ${count(s.subscribers)} subscribers. Latency runs from publication on the server to receipt by a subscriber, on the clock both processes share; only events published inside the measured window count. "Wire" is what the kernel counted on the server's sockets per delivered event.`;
     case "fanout":

@@ -13,6 +13,7 @@ function loadProblems(section: string, r: LoadResult): string[] {
   const errors = Object.entries(r.counts.errors);
   if (errors.length) out.push(`${name}: errors: ${errors.map(([k, v]) => `${k} ×${count(v)}`).join("; ")}`);
   if (r.counts.timeouts) out.push(`${name}: ${count(r.counts.timeouts)} operations got no reply within ${r.spec.timeoutMs} ms${r.spec.driver === "udp" ? " (lost datagrams)" : ""}`);
+  if (r.oneWay?.lost) out.push(`${name}: ${count(r.oneWay.lost)} of ${count(r.oneWay.sent)} datagrams never reached the server (${percent(r.oneWay.lost / r.oneWay.sent)})`);
   if (r.sequence.lost && r.spec.driver === "udp") out.push(`${name}: ${count(r.sequence.lost)} of ${count(r.sequence.sent)} datagrams lost (${percent(r.sequence.lost / r.sequence.sent)}) over the whole run`);
   if (r.sequence.reordered || r.sequence.duplicated) out.push(`${name}: ${count(r.sequence.reordered)} reordered, ${count(r.sequence.duplicated)} duplicated`);
   if (r.counts.unsent) out.push(`${name}: ${count(r.counts.unsent)} scheduled sends never left (the target could not keep up)`);
@@ -42,6 +43,8 @@ function pushProblems(section: string, r: PushRunResult): string[] {
 /** Everything that went wrong in a run, one line each. Nothing is hidden. */
 export function problems(sections: Section[]): string[] {
   return sections.flatMap((s) =>
-    s.kind === "push" || s.kind === "fanout" ? s.runs.flatMap((r) => pushProblems(s.kind, r)) : s.runs.flatMap((r) => loadProblems(s.kind, r)),
+    s.kind === "push" || s.kind === "fanout"
+      ? s.runs.flatMap((r) => pushProblems(s.kind, r))
+      : [...s.runs, ...(s.kind === "udp" ? s.oneWay : [])].flatMap((r) => loadProblems(s.kind, r)),
   );
 }

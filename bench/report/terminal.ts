@@ -1,6 +1,7 @@
 import { DRIVERS } from "../drivers.ts";
 import type { BenchResult } from "../results.ts";
 import { latency, megabytes, percent, rate } from "./format.ts";
+import { lossShare } from "../scenarios/udp.ts";
 import { headline } from "./headline.ts";
 
 /** Columns padded to their widest cell; the first left-aligned, the rest right-aligned. */
@@ -17,7 +18,8 @@ export function renderSummary(result: BenchResult): string {
     if (s.kind === "push" || s.kind === "fanout") {
       out.push(textTable([["pattern", "subscribers", "p50", "p99", "req/event"], ...s.runs.map((r) => [r.label, String(r.spec.subscribers), latency(r.latency.p50), latency(r.latency.p99), r.requestsPerEvent.toFixed(2)])]));
     } else if (s.kind === "udp") {
-      out.push(textTable([["offered", "echoed", "loss", "jitter"], ...s.runs.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(r.sequence.sent ? r.sequence.lost / r.sequence.sent : 0), latency(r.sequence.jitterNs)])]));
+      out.push(textTable([["offered", "echoed", "loss", "jitter"], ...s.runs.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(lossShare(r)), latency(r.sequence.jitterNs)])]));
+      out.push("", textTable([["offered", "sent one way", "loss"], ...s.oneWay.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(lossShare(r))])]));
     } else {
       const open = s.kind === "load";
       out.push(
