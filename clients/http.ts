@@ -3,7 +3,7 @@ import { RunError } from "../lib/errors.ts";
 import { describeNetError, hostPort } from "../lib/net.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs } from "../lib/timeout.ts";
-import type { EchoChannel, EchoHandlers, PollStats, Print, Subscription, Target } from "./types.ts";
+import type { PollStats, Print, Subscription, Target } from "./types.ts";
 
 export function baseUrl(target: Target): string {
   return `http://${hostPort(target.host, target.port)}`;
@@ -43,29 +43,6 @@ export async function publish(target: Target, data: string, timeoutMs: number): 
     throw new RunError("publishing failed: the server's answer has no event id");
   }
   return (body as { id: number }).id;
-}
-
-/** Request/response echo on POST /echo. Concurrent sends may complete out of order. */
-export async function openEcho(target: Target, handlers: EchoHandlers, timeoutMs = 5000): Promise<EchoChannel> {
-  const inflight = new AbortController();
-  let closed = false;
-  return {
-    send(payload) {
-      if (closed) return false;
-      request(target, "/echo", { method: "POST", body: payload }, timeoutMs, inflight.signal)
-        .then((res) => expectOk(res, "echo failed"))
-        .then((res) => res.arrayBuffer())
-        .then((body) => handlers.onReply(new Uint8Array(body)))
-        .catch((err: unknown) => {
-          if (!closed) handlers.onClose?.(err instanceof Error ? err.message : String(err));
-        });
-      return true;
-    },
-    async close() {
-      closed = true;
-      inflight.abort();
-    },
-  };
 }
 
 export const POLL_PATTERNS = ["short", "long", "sse"] as const;

@@ -1,5 +1,5 @@
 import type { Transport } from "../protocol/limits.ts";
-import * as http from "./http.ts";
+import * as http from "./http-wire.ts";
 import * as tcp from "./tcp.ts";
 import type { OpenEcho } from "./types.ts";
 import * as udp from "./udp.ts";

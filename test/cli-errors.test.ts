@@ -14,7 +14,7 @@ describe("usage errors exit 2 with one line per problem and the usage", () => {
     [["servers/cli.ts"], "server: missing transport: tcp, udp, ws or http"],
     [["servers/cli.ts", "quic"], 'server: unknown transport "quic": use tcp, udp, ws or http'],
     [["servers/cli.ts", "tcp", "--port", "70000"], 'server: --port must be a whole number from 0 to 65535, got "70000"'],
-    [["servers/cli.ts", "udp", "--mode", "chat"], "server: the udp server has no chat mode (it has: hello, echo)"],
+    [["servers/cli.ts", "udp", "--mode", "chat"], "server: the udp server has no chat mode (it has: hello, echo, sink)"],
     [["clients/cli.ts", "sctp"], 'client: unknown transport "sctp": use tcp, udp, ws or http'],
     [["clients/cli.ts", "tcp", "--port", "0"], 'client: --port must be a whole number from 1 to 65535, got "0"'],
     [["clients/cli.ts", "tcp", "--poll", "sse"], "client: --poll is only for http, not tcp"],
@@ -31,7 +31,7 @@ describe("usage errors exit 2 with one line per problem and the usage", () => {
     const { code, stderr } = await runCli(["servers/cli.ts", "tcp", "--port", "x", "--mode", "loud", "--frobnicate"]);
     expect(code).toBe(2);
     const problems = stderr.split("\n").filter((l) => l.startsWith("server: "));
-    expect(problems).toEqual(["server: unknown option --frobnicate", 'server: --mode must be one of hello, echo, chat, got "loud"', 'server: --port must be a whole number from 0 to 65535, got "x"']);
+    expect(problems).toEqual(["server: unknown option --frobnicate", 'server: --mode must be one of hello, echo, chat, push, sink, got "loud"', 'server: --port must be a whole number from 0 to 65535, got "x"']);
   });
 
   test("--help prints the usage and exits 0", async () => {
