@@ -16,6 +16,12 @@ export function pinPrefixes(pin: PinMode): { server: string[]; swarm: string[] }
   return { server: [], swarm: [] };
 }
 
+/**
+ * Bun's fetch keeps at most 256 requests in flight per process and queues the rest, which would
+ * quietly serialize a swarm of long pollers or SSE streams; 65535 is the most it accepts.
+ */
+const SWARM_ENV = { BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" };
+
 /** Splits `total` into `parts` whole numbers that differ by at most one. */
 export function split(total: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
@@ -86,7 +92,7 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
 
     for (const job of spec.jobs) {
       const full = { ...job, target: { host: "127.0.0.1", port: server.port } };
-      workers.push(spawnChild([...pins.swarm, process.execPath, "bench/worker.ts", JSON.stringify(full)], PROJECT_ROOT));
+      workers.push(spawnChild([...pins.swarm, process.execPath, "bench/worker.ts", JSON.stringify(full)], PROJECT_ROOT, SWARM_ENV));
     }
     const ready = await all("ready", workers.map(() => 0), spec.readyTimeoutMs);
     for (const w of workers) w.write("go\n");

@@ -9,7 +9,7 @@ export type Section =
   | { kind: "rtt"; runs: LoadResult[] }
   | { kind: "throughput"; runs: LoadResult[]; skipped: string[] }
   | { kind: "load"; runs: LoadResult[]; knees: Knee[] }
-  | { kind: "connect"; runs: LoadResult[]; skipped: string[] }
+  | { kind: "connect"; runs: LoadResult[]; skipped: string[]; timeWait: (number | undefined)[] }
   | { kind: "udp"; runs: LoadResult[]; lossBeginsAt?: number; oneWay: LoadResult[]; oneWayLossBeginsAt?: number }
   | { kind: "push"; runs: PushRunResult[]; eventsPerSec: number; subscribers: number }
   | { kind: "fanout"; runs: PushRunResult[]; eventsPerSec: number };

@@ -25,8 +25,8 @@ export interface Child {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function spawnChild(cmd: string[], cwd: string): Child {
-  const proc = Bun.spawn(cmd, { cwd, stdin: "pipe", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
+export function spawnChild(cmd: string[], cwd: string, env: Record<string, string> = {}): Child {
+  const proc = Bun.spawn(cmd, { cwd, stdin: "pipe", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1", ...env } });
   live.add(proc);
   void proc.exited.then(() => live.delete(proc));
   const child: Child = {

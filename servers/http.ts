@@ -70,7 +70,9 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     const params = pollParams(url);
     if (!params) return reject(400, "bad-request", `use ?since=<event id>&wait=<0..${MAX_LONG_POLL_MS} ms>`);
     const ready = events.since(params.since);
-    if (ready.events.length > 0 || params.wait === 0) return json(ready);
+    // Answer at once when there is news, when not asked to wait, or when `since` is beyond the
+    // newest event (a poller from before a restart, or one asking where "now" is).
+    if (ready.events.length > 0 || params.wait === 0 || params.since > events.newest) return json(ready);
     // Long poll: hold the request until the next event or the wait runs out.
     server.timeout(req, 0);
     return new Promise<Response>((resolve) => {

@@ -34,14 +34,15 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
     slowest.set(event.id, Math.max(slowest.get(event.id) ?? 0, ns));
   };
 
+  // Subscribers connect together (or spread over the ramp-up), then all must be live.
   const subs: Subscription[] = [];
   for (let i = 0; i < job.subscribers; i++) {
     if (job.rampMs > 0 && i > 0) await Bun.sleep(job.rampMs / job.subscribers);
     const sub = pattern.subscribe(job.target, { intervalMs: job.intervalMs, timeoutMs: job.timeoutMs }, onEvent);
-    sub.done.catch(() => {}); // failures surface below, through the counts and the closing check
+    sub.done.catch(() => {}); // failures surface below, through the closing check
     subs.push(sub);
-    await withTimeout(sub.ready, job.timeoutMs + 5000, `subscriber ${i + 1} of ${job.subscribers} could not subscribe`);
   }
+  await withTimeout(Promise.all(subs.map((s) => s.ready)), job.timeoutMs + 10_000, `not all ${job.subscribers} subscribers could subscribe`);
   await ctx.ready(subs.length);
 
   const totals = () => subs.reduce((a, s) => ({ requests: a.requests + s.stats.requests, emptyPolls: a.emptyPolls + s.stats.emptyPolls, missed: a.missed + s.stats.missed }), { requests: 0, emptyPolls: 0, missed: 0 });

@@ -81,10 +81,20 @@ function loadTable(runs: LoadResult[]): string {
   );
 }
 
-function connectTable(runs: LoadResult[]): string {
+function connectTable(runs: LoadResult[], timeWait: (number | undefined)[]): string {
   return table(
-    ["operation", "concurrency", "per second", "p50", "p99", "max", "failed", "CPU per op client / server"],
-    runs.map((r) => [DRIVERS[r.spec.driver].label, count(r.spec.clients * r.spec.window), rate(r.opsPerSec), latency(r.latency.p50), latency(r.latency.p99), latency(r.latency.max), count(Object.values(r.counts.errors).reduce((a, b) => a + b, 0) + r.counts.timeouts), cost(r)]),
+    ["operation", "concurrency", "per second", "p50", "p99", "max", "failed", "CPU per op client / server", "TIME_WAIT sockets at start"],
+    runs.map((r, i) => [
+      DRIVERS[r.spec.driver].label,
+      count(r.spec.clients * r.spec.window),
+      rate(r.opsPerSec),
+      latency(r.latency.p50),
+      latency(r.latency.p99),
+      latency(r.latency.max),
+      count(Object.values(r.counts.errors).reduce((a, b) => a + b, 0) + r.counts.timeouts),
+      cost(r),
+      timeWait[i] === undefined ? "?" : count(timeWait[i]!),
+    ]),
   );
 }
 
@@ -153,7 +163,7 @@ function sectionBody(s: Section): string {
       return `${loadTable(s.runs)}\n\n${knees.join(". ")}.\n\nLatency is timed from when each message was due to be sent (corrected), so time spent waiting to send counts; the uncorrected figures time from the actual send, as a closed-loop tool would, and hide that wait.`;
     }
     case "connect":
-      return `${connectTable(s.runs)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nEach operation opens a connection (TCP: until connected; WebSocket: through the upgrade handshake; HTTP: one request and its response on a fresh connection) and closes it.`;
+      return `${connectTable(s.runs, s.timeWait)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nEach operation opens a connection (TCP: until connected; WebSocket: through the upgrade handshake; HTTP: one request and its response on a fresh connection) and closes it. TCP and WebSocket close from the client, which then holds the port in TIME_WAIT for a minute; the HTTP server closes first (Connection: close). Thousands of TIME_WAIT sockets, from this run or earlier ones, slow every new connect: compare runs only at similar counts.`;
     case "udp":
       return [
         "Echoed:",

@@ -2,6 +2,7 @@ import type { BenchConfig } from "../config.ts";
 import { DRIVERS, type DriverName } from "../drivers.ts";
 import { runLoad, type LoadResult } from "../load-run.ts";
 import type { Progress, Section } from "../results.ts";
+import { timeWaitSockets } from "../stats/wire.ts";
 import { commonSpec, formatUs, timing } from "./profile.ts";
 
 const CONNECT_DRIVER: Partial<Record<string, DriverName>> = { tcp: "tcp-connect", ws: "ws-connect", http: "http-close" };
@@ -10,12 +11,14 @@ const CONNECT_DRIVER: Partial<Record<string, DriverName>> = { tcp: "tcp-connect"
 export async function connect(config: BenchConfig, progress: Progress): Promise<Section> {
   const runs: LoadResult[] = [];
   const skipped: string[] = [];
+  const timeWait: (number | undefined)[] = [];
   for (const transport of config.transports) {
     const driver = CONNECT_DRIVER[transport];
     if (!driver) {
       skipped.push("UDP: connectionless, nothing to set up");
       continue;
     }
+    timeWait.push(timeWaitSockets());
     const r = await runLoad({
       driver,
       clients: config.clients ?? 4,
@@ -29,5 +32,5 @@ export async function connect(config: BenchConfig, progress: Progress): Promise<
     progress(`connect  ${DRIVERS[driver].label.padEnd(34)} ${Math.round(r.opsPerSec).toLocaleString("en-US")}/s   p50 ${formatUs(r.latency.p50)}`);
     runs.push(r);
   }
-  return { kind: "connect", runs, skipped };
+  return { kind: "connect", runs, skipped, timeWait };
 }

@@ -58,3 +58,13 @@ export function perOperation(wire: WireCount | undefined, opsPerSec: number): { 
   const per = (n: number) => (n / (wire.atMs / 1000)) / opsPerSec;
   return { in: per(wire.bytesIn), out: per(wire.bytesOut), segmentsIn: per(wire.segmentsIn), segmentsOut: per(wire.segmentsOut) };
 }
+
+/**
+ * TCP sockets in TIME_WAIT on this machine. Each holds a local port for a minute after a close,
+ * and thousands of them slow the search for a free port in every new connect.
+ */
+export function timeWaitSockets(): number | undefined {
+  const run = Bun.spawnSync(["ss", "-tanH", "state", "time-wait"]);
+  if (run.exitCode !== 0) return undefined;
+  return run.stdout.toString().split("\n").filter((line) => line.trim()).length;
+}
