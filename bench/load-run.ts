@@ -3,27 +3,18 @@ import type { SessionCounts } from "./load/session.ts";
 import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
 import type { ProcessCost } from "./stats/cost.ts";
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize, type LatencySummary } from "./stats/histogram.ts";
-import type { SequenceReport } from "./stats/sequence.ts";
+import { sumSequences, type SequenceReport } from "./stats/sequence.ts";
 import { perOperation } from "./stats/wire.ts";
-import type { EchoJob, EchoResult } from "./worker-protocol.ts";
+import type { EchoJob, EchoResult, LoadShape } from "./worker-protocol.ts";
 
 /** One measured echo load: a server, a swarm, a load model. */
-export interface LoadSpec {
+export interface LoadSpec extends LoadShape {
   driver: DriverName;
   /** Connections (pipes) in all, spread over `procs` swarm processes. */
   clients: number;
   procs: number;
-  size: number;
-  model: "closed" | "open";
-  /** Closed loop: in flight per connection. Open loop: the per-connection in-flight cap. */
-  window: number;
   /** Open loop: total operations per second. */
   ratePerSec: number;
-  warmupMs: number;
-  durationMs?: number;
-  count?: number;
-  timeoutMs: number;
-  rampMs: number;
   pin: PinMode;
   /** Extra server options (fault injection in tests). */
   serverArgs?: string[];
@@ -101,15 +92,7 @@ export function mergeLoad(spec: LoadSpec, outcome: SwarmOutcome<EchoResult>, noW
     unsent: sum((p) => p.counts.unsent),
     errors: sumRecords(parts.map((p) => p.counts.errors)),
   };
-  const sequence: SequenceReport = {
-    sent: sum((p) => p.sequence.sent),
-    received: sum((p) => p.sequence.received),
-    lost: sum((p) => p.sequence.lost),
-    reordered: sum((p) => p.sequence.reordered),
-    duplicated: sum((p) => p.sequence.duplicated),
-    late: sum((p) => p.sequence.late),
-    jitterNs: parts.length ? sum((p) => p.sequence.jitterNs) / parts.length : 0,
-  };
+  const sequence = sumSequences(parts.map((p) => p.sequence));
   const measuredSec = Math.max(...parts.map((p) => p.measuredNs)) / 1e9;
   const opsPerSec = measuredSec > 0 ? counts.completed / measuredSec : 0;
   const client = swarmCost(parts.map((p) => p.cost));

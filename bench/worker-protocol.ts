@@ -3,20 +3,13 @@ import type { Phase, SessionCounts } from "./load/session.ts";
 import type { ProcessCost } from "./stats/cost.ts";
 import type { SequenceReport } from "./stats/sequence.ts";
 
-/** An echo load: pipes driven by a closed or open loop. */
-export interface EchoJob {
-  kind: "echo";
-  driver: string;
-  target: Target;
-  /** Connections (pipes) this process opens. */
-  pipes: number;
+/** How an echo load is shaped, whether for the whole swarm or one of its processes. */
+export interface LoadShape {
   /** Message size, bytes. */
   size: number;
   model: "closed" | "open";
-  /** Closed loop: operations in flight per pipe. Open loop: the per-pipe in-flight cap. */
+  /** Closed loop: operations in flight per connection. Open loop: the per-connection in-flight cap. */
   window: number;
-  /** Open loop: this process's share of the total rate, per second. */
-  ratePerSec: number;
   warmupMs: number;
   durationMs?: number;
   count?: number;
@@ -24,6 +17,17 @@ export interface EchoJob {
   timeoutMs: number;
   /** Connections are opened evenly over this long before the load starts. */
   rampMs: number;
+}
+
+/** An echo load for one swarm process: its share of the connections, the rate and the count. */
+export interface EchoJob extends LoadShape {
+  kind: "echo";
+  driver: string;
+  target: Target;
+  /** Connections (pipes) this process opens. */
+  pipes: number;
+  /** Open loop: this process's share of the total rate, per second. */
+  ratePerSec: number;
 }
 
 export const PUSH_KINDS = ["ws", "sse", "long", "short"] as const;

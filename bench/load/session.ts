@@ -1,5 +1,5 @@
 import { newHistogram, record, type Histogram } from "../stats/histogram.ts";
-import { SequenceTracker, type SequenceReport } from "../stats/sequence.ts";
+import { SequenceTracker, sumSequences, type SequenceReport } from "../stats/sequence.ts";
 import type { Pipe, PipeEvents, Scheduler } from "./types.ts";
 
 /** Sends more than this far behind their intended time count as "behind schedule". */
@@ -212,21 +212,7 @@ export class Session {
 
   result(): SessionResult {
     const end = this.phase === "drain" ? this.measureEnd : this.clock.now();
-    let sent = 0;
-    const reports = this.states.map((s) => {
-      sent += s.nextSeq;
-      return s.tracker.report(s.nextSeq);
-    });
-    const sequence: SequenceReport = {
-      sent,
-      received: reports.reduce((a, r) => a + r.received, 0),
-      lost: reports.reduce((a, r) => a + r.lost, 0),
-      reordered: reports.reduce((a, r) => a + r.reordered, 0),
-      duplicated: reports.reduce((a, r) => a + r.duplicated, 0),
-      late: reports.reduce((a, r) => a + r.late, 0),
-      // iperf3 reports the mean of its streams' jitters.
-      jitterNs: reports.length ? reports.reduce((a, r) => a + r.jitterNs, 0) / reports.length : 0,
-    };
+    const sequence = sumSequences(this.states.map((s) => s.tracker.report(s.nextSeq)));
     return { counts: this.counts, latency: this.latency, uncorrected: this.uncorrected, lag: this.lag, sequence, measuredNs: Math.max(0, end - this.measureStart) };
   }
 }

@@ -78,3 +78,17 @@ export class SequenceTracker {
     };
   }
 }
+
+/** Several streams' reports as one: counts add up; jitter is their mean, as iperf3 reports it. */
+export function sumSequences(reports: SequenceReport[]): SequenceReport {
+  const sum = (f: (r: SequenceReport) => number) => reports.reduce((a, r) => a + f(r), 0);
+  return {
+    sent: sum((r) => r.sent),
+    received: sum((r) => r.received),
+    lost: sum((r) => r.lost),
+    reordered: sum((r) => r.reordered),
+    duplicated: sum((r) => r.duplicated),
+    late: sum((r) => r.late),
+    jitterNs: reports.length ? sum((r) => r.jitterNs) / reports.length : 0,
+  };
+}
