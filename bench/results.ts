@@ -34,5 +34,5 @@ export interface BenchResult {
   sections: Section[];
 }
 
-/** A run's name as tables show it. */
+/** Where a scenario reports each run as it finishes (the CLI prints it on stderr). */
 export type Progress = (line: string) => void;

@@ -3,7 +3,8 @@ import { DRIVERS, type DriverName } from "../drivers.ts";
 import { runLoad, type LoadResult } from "../load-run.ts";
 import type { Progress, Section } from "../results.ts";
 import { timeWaitSockets } from "../stats/wire.ts";
-import { commonSpec, formatUs, timing } from "./profile.ts";
+import { commonSpec, timing } from "./profile.ts";
+import { latency } from "../report/format.ts";
 
 const CONNECT_DRIVER: Partial<Record<string, DriverName>> = { tcp: "tcp-connect", ws: "ws-connect", http: "http-close" };
 
@@ -29,7 +30,7 @@ export async function connect(config: BenchConfig, progress: Progress): Promise<
       ratePerSec: 0,
       ...timing(config, { durationMs: 2000, warmupMs: 300 }, { durationMs: 400, warmupMs: 100 }),
     });
-    progress(`connect  ${DRIVERS[driver].label.padEnd(34)} ${Math.round(r.opsPerSec).toLocaleString("en-US")}/s   p50 ${formatUs(r.latency.p50)}`);
+    progress(`connect  ${DRIVERS[driver].label.padEnd(34)} ${Math.round(r.opsPerSec).toLocaleString("en-US")}/s   p50 ${latency(r.latency.p50)}`);
     runs.push(r);
   }
   return { kind: "connect", runs, skipped, timeWait };

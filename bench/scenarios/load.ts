@@ -3,7 +3,8 @@ import { DRIVERS } from "../drivers.ts";
 import { runLoad, type LoadResult } from "../load-run.ts";
 import type { Knee, Progress, Section } from "../results.ts";
 import { findKnee } from "./knee.ts";
-import { commonSpec, echoDrivers, formatUs, timing } from "./profile.ts";
+import { commonSpec, echoDrivers, timing } from "./profile.ts";
+import { latency } from "../report/format.ts";
 
 export const LOAD_RATES = [2000, 5000, 10_000, 20_000, 40_000];
 
@@ -28,7 +29,7 @@ export async function load(config: BenchConfig, progress: Progress, defaultRates
         ratePerSec: rate,
         ...timing(config, { durationMs: 2000, warmupMs: 300 }, { durationMs: 400, warmupMs: 100 }),
       });
-      progress(`load  ${DRIVERS[driver].label.padEnd(16)} ${String(rate).padStart(7)}/s   p99 ${formatUs(r.latency.p99)} (uncorrected ${formatUs(r.uncorrected.p99)})`);
+      progress(`load  ${DRIVERS[driver].label.padEnd(16)} ${String(rate).padStart(7)}/s   p99 ${latency(r.latency.p99)} (uncorrected ${latency(r.uncorrected.p99)})`);
       mine.push(r);
       const knee = findKnee(mine);
       if (knee.rate !== undefined && rate > knee.rate) break;

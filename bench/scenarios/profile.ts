@@ -26,8 +26,3 @@ export function commonSpec(config: BenchConfig): Pick<LoadSpec, "procs" | "timeo
 export function echoDrivers(config: BenchConfig): DriverName[] {
   return config.transports;
 }
-
-export function formatUs(ns: number): string {
-  const us = ns / 1000;
-  return us >= 10_000 ? `${(us / 1000).toFixed(1)} ms` : us >= 100 ? `${us.toFixed(0)} µs` : `${us.toFixed(1)} µs`;
-}

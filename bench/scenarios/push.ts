@@ -2,7 +2,7 @@ import type { BenchConfig } from "../config.ts";
 import { runPush, type PushRunResult, type PushSpec } from "../push-run.ts";
 import type { Progress, Section } from "../results.ts";
 import type { PushKind } from "../worker-protocol.ts";
-import { formatUs } from "./profile.ts";
+import { latency } from "../report/format.ts";
 
 export const PUSH_INTERVALS = [50, 250, 1000];
 
@@ -35,7 +35,7 @@ async function runPatterns(config: BenchConfig, progress: Progress, list: Patter
       pin: config.pin,
     };
     const r = await runPush(spec);
-    progress(`${tag}  ${r.label.padEnd(34)} ${String(subscribers).padStart(5)} subscribers   p50 ${formatUs(r.latency.p50)}   p99 ${formatUs(r.latency.p99)}`);
+    progress(`${tag}  ${r.label.padEnd(34)} ${String(subscribers).padStart(5)} subscribers   p50 ${latency(r.latency.p50)}   p99 ${latency(r.latency.p99)}`);
     runs.push(r);
   }
   return runs;

@@ -2,7 +2,8 @@ import type { BenchConfig } from "../config.ts";
 import { DRIVERS, type DriverName } from "../drivers.ts";
 import { runLoad, type LoadResult } from "../load-run.ts";
 import type { Progress, Section } from "../results.ts";
-import { commonSpec, formatUs, timing } from "./profile.ts";
+import { commonSpec, timing } from "./profile.ts";
+import { latency } from "../report/format.ts";
 
 /** Round-trip latency: one client, one message in flight, per transport (HTTP both with and without keep-alive). */
 export async function rtt(config: BenchConfig, progress: Progress): Promise<Section> {
@@ -21,7 +22,7 @@ export async function rtt(config: BenchConfig, progress: Progress): Promise<Sect
         ratePerSec: 0,
         ...timing(config, { durationMs: 2500, warmupMs: 500 }, { durationMs: 400, warmupMs: 100 }),
       });
-      progress(`rtt  ${DRIVERS[driver].label.padEnd(34)} ${size} B   p50 ${formatUs(r.latency.p50)}   p99 ${formatUs(r.latency.p99)}`);
+      progress(`rtt  ${DRIVERS[driver].label.padEnd(34)} ${size} B   p50 ${latency(r.latency.p50)}   p99 ${latency(r.latency.p99)}`);
       runs.push(r);
     }
   }
