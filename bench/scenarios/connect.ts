@@ -3,7 +3,7 @@ import { DRIVERS, type DriverName } from "../drivers.ts";
 import { runLoad, type LoadResult } from "../load-run.ts";
 import type { Progress, Section } from "../results.ts";
 import { timeWaitSockets } from "../stats/wire.ts";
-import { commonSpec, timing } from "./profile.ts";
+import { loadSpec } from "./profile.ts";
 import { latency } from "../report/format.ts";
 
 const CONNECT_DRIVER: Partial<Record<string, DriverName>> = { tcp: "tcp-connect", ws: "ws-connect", http: "http-close" };
@@ -20,16 +20,7 @@ export async function connect(config: BenchConfig, progress: Progress): Promise<
       continue;
     }
     timeWait.push(timeWaitSockets());
-    const r = await runLoad({
-      driver,
-      clients: config.clients ?? 4,
-      ...commonSpec(config),
-      size: config.sizes?.[0] ?? 64,
-      model: "closed",
-      window: config.window ?? 1,
-      ratePerSec: 0,
-      ...timing(config, { durationMs: 2000, warmupMs: 300 }, { durationMs: 400, warmupMs: 100 }),
-    });
+    const r = await runLoad(loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "closed", clients: 4, window: 1, full: { durationMs: 2000, warmupMs: 300 } }));
     progress(`connect  ${DRIVERS[driver].label.padEnd(34)} ${Math.round(r.opsPerSec).toLocaleString("en-US")}/s   p50 ${latency(r.latency.p50)}`);
     runs.push(r);
   }

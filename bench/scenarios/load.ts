@@ -3,7 +3,7 @@ import { DRIVERS } from "../drivers.ts";
 import { runLoad, type LoadResult } from "../load-run.ts";
 import type { Knee, Progress, Section } from "../results.ts";
 import { findKnee } from "./knee.ts";
-import { commonSpec, echoDrivers, timing } from "./profile.ts";
+import { echoDrivers, loadSpec } from "./profile.ts";
 import { latency } from "../report/format.ts";
 
 export const LOAD_RATES = [2000, 5000, 10_000, 20_000, 40_000];
@@ -19,16 +19,7 @@ export async function load(config: BenchConfig, progress: Progress, defaultRates
   for (const driver of echoDrivers(config)) {
     const mine: LoadResult[] = [];
     for (const rate of rates) {
-      const r = await runLoad({
-        driver,
-        clients: config.clients ?? 8,
-        ...commonSpec(config),
-        size: config.sizes?.[0] ?? 64,
-        model: "open",
-        window: config.window ?? 1000,
-        ratePerSec: rate,
-        ...timing(config, { durationMs: 2000, warmupMs: 300 }, { durationMs: 400, warmupMs: 100 }),
-      });
+      const r = await runLoad(loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "open", clients: 8, window: 1000, ratePerSec: rate, full: { durationMs: 2000, warmupMs: 300 } }));
       progress(`load  ${DRIVERS[driver].label.padEnd(16)} ${String(rate).padStart(7)}/s   p99 ${latency(r.latency.p99)} (uncorrected ${latency(r.uncorrected.p99)})`);
       mine.push(r);
       const knee = findKnee(mine);

@@ -1,25 +1,49 @@
 import type { BenchConfig } from "../config.ts";
-import type { LoadSpec } from "../load-run.ts";
 import type { DriverName } from "../drivers.ts";
+import type { LoadSpec } from "../load-run.ts";
 
-/** How long each kind of run lasts: the scenario's default, shortened by --quick, overridden by the user. */
+/** How long a run lasts: measured time and warm-up before it. */
 export interface Timing {
   durationMs: number;
   warmupMs: number;
 }
 
-export function timing(config: BenchConfig, full: Timing, quick: Timing): Pick<LoadSpec, "durationMs" | "warmupMs" | "count"> {
-  const base = config.quick ? quick : full;
+const QUICK: Timing = { durationMs: 400, warmupMs: 100 };
+
+/** What a scenario would choose for a run; the command line overrides any of it. */
+export interface RunDefaults {
+  driver: DriverName;
+  size: number;
+  model: LoadSpec["model"];
+  clients: number;
+  window: number;
+  ratePerSec?: number;
+  full: Timing;
+  quick?: Timing;
+}
+
+/**
+ * The spec of one run: the scenario's defaults, with what the user set on the command line
+ * winning (clients, window, duration or count, warm-up, timeout, ramp, processes, pinning);
+ * --quick swaps in short timings.
+ */
+export function loadSpec(config: BenchConfig, d: RunDefaults): LoadSpec {
+  const base = config.quick ? (d.quick ?? QUICK) : d.full;
   return {
+    driver: d.driver,
+    clients: config.clients ?? d.clients,
+    procs: config.procs,
+    size: d.size,
+    model: d.model,
+    window: config.window ?? d.window,
+    ratePerSec: d.ratePerSec ?? 0,
     durationMs: config.count !== undefined ? undefined : (config.durationMs ?? base.durationMs),
     warmupMs: config.warmupMs ?? base.warmupMs,
     count: config.count,
+    timeoutMs: config.timeoutMs,
+    rampMs: config.rampMs,
+    pin: config.pin,
   };
-}
-
-/** The fields every echo run shares, from the config. */
-export function commonSpec(config: BenchConfig): Pick<LoadSpec, "procs" | "timeoutMs" | "rampMs" | "pin"> {
-  return { procs: config.procs, timeoutMs: config.timeoutMs, rampMs: config.rampMs, pin: config.pin };
 }
 
 /** Echo drivers for the chosen transports (HTTP as keep-alive). */

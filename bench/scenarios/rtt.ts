@@ -2,7 +2,7 @@ import type { BenchConfig } from "../config.ts";
 import { DRIVERS, type DriverName } from "../drivers.ts";
 import { runLoad, type LoadResult } from "../load-run.ts";
 import type { Progress, Section } from "../results.ts";
-import { commonSpec, timing } from "./profile.ts";
+import { loadSpec } from "./profile.ts";
 import { latency } from "../report/format.ts";
 
 /** Round-trip latency: one client, one message in flight, per transport (HTTP both with and without keep-alive). */
@@ -12,16 +12,7 @@ export async function rtt(config: BenchConfig, progress: Progress): Promise<Sect
   for (const size of config.sizes ?? [64]) {
     for (const driver of drivers) {
       if (driver === "udp" && size > 65_507) continue;
-      const r = await runLoad({
-        driver,
-        clients: config.clients ?? 1,
-        ...commonSpec(config),
-        size,
-        model: "closed",
-        window: 1,
-        ratePerSec: 0,
-        ...timing(config, { durationMs: 2500, warmupMs: 500 }, { durationMs: 400, warmupMs: 100 }),
-      });
+      const r = await runLoad(loadSpec(config, { driver, size, model: "closed", clients: 1, window: 1, full: { durationMs: 2500, warmupMs: 500 } }));
       progress(`rtt  ${DRIVERS[driver].label.padEnd(34)} ${size} B   p50 ${latency(r.latency.p50)}   p99 ${latency(r.latency.p99)}`);
       runs.push(r);
     }

@@ -3,7 +3,7 @@ import type { BenchConfig } from "../config.ts";
 import { DRIVERS } from "../drivers.ts";
 import { runLoad, type LoadResult } from "../load-run.ts";
 import type { Progress, Section } from "../results.ts";
-import { commonSpec, echoDrivers, timing } from "./profile.ts";
+import { echoDrivers, loadSpec } from "./profile.ts";
 
 export const THROUGHPUT_SIZES = [64, 1024, 16_384, 65_536];
 
@@ -17,16 +17,7 @@ export async function throughput(config: BenchConfig, progress: Progress, defaul
         skipped.push(`UDP at ${size} B: a datagram carries at most ${MAX_UDP_PAYLOAD} B`);
         continue;
       }
-      const r = await runLoad({
-        driver,
-        clients: config.clients ?? 1,
-        ...commonSpec(config),
-        size,
-        model: "closed",
-        window: config.window ?? 32,
-        ratePerSec: 0,
-        ...timing(config, { durationMs: 1500, warmupMs: 300 }, { durationMs: 300, warmupMs: 100 }),
-      });
+      const r = await runLoad(loadSpec(config, { driver, size, model: "closed", clients: 1, window: 32, full: { durationMs: 1500, warmupMs: 300 }, quick: { durationMs: 300, warmupMs: 100 } }));
       progress(`throughput  ${DRIVERS[driver].label.padEnd(16)} ${String(size).padStart(6)} B   ${Math.round(r.opsPerSec).toLocaleString("en-US")} msg/s   ${(r.payloadBytesPerSec / 1e6).toFixed(1)} MB/s`);
       runs.push(r);
     }
