@@ -6,7 +6,7 @@ import type { PushRunResult } from "./push-run.ts";
 
 /** The outcome of one scenario: its runs, plus what the scenario concluded from them. */
 export type Section =
-  | { kind: "rtt"; runs: LoadResult[] }
+  | { kind: "rtt"; runs: LoadResult[]; skipped: string[] }
   | { kind: "throughput"; runs: LoadResult[]; skipped: string[] }
   | { kind: "load"; runs: LoadResult[]; knees: Knee[] }
   | { kind: "connect"; runs: LoadResult[]; skipped: string[]; timeWait: (number | undefined)[] }

@@ -155,7 +155,7 @@ function pushTable(runs: PushRunResult[], fanout: boolean): string {
 function sectionBody(s: Section): string {
   switch (s.kind) {
     case "rtt":
-      return `${rttTable(s.runs)}\n\nClosed loop, window 1: each client sends its next message when the previous reply arrives. "Wire" is the TCP payload the kernel counted on the server's sockets per message (UDP and per-request connections: not measured this way).`;
+      return `${rttTable(s.runs)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nClosed loop, window 1: each client sends its next message when the previous reply arrives. "Wire" is the TCP payload the kernel counted on the server's sockets per message (UDP and per-request connections: not measured this way).`;
     case "throughput":
       return `${throughputTable(s.runs)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nClosed loop: each connection keeps a window of messages in flight (HTTP: pipelined on one keep-alive connection). MB/s counts payload in one direction; the same bytes come back.`;
     case "load": {

@@ -1,3 +1,4 @@
+import { MAX_UDP_PAYLOAD } from "../../protocol/limits.ts";
 import type { BenchConfig } from "../config.ts";
 import { DRIVERS, type DriverName } from "../drivers.ts";
 import { runLoad, type LoadResult } from "../load-run.ts";
@@ -9,13 +10,17 @@ import { latency } from "../report/format.ts";
 export async function rtt(config: BenchConfig, progress: Progress): Promise<Section> {
   const drivers: DriverName[] = config.transports.flatMap((t): DriverName[] => (t === "http" ? ["http", "http-close"] : [t]));
   const runs: LoadResult[] = [];
+  const skipped: string[] = [];
   for (const size of config.sizes ?? [64]) {
     for (const driver of drivers) {
-      if (driver === "udp" && size > 65_507) continue;
+      if (driver === "udp" && size > MAX_UDP_PAYLOAD) {
+        skipped.push(`UDP at ${size} B: a datagram carries at most ${MAX_UDP_PAYLOAD} B`);
+        continue;
+      }
       const r = await runLoad(loadSpec(config, { driver, size, model: "closed", clients: 1, window: 1, full: { durationMs: 2500, warmupMs: 500 } }));
       progress(`rtt  ${DRIVERS[driver].label.padEnd(34)} ${size} B   p50 ${latency(r.latency.p50)}   p99 ${latency(r.latency.p99)}`);
       runs.push(r);
     }
   }
-  return { kind: "rtt", runs };
+  return { kind: "rtt", runs, skipped };
 }

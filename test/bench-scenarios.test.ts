@@ -1,0 +1,66 @@
+import { afterAll, expect, test } from "bun:test";
+import { parseBenchArgs, type BenchConfig } from "../bench/config.ts";
+import { renderMarkdown } from "../bench/report/markdown.ts";
+import { run } from "../bench/run.ts";
+import type { Section } from "../bench/results.ts";
+import { killAll } from "./support/processes.ts";
+
+afterAll(killAll);
+
+async function scenario(argv: string[]): Promise<Section> {
+  const config = parseBenchArgs(argv) as BenchConfig;
+  const result = await run(config, () => {});
+  expect(result.sections).toHaveLength(1);
+  expect(renderMarkdown(result)).toContain("## Reproduce"); // every section renders
+  return result.sections[0]!;
+}
+
+test("connect: TCP connects, WebSocket handshakes and HTTP per-request connections are counted", async () => {
+  const s = await scenario(["connect", "-c", "2", "-d", "0.3", "--warmup", "0.05"]);
+  if (s.kind !== "connect") throw new Error(s.kind);
+  expect(s.runs.map((r) => r.spec.driver)).toEqual(["tcp-connect", "ws-connect", "http-close"]);
+  expect(s.skipped).toEqual(["UDP: connectionless, nothing to set up"]);
+  for (const r of s.runs) {
+    expect(r.counts.completed).toBeGreaterThan(50);
+    expect(r.counts.errors).toEqual({});
+  }
+  expect(s.timeWait).toHaveLength(3);
+}, 30_000);
+
+test("udp: an echoed sweep and a one-way sweep, each with its loss accounted", async () => {
+  const s = await scenario(["udp", "-r", "2000,4000", "-d", "0.3", "--warmup", "0.05"]);
+  if (s.kind !== "udp") throw new Error(s.kind);
+  expect(s.runs.map((r) => r.spec.ratePerSec)).toEqual([2000, 4000]);
+  expect(s.oneWay.map((r) => r.spec.driver)).toEqual(["udp-oneway", "udp-oneway"]);
+  for (const r of s.runs) expect(r.sequence.received + r.sequence.lost).toBe(r.sequence.sent);
+  for (const r of s.oneWay) {
+    expect(r.oneWay!.sent).toBeGreaterThan(0);
+    expect(r.oneWay!.received + r.oneWay!.lost).toBe(r.oneWay!.sent);
+  }
+}, 30_000);
+
+test("fanout: every subscriber gets every event, for each pattern and subscriber count", async () => {
+  const s = await scenario(["fanout", "--subscribers", "5,20", "--event-rate", "20", "-d", "0.5", "--warmup", "0.1"]);
+  if (s.kind !== "fanout") throw new Error(s.kind);
+  expect(s.runs.map((r) => `${r.spec.pattern}:${r.spec.subscribers}`)).toEqual(["ws:5", "sse:5", "long:5", "ws:20", "sse:20", "long:20"]);
+  for (const r of s.runs) {
+    expect(r.delivered).toBe(r.expected);
+    expect(r.events).toBeGreaterThan(0);
+  }
+}, 60_000);
+
+test("load: a rate sweep runs in increasing order and reports a knee (or none) per transport", async () => {
+  const s = await scenario(["load", "--transports", "tcp,ws", "-r", "3000,1000", "-c", "2", "-d", "0.3", "--warmup", "0.05"]);
+  if (s.kind !== "load") throw new Error(s.kind);
+  expect(s.runs.map((r) => `${r.spec.driver}@${r.spec.ratePerSec}`)).toEqual(["tcp@1000", "tcp@3000", "ws@1000", "ws@3000"]);
+  expect(s.knees.map((k) => k.driver)).toEqual(["tcp", "ws"]);
+  for (const r of s.runs) expect(r.uncorrected.count).toBe(r.latency.count);
+}, 30_000);
+
+test("throughput: a size sweep, with UDP skipped (and said so) above its datagram limit", async () => {
+  const s = await scenario(["throughput", "--transports", "udp,tcp", "-s", "64,65536", "-w", "4", "-n", "500", "--warmup", "0"]);
+  if (s.kind !== "throughput") throw new Error(s.kind);
+  expect(s.runs.map((r) => `${r.spec.driver}:${r.spec.size}`)).toEqual(["udp:64", "tcp:64", "tcp:65536"]);
+  expect(s.skipped).toEqual(["UDP at 65536 B: a datagram carries at most 65507 B"]);
+  for (const r of s.runs) expect(r.counts.completed).toBe(500);
+}, 30_000);
