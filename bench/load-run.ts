@@ -40,6 +40,8 @@ export interface LoadResult {
   oneWay?: { sent: number; received: number; lost: number };
   serverRejected: Record<string, number>;
   serverErrors: Record<string, number>;
+  /** With --repeat: how many times the run was made, and each figure's range (the run shown is the median one). */
+  repeat?: { count: number; figures: Record<string, { min: number; max: number }> };
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {

@@ -41,6 +41,8 @@ export interface PushRunResult {
   bytesPerEvent?: { up: number; down: number };
   cost: { client: ProcessCost & { processes: number }; server: ProcessCost };
   placement: SwarmOutcome<PushResult>["placement"];
+  /** With --repeat: how many times the run was made, and each figure's range (the run shown is the median one). */
+  repeat?: { count: number; figures: Record<string, { min: number; max: number }> };
 }
 
 export async function runPush(spec: PushSpec): Promise<PushRunResult> {

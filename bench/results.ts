@@ -21,9 +21,15 @@ export interface Knee {
   reason?: string;
 }
 
+/** The JSON result's format: bumped when a reader would need to know. See docs/result-format.md. */
+export const RESULT_FORMAT = { name: "socketlab-result", version: 1 } as const;
+
 /** Everything a report is made from: plain data, written as JSON beside the Markdown. */
 export interface BenchResult {
+  format: { name: "socketlab-result"; version: number };
   tool: { name: "socketlab"; version: string };
+  /** Set by merge: how many results were combined into this one. */
+  parts?: number;
   scenario: Scenario;
   config: Omit<BenchConfig, "argv">;
   command: string;

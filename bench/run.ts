@@ -3,7 +3,7 @@ import type { BenchConfig } from "./config.ts";
 import { PIN_DESCRIPTIONS, environment } from "./environment.ts";
 import type { LoadResult } from "./load-run.ts";
 import type { PushRunResult } from "./push-run.ts";
-import type { BenchResult, Progress, Section } from "./results.ts";
+import { RESULT_FORMAT, type BenchResult, type Progress, type Section } from "./results.ts";
 import { SCENARIO_RUNNERS } from "./scenarios/index.ts";
 
 /** How the runs were placed on CPUs, summarized over every run (e.g. "server on CPU 1, swarm on CPU 0"). */
@@ -30,6 +30,7 @@ export async function run(config: BenchConfig, progress: Progress): Promise<Benc
   const sections = await SCENARIO_RUNNERS[config.scenario](config, progress);
   const { argv, ...rest } = config;
   return {
+    format: RESULT_FORMAT,
     tool: { name: "socketlab", version: pkg.version },
     scenario: config.scenario,
     config: rest,
