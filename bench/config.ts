@@ -1,4 +1,5 @@
-import { choiceOpt, durationOpt, flagOpt, intOpt, parseArgs, stringOpt, type OptionSpecs, type ParsedArgs } from "../lib/args.ts";
+import { choiceOpt, durationOpt, flagOpt, intOpt, parseArgs, stringOpt, stringsOpt, type OptionSpecs, type ParsedArgs } from "../lib/args.ts";
+import { parseAssertions, validMetricNames, type Assertion } from "./assertions.ts";
 import { UsageError } from "../lib/errors.ts";
 import { MAX_MESSAGE_BYTES, TRANSPORTS, type Transport } from "../protocol/limits.ts";
 import { BENCH_HEADER_BYTES } from "../protocol/bench-frame.ts";
@@ -32,6 +33,12 @@ export interface BenchConfig {
   eventRate?: number;
   eventSize: number;
   outDir: string;
+  /** Which report files to write. */
+  format: ReportFormat;
+  /** Run every measurement this many times; tables show the median run and each figure's range. */
+  repeat: number;
+  /** Thresholds evaluated at the end (exit 1 if any fails). */
+  assertions: Assertion[];
   /** Print the JSON result on stdout instead of the summary table. */
   json: boolean;
   /** The command line, for the report's "reproduce" section. */
@@ -57,6 +64,10 @@ export const BENCH_OPTIONS = {
   "event-rate": { type: "string" },
   "event-size": { type: "string" },
   out: { type: "string", short: "o" },
+  format: { type: "string" },
+  repeat: { type: "string" },
+  assert: { type: "string", multiple: true },
+  "list-metrics": { type: "boolean" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionSpecs;
@@ -100,7 +111,11 @@ function optionalDuration(args: ParsedArgs, name: string, maxMs: number, allowZe
   return durationOpt(args, name, 0, maxMs);
 }
 
-export function parseBenchArgs(argv: string[]): BenchConfig | "help" {
+export const REPORT_FORMATS = ["both", "md", "json"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** "help", a list of metric names (--list-metrics), or a validated config. */
+export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMetrics: string[] } {
   const args = parseArgs(argv, BENCH_OPTIONS);
   if (flagOpt(args, "help")) return "help";
   const [word, ...extra] = args.positionals;
@@ -141,11 +156,16 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" {
     eventRate: optionalInt(args, "event-rate", 1, 100_000),
     eventSize: intOpt(args, "event-size", 64, 0, 65_536),
     outDir: stringOpt(args, "out") ?? "reports",
+    format: choiceOpt(args, "format", REPORT_FORMATS, "both"),
+    repeat: intOpt(args, "repeat", 1, 1, 100),
+    assertions: [],
     json: flagOpt(args, "json"),
     argv,
   };
   validateCombinations(config, args);
+  config.assertions = parseAssertions(stringsOpt(args, "assert"), config, args.problems);
   if (args.problems.length > 0) throw new UsageError(args.problems);
+  if (flagOpt(args, "list-metrics")) return { listMetrics: validMetricNames(config) };
   return config;
 }
 

@@ -1,6 +1,7 @@
 import { DRIVERS, type DriverName } from "./drivers.ts";
 import type { SessionCounts } from "./load/session.ts";
 import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
+import type { Repetitions } from "./repeat.ts";
 import type { ProcessCost } from "./stats/cost.ts";
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize, type LatencySummary } from "./stats/histogram.ts";
 import { sumSequences, type SequenceReport } from "./stats/sequence.ts";
@@ -41,7 +42,7 @@ export interface LoadResult {
   serverRejected: Record<string, number>;
   serverErrors: Record<string, number>;
   /** With --repeat: how many times the run was made, and each figure's range (the run shown is the median one). */
-  repeat?: { count: number; figures: Record<string, { min: number; max: number }> };
+  repeat?: Repetitions;
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {

@@ -87,13 +87,15 @@ interface RunEntry {
   subject: string;
   point?: string;
   figures: Figures;
-  spread?: Record<string, { min: number; max: number }>;
+  spread?: Record<string, { median: number; min: number; max: number }>;
   repeats?: number;
 }
 
 function entries(section: Section): RunEntry[] {
   const withRepeat = (r: LoadResult | PushRunResult) => ({ spread: r.repeat?.figures, repeats: r.repeat?.count });
   switch (section.kind) {
+    case "hello":
+      return [];
     case "rtt": {
       const sizes = new Set(section.runs.map((r) => r.spec.size));
       return section.runs.map((r) => ({ subject: SUBJECT[r.spec.driver], point: sizes.size > 1 ? `${r.spec.size}B` : undefined, figures: loadFigures(r), ...withRepeat(r) }));
@@ -121,7 +123,8 @@ export function metricsOf(result: BenchResult): Map<string, Metric> {
     for (const e of entries(section)) {
       for (const [figure, m] of Object.entries(e.figures)) {
         const s = e.spread?.[figure];
-        const metric: Metric = s ? { ...m, spread: { ...s, n: e.repeats ?? 1 } } : m;
+        // Repeated runs are named by each figure's median, with its range as the spread.
+        const metric: Metric = s ? { ...m, value: s.median, spread: { min: s.min, max: s.max, n: e.repeats ?? 1 } } : m;
         const base = `${e.subject}.${section.kind}`;
         out.set(e.point ? `${base}@${e.point}.${figure}` : `${base}.${figure}`, metric);
         if (e.point) {

@@ -1,5 +1,6 @@
 import { PUSH_PATTERNS } from "./drivers.ts";
 import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
+import type { Repetitions } from "./repeat.ts";
 import type { ProcessCost } from "./stats/cost.ts";
 import { decodeHistogram, encodeHistogram, mergeHistograms, newHistogram, record, summarize, type LatencySummary } from "./stats/histogram.ts";
 import { perOperation } from "./stats/wire.ts";
@@ -42,7 +43,7 @@ export interface PushRunResult {
   cost: { client: ProcessCost & { processes: number }; server: ProcessCost };
   placement: SwarmOutcome<PushResult>["placement"];
   /** With --repeat: how many times the run was made, and each figure's range (the run shown is the median one). */
-  repeat?: { count: number; figures: Record<string, { min: number; max: number }> };
+  repeat?: Repetitions;
 }
 
 export async function runPush(spec: PushSpec): Promise<PushRunResult> {

@@ -1,11 +1,14 @@
+import type { AssertionOutcome } from "./assertions.ts";
 import type { BenchConfig, Scenario } from "./config.ts";
 import type { DriverName } from "./drivers.ts";
 import type { Environment } from "./environment.ts";
 import type { LoadResult } from "./load-run.ts";
 import type { PushRunResult } from "./push-run.ts";
+import type { Exchange } from "./transcript.ts";
 
 /** The outcome of one scenario: its runs, plus what the scenario concluded from them. */
 export type Section =
+  | { kind: "hello"; runs: LoadResult[]; exchanges: Exchange[] }
   | { kind: "rtt"; runs: LoadResult[]; skipped: string[] }
   | { kind: "throughput"; runs: LoadResult[]; skipped: string[] }
   | { kind: "load"; runs: LoadResult[]; knees: Knee[] }
@@ -38,6 +41,8 @@ export interface BenchResult {
   finishedAt: string;
   elapsedSec: number;
   sections: Section[];
+  /** The --assert thresholds, evaluated once the run was done. */
+  assertions?: AssertionOutcome[];
 }
 
 /** Where a scenario reports each run as it finishes (the CLI prints it on stderr). */

@@ -4,18 +4,22 @@
  * to the same list; the caller throws one UsageError at the end.
  */
 
-export type OptionSpec = { type: "string" | "boolean"; short?: string };
+/** `multiple`: the option may be given several times; every value is kept, in order. */
+export type OptionSpec = { type: "string" | "boolean"; short?: string; multiple?: boolean };
 export type OptionSpecs = Record<string, OptionSpec>;
 
 export interface ParsedArgs {
   positionals: string[];
   values: Map<string, string | true>;
+  /** Every value of each `multiple` option. */
+  lists: Map<string, string[]>;
   problems: string[];
 }
 
 export function parseArgs(argv: string[], specs: OptionSpecs): ParsedArgs {
   const positionals: string[] = [];
   const values = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   const problems: string[] = [];
   const byShort = new Map<string, string>();
   for (const [name, spec] of Object.entries(specs)) if (spec.short) byShort.set(spec.short, name);
@@ -47,9 +51,12 @@ export function parseArgs(argv: string[], specs: OptionSpecs): ParsedArgs {
     if (eq !== -1) value = arg.slice(eq + 1);
     else if (i + 1 < argv.length && !isOptionLike(argv[i + 1]!)) value = argv[++i];
     if (value === undefined) problems.push(`option --${name} needs a value`);
-    else values.set(name, value);
+    else {
+      values.set(name, value);
+      if (spec.multiple) lists.set(name, [...(lists.get(name) ?? []), value]);
+    }
   }
-  return { positionals, values, problems };
+  return { positionals, values, lists, problems };
 }
 
 /** A following word is a value unless it looks like an option; negative numbers count as values. */
@@ -60,6 +67,11 @@ function isOptionLike(word: string): boolean {
 export function stringOpt(args: ParsedArgs, name: string): string | undefined {
   const v = args.values.get(name);
   return typeof v === "string" ? v : undefined;
+}
+
+/** Every value of a `multiple` option, in the order given. */
+export function stringsOpt(args: ParsedArgs, name: string): string[] {
+  return args.lists.get(name) ?? [];
 }
 
 export function flagOpt(args: ParsedArgs, name: string): boolean {

@@ -1,4 +1,6 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, unlink } from "node:fs/promises";
+import { UsageError, codeOf, messageOf } from "../../lib/errors.ts";
+import type { ReportFormat } from "../config.ts";
 import { join } from "node:path";
 import type { BenchResult } from "../results.ts";
 import { renderMarkdown } from "./markdown.ts";
@@ -9,12 +11,31 @@ export const FORMATS = {
   json: { extension: "json", render: (r: BenchResult) => `${JSON.stringify(r, null, 2)}\n` },
 } as const;
 
-/** Writes `<dir>/<timestamp>-<scenario>.md` and `.json`; returns their paths. */
-export async function writeReport(result: BenchResult, dir: string): Promise<{ markdown: string; json: string }> {
+/**
+ * Fails early, before any load: the report directory must exist (it is created) and take a file.
+ * A run of a minute that cannot save its report would be a minute lost.
+ */
+export async function checkWritable(dir: string): Promise<void> {
+  const probe = join(dir, `.socketlab-write-test-${process.pid}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await Bun.write(probe, "");
+    await unlink(probe);
+  } catch (err) {
+    throw new UsageError(`--out ${dir}: cannot write reports there (${codeOf(err) ?? messageOf(err).split("\n")[0]})`);
+  }
+}
+
+/** Writes `<dir>/<timestamp>-<scenario>.md` and/or `.json` as asked; returns the paths written. */
+export async function writeReport(result: BenchResult, dir: string, format: ReportFormat = "both"): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const stem = join(dir, `${result.startedAt.slice(0, 19).replace(/:/g, "-")}-${result.scenario}`);
-  const paths = { markdown: `${stem}.${FORMATS.markdown.extension}`, json: `${stem}.${FORMATS.json.extension}` };
-  await Bun.write(paths.markdown, FORMATS.markdown.render(result));
-  await Bun.write(paths.json, FORMATS.json.render(result));
-  return paths;
+  const written: string[] = [];
+  for (const [name, f] of Object.entries(FORMATS)) {
+    if (format !== "both" && (name === "markdown" ? "md" : "json") !== format) continue;
+    const path = `${stem}.${f.extension}`;
+    await Bun.write(path, f.render(result));
+    written.push(path);
+  }
+  return written;
 }

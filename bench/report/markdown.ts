@@ -2,12 +2,14 @@ import { DRIVERS } from "../drivers.ts";
 import type { LoadResult } from "../load-run.ts";
 import type { PushRunResult } from "../push-run.ts";
 import type { BenchResult, Section } from "../results.ts";
+import { formatMetric } from "../metrics.ts";
 import { lossShare } from "../scenarios/udp.ts";
 import { bytes, count, cpuPerOp, latency, megabytes, percent, rate, table } from "./format.ts";
 import { headline, pushRun, runFor, sectionOf, shortLabel } from "./headline.ts";
 import { problems } from "./problems.ts";
 
 const TITLES: Record<Section["kind"], string> = {
+  hello: "The lab's hello exercises, run for real",
   rtt: "Round trip: one client, one message in flight",
   push: "Server push: events to subscribers",
   throughput: "Throughput: a window of messages in flight",
@@ -154,6 +156,10 @@ function pushTable(runs: PushRunResult[], fanout: boolean): string {
 
 function sectionBody(s: Section): string {
   switch (s.kind) {
+    case "hello":
+      return s.exchanges
+        .map((e) => [`**${e.title}.** Server and client in two terminals:`, "", "```console", `$ ${e.serverCommand} --port 0`, ...e.server, "```", "", "```console", `$ ${e.clientCommand} --port <port>`, ...e.client, "```"].join("\n"))
+        .join("\n\n");
     case "rtt":
       return `${rttTable(s.runs)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nClosed loop, window 1: each client sends its next message when the previous reply arrives. "Wire" is the TCP payload the kernel counted on the server's sockets per message (UDP and per-request connections: not measured this way).`;
     case "throughput":
@@ -241,14 +247,47 @@ function environmentTable(result: BenchResult): string {
   );
 }
 
+/** Key figures of repeated runs: each one's median and range over the repetitions. */
+function repetitions(s: Section): string | undefined {
+  const runs = s.runs as (LoadResult | PushRunResult)[];
+  const repeated = runs.filter((r) => r.repeat);
+  if (repeated.length === 0) return undefined;
+  const keys = ["p50", "p99", "rate", "loss"];
+  const rows = repeated.map((r) => {
+    const name = "label" in r ? `${r.label}, ${r.spec.subscribers} subscribers` : `${DRIVERS[r.spec.driver].label}, ${bytes(r.spec.size)}${r.spec.model === "open" ? `, ${rate(r.spec.ratePerSec)}` : ""}`;
+    const cells = keys.map((k) => {
+      const f = r.repeat!.figures[k];
+      if (!f) return "—";
+      const show = (v: number) => (k === "rate" ? rate(v) : k === "loss" ? percent(v) : latency(v));
+      return `${show(f.median)} (${show(f.min)}–${show(f.max)})`;
+    });
+    return [name, String(r.repeat!.count), ...cells];
+  });
+  return `Repeated runs, median (range) of each figure; the table above shows the median run:\n\n${table(["run", "times", "p50", "p99", "rate", "loss"], rows)}`;
+}
+
+function thresholds(result: BenchResult): string | undefined {
+  if (!result.assertions?.length) return undefined;
+  const rows = result.assertions.map((a) => [a.text, a.measured === undefined || a.unit === undefined ? "not measured" : formatMetric(a.measured, a.unit), a.pass ? "pass" : "**FAIL**"]);
+  const failed = result.assertions.filter((a) => !a.pass).length;
+  return `${failed ? `**${failed} of ${result.assertions.length} thresholds failed.**` : `All ${result.assertions.length} thresholds held.`}\n\n${table(["threshold", "measured", "result"], rows)}`;
+}
+
 export function renderMarkdown(result: BenchResult): string {
   const out: string[] = [];
   out.push(`# socketlab report: ${result.scenario}`, "");
   out.push(`${result.startedAt.slice(0, 19).replace("T", " ")} UTC · Bun ${result.environment.bun} · ${result.environment.cpus} CPUs · \`${result.command}\``, "");
+  if (result.parts && result.parts > 1) out.push(`Merged from ${result.parts} parts: histograms added exactly, counts summed.`, "");
+  const limits = thresholds(result);
+  if (limits) out.push("## Thresholds", "", limits, "");
   out.push("## Findings", "", ...headline(result).map((l) => `- ${l}`), "");
   const lab = labTable(result);
   if (lab) out.push("## WebSocket vs HTTP, measured", "", "The comparison table of the lab write-up, with this run's numbers in place of adjectives.", "", lab, "");
-  for (const s of result.sections) out.push(`## ${TITLES[s.kind]}`, "", sectionBody(s), "");
+  for (const s of result.sections) {
+    out.push(`## ${TITLES[s.kind]}`, "", sectionBody(s), "");
+    const reps = repetitions(s);
+    if (reps) out.push(reps, "");
+  }
   const found = problems(result.sections);
   out.push("## What went wrong", "", found.length ? found.map((p) => `- ${p}`).join("\n") : "Nothing: every message was answered, no errors, no timeouts, no loss, nothing rejected by a server.", "");
   out.push("## Method", "", methodology(result), "");

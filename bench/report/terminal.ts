@@ -14,7 +14,11 @@ function textTable(rows: string[][]): string {
 export function renderSummary(result: BenchResult): string {
   const out: string[] = [];
   for (const s of result.sections) {
-    out.push("", s.kind === "fanout" ? "fanout" : s.kind);
+    if (s.kind === "hello") {
+      out.push("", `hello: ${s.exchanges.map((e) => `${e.title} (${e.client.at(-1) ?? "no output"})`).join("; ")}`);
+      continue;
+    }
+    out.push("", s.kind);
     if (s.kind === "push" || s.kind === "fanout") {
       out.push(textTable([["pattern", "subscribers", "p50", "p99", "req/event"], ...s.runs.map((r) => [r.label, String(r.spec.subscribers), latency(r.latency.p50), latency(r.latency.p99), r.requestsPerEvent.toFixed(2)])]));
     } else if (s.kind === "udp") {

@@ -1,9 +1,9 @@
 import type { BenchConfig } from "../config.ts";
 import { DRIVERS, type DriverName } from "../drivers.ts";
-import { runLoad, type LoadResult } from "../load-run.ts";
+import type { LoadResult } from "../load-run.ts";
 import type { Progress, Section } from "../results.ts";
 import { timeWaitSockets } from "../stats/wire.ts";
-import { loadSpec } from "./profile.ts";
+import { loadSpec, measure } from "./profile.ts";
 import { latency } from "../report/format.ts";
 
 const CONNECT_DRIVER: Partial<Record<string, DriverName>> = { tcp: "tcp-connect", ws: "ws-connect", http: "http-close" };
@@ -20,7 +20,7 @@ export async function connect(config: BenchConfig, progress: Progress): Promise<
       continue;
     }
     timeWait.push(timeWaitSockets());
-    const r = await runLoad(loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "closed", clients: 4, window: 1, full: { durationMs: 2000, warmupMs: 300 } }));
+    const r = await measure(config, loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "closed", clients: 4, window: 1, full: { durationMs: 2000, warmupMs: 300 } }), "rate");
     progress(`connect  ${DRIVERS[driver].label.padEnd(34)} ${Math.round(r.opsPerSec).toLocaleString("en-US")}/s   p50 ${latency(r.latency.p50)}`);
     runs.push(r);
   }

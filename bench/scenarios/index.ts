@@ -1,5 +1,6 @@
 import type { BenchConfig, Scenario } from "../config.ts";
 import type { Progress, Section } from "../results.ts";
+import { helloExchanges } from "../transcript.ts";
 import { connect } from "./connect.ts";
 import { load } from "./load.ts";
 import { fanout, push } from "./push.ts";
@@ -8,11 +9,15 @@ import { throughput } from "./throughput.ts";
 import { udp } from "./udp.ts";
 
 /**
- * The suite, `bun run bench` with no arguments: the lab's comparison in about a minute —
- * round trips, push against polling, throughput at two sizes, and a short open-loop load.
+ * The suite, `bun run bench` with no arguments: the lab's hello exercises run for real, then its
+ * comparison in about a minute — round trips, push against polling, throughput at two sizes,
+ * and a short open-loop load.
  */
 async function suite(config: BenchConfig, progress: Progress): Promise<Section[]> {
+  const exchanges = await helloExchanges();
+  progress(`hello  ${exchanges.map((e) => e.title).join(", ")}: run for the report`);
   return [
+    { kind: "hello", runs: [], exchanges },
     await rtt(config, progress),
     await push(config, progress, [250, 1000], 2500),
     await throughput(config, progress, [64, 16_384]),

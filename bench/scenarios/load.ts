@@ -1,9 +1,9 @@
 import type { BenchConfig } from "../config.ts";
 import { DRIVERS } from "../drivers.ts";
-import { runLoad, type LoadResult } from "../load-run.ts";
+import type { LoadResult } from "../load-run.ts";
 import type { Knee, Progress, Section } from "../results.ts";
 import { findKnee } from "./knee.ts";
-import { echoDrivers, loadSpec } from "./profile.ts";
+import { echoDrivers, loadSpec, measure } from "./profile.ts";
 import { latency } from "../report/format.ts";
 
 export const LOAD_RATES = [2000, 5000, 10_000, 20_000, 40_000];
@@ -19,7 +19,7 @@ export async function load(config: BenchConfig, progress: Progress, defaultRates
   for (const driver of echoDrivers(config)) {
     const mine: LoadResult[] = [];
     for (const rate of rates) {
-      const r = await runLoad(loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "open", clients: 8, window: 1000, ratePerSec: rate, full: { durationMs: 2000, warmupMs: 300 } }));
+      const r = await measure(config, loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "open", clients: 8, window: 1000, ratePerSec: rate, full: { durationMs: 2000, warmupMs: 300 } }), "p99");
       progress(`load  ${DRIVERS[driver].label.padEnd(16)} ${String(rate).padStart(7)}/s   p99 ${latency(r.latency.p99)} (uncorrected ${latency(r.uncorrected.p99)})`);
       mine.push(r);
       const knee = findKnee(mine);

@@ -1,6 +1,8 @@
 import type { BenchConfig } from "../config.ts";
 import type { DriverName } from "../drivers.ts";
-import type { LoadSpec } from "../load-run.ts";
+import { runLoad, type LoadResult, type LoadSpec } from "../load-run.ts";
+import { loadFigures } from "../metrics.ts";
+import { repeated } from "../repeat.ts";
 
 /** How long a run lasts: measured time and warm-up before it. */
 export interface Timing {
@@ -49,4 +51,9 @@ export function loadSpec(config: BenchConfig, d: RunDefaults): LoadSpec {
 /** Echo drivers for the chosen transports (HTTP as keep-alive). */
 export function echoDrivers(config: BenchConfig): DriverName[] {
   return config.transports;
+}
+
+/** One run of the spec, made --repeat times when asked (the median run is kept, with every figure's range). */
+export function measure(config: BenchConfig, spec: LoadSpec, primary = "p50"): Promise<LoadResult> {
+  return repeated(config.repeat, () => runLoad(spec), loadFigures, primary);
 }

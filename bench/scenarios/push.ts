@@ -1,5 +1,7 @@
 import type { BenchConfig } from "../config.ts";
+import { pushFigures } from "../metrics.ts";
 import { runPush, type PushRunResult, type PushSpec } from "../push-run.ts";
+import { repeated } from "../repeat.ts";
 import type { Progress, Section } from "../results.ts";
 import type { PushKind } from "../worker-protocol.ts";
 import { latency } from "../report/format.ts";
@@ -34,7 +36,7 @@ async function runPatterns(config: BenchConfig, progress: Progress, list: Patter
       rampMs: config.rampMs,
       pin: config.pin,
     };
-    const r = await runPush(spec);
+    const r = await repeated(config.repeat, () => runPush(spec), pushFigures, "p50");
     progress(`${tag}  ${r.label.padEnd(34)} ${String(subscribers).padStart(5)} subscribers   p50 ${latency(r.latency.p50)}   p99 ${latency(r.latency.p99)}`);
     runs.push(r);
   }

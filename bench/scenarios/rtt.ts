@@ -1,9 +1,9 @@
 import { MAX_UDP_PAYLOAD } from "../../protocol/limits.ts";
 import type { BenchConfig } from "../config.ts";
 import { DRIVERS, type DriverName } from "../drivers.ts";
-import { runLoad, type LoadResult } from "../load-run.ts";
+import type { LoadResult } from "../load-run.ts";
 import type { Progress, Section } from "../results.ts";
-import { loadSpec } from "./profile.ts";
+import { loadSpec, measure } from "./profile.ts";
 import { latency } from "../report/format.ts";
 
 /** Round-trip latency: one client, one message in flight, per transport (HTTP both with and without keep-alive). */
@@ -17,7 +17,7 @@ export async function rtt(config: BenchConfig, progress: Progress): Promise<Sect
         skipped.push(`UDP at ${size} B: a datagram carries at most ${MAX_UDP_PAYLOAD} B`);
         continue;
       }
-      const r = await runLoad(loadSpec(config, { driver, size, model: "closed", clients: 1, window: 1, full: { durationMs: 2500, warmupMs: 500 } }));
+      const r = await measure(config, loadSpec(config, { driver, size, model: "closed", clients: 1, window: 1, full: { durationMs: 2500, warmupMs: 500 } }));
       progress(`rtt  ${DRIVERS[driver].label.padEnd(34)} ${size} B   p50 ${latency(r.latency.p50)}   p99 ${latency(r.latency.p99)}`);
       runs.push(r);
     }

@@ -1,9 +1,9 @@
 import { MAX_UDP_PAYLOAD } from "../../protocol/limits.ts";
 import type { BenchConfig } from "../config.ts";
 import { DRIVERS } from "../drivers.ts";
-import { runLoad, type LoadResult } from "../load-run.ts";
+import type { LoadResult } from "../load-run.ts";
 import type { Progress, Section } from "../results.ts";
-import { echoDrivers, loadSpec } from "./profile.ts";
+import { echoDrivers, loadSpec, measure } from "./profile.ts";
 
 export const THROUGHPUT_SIZES = [64, 1024, 16_384, 65_536];
 
@@ -17,7 +17,7 @@ export async function throughput(config: BenchConfig, progress: Progress, defaul
         skipped.push(`UDP at ${size} B: a datagram carries at most ${MAX_UDP_PAYLOAD} B`);
         continue;
       }
-      const r = await runLoad(loadSpec(config, { driver, size, model: "closed", clients: 1, window: 32, full: { durationMs: 1500, warmupMs: 300 }, quick: { durationMs: 300, warmupMs: 100 } }));
+      const r = await measure(config, loadSpec(config, { driver, size, model: "closed", clients: 1, window: 32, full: { durationMs: 1500, warmupMs: 300 }, quick: { durationMs: 300, warmupMs: 100 } }), "rate");
       progress(`throughput  ${DRIVERS[driver].label.padEnd(16)} ${String(size).padStart(6)} B   ${Math.round(r.opsPerSec).toLocaleString("en-US")} msg/s   ${(r.payloadBytesPerSec / 1e6).toFixed(1)} MB/s`);
       runs.push(r);
     }

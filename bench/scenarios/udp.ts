@@ -1,7 +1,7 @@
 import type { BenchConfig } from "../config.ts";
-import { runLoad, type LoadResult } from "../load-run.ts";
+import type { LoadResult } from "../load-run.ts";
 import type { Progress, Section } from "../results.ts";
-import { loadSpec } from "./profile.ts";
+import { loadSpec, measure } from "./profile.ts";
 
 export const UDP_RATES = [10_000, 25_000, 50_000, 100_000, 150_000, 200_000];
 export const ONE_WAY_RATES = [50_000, 100_000, 200_000, 300_000, 400_000];
@@ -19,7 +19,7 @@ async function sweep(config: BenchConfig, progress: Progress, driver: "udp" | "u
   const runs: LoadResult[] = [];
   let lossBeginsAt: number | undefined;
   for (const rate of [...rates].sort((a, b) => a - b)) {
-    const r = await runLoad(loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "open", clients: 1, window: 10_000, ratePerSec: rate, full: { durationMs: 2000, warmupMs: 300 } }));
+    const r = await measure(config, loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "open", clients: 1, window: 10_000, ratePerSec: rate, full: { durationMs: 2000, warmupMs: 300 } }), "loss");
     const loss = lossShare(r);
     const what = driver === "udp" ? `${Math.round(r.opsPerSec).toLocaleString("en-US")}/s echoed   jitter ${(r.sequence.jitterNs / 1000).toFixed(1)} µs` : `${Math.round(r.opsPerSec).toLocaleString("en-US")}/s sent one way`;
     progress(`udp  ${String(rate).padStart(7)}/s offered   ${what}   loss ${(loss * 100).toFixed(3)}%`);
