@@ -69,6 +69,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     pin: spec.pin,
     readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
     runTimeoutMs: spec.warmupMs + (spec.durationMs ?? 300_000) + spec.timeoutMs + 20_000,
+    label: `${driver.label}, ${spec.size} B${spec.model === "open" ? `, ${spec.ratePerSec}/s` : ""}`,
+    plannedMs: spec.durationMs === undefined ? undefined : spec.warmupMs + spec.durationMs,
   });
   return mergeLoad(spec, outcome, driver.perOperationConnection || driver.server === "udp");
 }

@@ -4,6 +4,8 @@ import type { Transport } from "../protocol/limits.ts";
 import { startServer } from "./server-process.ts";
 import { cpuTimeOf, diffCpu, peakRssOf, placementOf, type CpuTime, type Placement, type ProcessCost } from "./stats/cost.ts";
 import { diffWire, wireCount, type WireCount } from "./stats/wire.ts";
+import { PROGRESS_EVERY_MS, liveStatus } from "./live.ts";
+import { latency } from "./report/format.ts";
 import type { WorkerJob, WorkerMessage } from "./worker-protocol.ts";
 
 export const PIN_MODES = ["none", "same", "split"] as const;
@@ -35,6 +37,9 @@ export interface SwarmSpec<J extends WorkerJob> {
   /** Bounds for the waits: connections opening, the run itself, the result after it. */
   readyTimeoutMs: number;
   runTimeoutMs: number;
+  /** For the live status line: what runs, and how long warm-up plus measurement last. */
+  label: string;
+  plannedMs?: number;
 }
 
 export interface SwarmOutcome<R> {
@@ -94,6 +99,7 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
       const full = { ...job, target: { host: "127.0.0.1", port: server.port } };
       workers.push(spawnChild([...pins.swarm, process.execPath, "bench/worker.ts", JSON.stringify(full)], PROJECT_ROOT, SWARM_ENV));
     }
+    showProgress(spec, workers);
     const ready = await all("ready", workers.map(() => 0), spec.readyTimeoutMs);
     for (const w of workers) w.write("go\n");
 
@@ -119,10 +125,37 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
       serverErrors: stats.errors,
     };
   } finally {
+    liveStatus(undefined);
     for (const w of workers) w.kill("SIGKILL");
     server.kill("SIGKILL");
     await Promise.allSettled([server.exited(5000), ...workers.map((w) => w.exited(5000))]);
   }
+}
+
+/** Feeds the live status line from the swarm's progress reports (the highest p99 of any process). */
+function showProgress(spec: SwarmSpec<WorkerJob>, workers: Child[]): void {
+  const start = performance.now();
+  const latest = workers.map(() => ({ done: 0, errors: 0, p99Ns: 0 }));
+  let last = { done: 0, at: start };
+  let perSec = 0;
+  workers.forEach((w, i) => {
+    w.stdout.onLine = (line) => {
+      if (!line.includes('"type":"progress"')) return;
+      latest[i] = JSON.parse(line) as { done: number; errors: number; p99Ns: number };
+      const now = performance.now();
+      const done = latest.reduce((a, l) => a + l.done, 0);
+      // The rate over the last report interval (one per process arrives each interval).
+      if (now - last.at >= PROGRESS_EVERY_MS * 0.8) {
+        perSec = ((done - last.done) * 1000) / (now - last.at);
+        last = { done, at: now };
+      }
+      const elapsed = ((now - start) / 1000).toFixed(1);
+      const total = spec.plannedMs === undefined ? "" : `/${(spec.plannedMs / 1000).toFixed(1)}`;
+      const p99 = Math.max(...latest.map((l) => l.p99Ns));
+      const errors = latest.reduce((a, l) => a + l.errors, 0);
+      liveStatus(`${spec.label}  ${elapsed}${total} s  ${Math.round(perSec).toLocaleString("en-US")}/s  p99 ${latency(p99)}  errors ${errors}`);
+    };
+  });
 }
 
 /** Costs of the swarm processes added up (CPU) and at their largest (memory). */

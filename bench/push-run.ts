@@ -67,6 +67,8 @@ export async function runPush(spec: PushSpec): Promise<PushRunResult> {
     pin: spec.pin,
     readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
     runTimeoutMs: spec.warmupMs + spec.durationMs + graceMs + spec.timeoutMs + 20_000,
+    label: `${pattern.label(spec.intervalMs)}, ${spec.subscribers} subscribers`,
+    plannedMs: spec.warmupMs + spec.durationMs + graceMs,
   });
   return mergePush(spec, pattern.label(spec.intervalMs), outcome);
 }

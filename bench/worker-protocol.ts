@@ -82,5 +82,7 @@ export interface PushResult {
 export type WorkerMessage =
   | { type: "ready"; pipes: number }
   | { type: "phase"; phase: Phase }
+  /** Every half second during the run: operations done, problems, p99 so far (measured phase only). */
+  | { type: "progress"; done: number; errors: number; p99Ns: number }
   | { type: "result"; result: EchoResult | PushResult }
   | { type: "error"; message: string };

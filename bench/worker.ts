@@ -46,6 +46,9 @@ const ctx: JobContext = {
     await hear("go", 120_000);
   },
   released: () => hear("release", 120_000),
+  progress(done, errors, p99Ns) {
+    emit({ type: "progress", done, errors, p99Ns });
+  },
   phase(phase) {
     if (phase === "measure") cpuAtStart = process.cpuUsage();
     else cpuMeasured = process.cpuUsage(cpuAtStart);

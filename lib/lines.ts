@@ -8,6 +8,8 @@ export class LineCollector {
   private waiters = new Set<() => void>();
   private ended = false;
   readonly finished: Promise<void>;
+  /** Called with each complete line as it arrives. */
+  onLine: (line: string) => void = () => {};
 
   constructor(stream: ReadableStream<Uint8Array>) {
     this.finished = this.pump(stream);
@@ -24,6 +26,7 @@ export class LineCollector {
       const parts = this.partial.split("\n");
       this.partial = parts.pop()!;
       this.lines.push(...parts);
+      for (const line of parts) this.onLine(line);
       this.notify();
     }
     if (this.partial) this.lines.push(this.partial);

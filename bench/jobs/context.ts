@@ -12,6 +12,8 @@ export interface JobContext {
    * then connections must stay open, or the kernel forgets their byte counts.
    */
   released(): Promise<void>;
+  /** Reports how the run is going (shown live on a terminal). */
+  progress(done: number, errors: number, p99Ns: number): void;
   /** CPU used in the measured phase so far, and peak memory. */
   cost(): ProcessCost;
 }

@@ -7,6 +7,7 @@ import { Session } from "../load/session.ts";
 import type { Pipe } from "../load/types.ts";
 import { encodeHistogram } from "../stats/histogram.ts";
 import type { EchoJob, EchoResult } from "../worker-protocol.ts";
+import { PROGRESS_EVERY_MS } from "../live.ts";
 import type { JobContext } from "./context.ts";
 
 export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoResult> {
@@ -23,10 +24,14 @@ export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoRes
   await ctx.ready(pipes.length);
 
   session.onPhase = (phase) => ctx.phase(phase);
+  const reporter = setInterval(() => {
+    if (session.phase === "measure") ctx.progress(session.completedMeasured, session.problems, session.latency.totalCount ? session.latency.getValueAtPercentile(99) : 0);
+  }, PROGRESS_EVERY_MS);
   const phases = { warmupNs: job.warmupMs * 1e6, durationNs: job.durationMs === undefined ? undefined : job.durationMs * 1e6, count: job.count };
   if (job.model === "closed") await closedLoop(session, { ...phases, window: job.window });
   else await openLoop(session, { ...phases, ratePerSec: job.ratePerSec, maxInflightPerPipe: job.window });
 
+  clearInterval(reporter);
   await ctx.released();
   await Promise.race([Promise.allSettled(pipes.map((p) => p.close())), Bun.sleep(2000)]);
   const r = session.result();

@@ -4,6 +4,7 @@ import { withTimeout } from "../../lib/timeout.ts";
 import { PUSH_PATTERNS } from "../drivers.ts";
 import { encodeHistogram, newHistogram, record } from "../stats/histogram.ts";
 import type { PushJob, PushResult } from "../worker-protocol.ts";
+import { PROGRESS_EVERY_MS } from "../live.ts";
 import type { JobContext } from "./context.ts";
 
 /**
@@ -46,6 +47,9 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
   await ctx.ready(subs.length);
 
   const totals = () => subs.reduce((a, s) => ({ requests: a.requests + s.stats.requests, emptyPolls: a.emptyPolls + s.stats.emptyPolls, missed: a.missed + s.stats.missed }), { requests: 0, emptyPolls: 0, missed: 0 });
+  const reporter = setInterval(() => {
+    if (Number.isFinite(windowStart)) ctx.progress(delivered, 0, histogram.totalCount ? histogram.getValueAtPercentile(99) : 0);
+  }, PROGRESS_EVERY_MS);
   await Bun.sleep(job.warmupMs);
   windowStart = sharedClockMs();
   const atStart = totals();
@@ -55,6 +59,7 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
   const atEnd = totals();
   ctx.phase("drain");
   await Bun.sleep(job.graceMs);
+  clearInterval(reporter);
   await ctx.released();
 
   for (const sub of subs) sub.close();

@@ -163,6 +163,11 @@ export class Session {
     return this.counts.completed;
   }
 
+  /** Errors and timeouts so far. */
+  get problems(): number {
+    return this.counts.timeouts + Object.values(this.counts.errors).reduce((a, b) => a + b, 0);
+  }
+
   get sentMeasured(): number {
     return this.counts.sent;
   }
