@@ -1,5 +1,6 @@
 import type { BenchConfig, Scenario } from "./config.ts";
 import { formatMetric, metricsOf, type Metric, type Unit } from "./metrics.ts";
+import { patternSubject, pushPatterns } from "./scenarios/push.ts";
 import type { BenchResult } from "./results.ts";
 
 /**
@@ -41,12 +42,9 @@ function subjects(section: string, config: BenchConfig): string[] {
   const t = config.transports;
   switch (section) {
     case "push":
-    case "fanout": {
-      const out: string[] = [];
-      if (t.includes("ws")) out.push("ws");
-      if (t.includes("http")) out.push("sse", "long", ...(section === "push" ? (config.intervals ?? [50, 250, 1000]).map((ms) => `short${ms}`) : []));
-      return out;
-    }
+      return pushPatterns(config, config.scenario === "suite" ? "suite" : "push").map(patternSubject);
+    case "fanout":
+      return pushPatterns(config, "fanout").map(patternSubject);
     case "rtt":
       return t.flatMap((x) => (x === "http" ? ["http", "http-close"] : [x]));
     case "connect":

@@ -19,7 +19,7 @@ async function suite(config: BenchConfig, progress: Progress): Promise<Section[]
   return [
     { kind: "hello", runs: [], exchanges },
     await rtt(config, progress),
-    await push(config, progress, [250, 1000], 2500),
+    await push(config, progress, "suite"),
     await throughput(config, progress, [64, 16_384]),
     await load(config, progress, [5000]),
   ];

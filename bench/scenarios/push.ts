@@ -7,17 +7,33 @@ import type { PushKind } from "../worker-protocol.ts";
 import { latency } from "../report/format.ts";
 
 export const PUSH_INTERVALS = [50, 250, 1000];
+/** The suite polls at two intervals only, to stay within its minute. */
+export const SUITE_PUSH_INTERVALS = [250, 1000];
 
-type Pattern = { kind: PushKind; intervalMs: number };
+export type Pattern = { kind: PushKind; intervalMs: number };
 
-function patterns(config: BenchConfig, intervals: number[]): Pattern[] {
+/**
+ * The patterns a push run measures, given the options: WebSocket push where ws is chosen; SSE,
+ * long polling and short polling at each interval where http is. --quick keeps one interval and
+ * leaves SSE out. Fan-out compares the push patterns only (no short polling).
+ */
+export function pushPatterns(config: BenchConfig, use: "push" | "suite" | "fanout"): Pattern[] {
   const list: Pattern[] = [];
   if (config.transports.includes("ws")) list.push({ kind: "ws", intervalMs: 0 });
   if (config.transports.includes("http")) {
-    list.push({ kind: "sse", intervalMs: 0 }, { kind: "long", intervalMs: 0 });
-    for (const ms of config.intervals ?? intervals) list.push({ kind: "short", intervalMs: ms });
+    if (!config.quick || use === "fanout") list.push({ kind: "sse", intervalMs: 0 });
+    list.push({ kind: "long", intervalMs: 0 });
+    if (use !== "fanout") {
+      const intervals = config.intervals ?? (config.quick ? [250] : use === "suite" ? SUITE_PUSH_INTERVALS : PUSH_INTERVALS);
+      for (const ms of intervals) list.push({ kind: "short", intervalMs: ms });
+    }
   }
   return list;
+}
+
+/** How a pattern is named in metrics: "ws", "sse", "long", "short250". */
+export function patternSubject(p: Pattern): string {
+  return p.kind === "short" ? `short${p.intervalMs}` : p.kind;
 }
 
 async function runPatterns(config: BenchConfig, progress: Progress, list: Pattern[], subscribers: number, eventsPerSec: number, full: number, quick: number, tag: string): Promise<PushRunResult[]> {
@@ -44,12 +60,10 @@ async function runPatterns(config: BenchConfig, progress: Progress, list: Patter
 }
 
 /** Server push: events at a fixed rate to N subscribers, by WebSocket, SSE, long and short polling. */
-export async function push(config: BenchConfig, progress: Progress, defaultIntervals = PUSH_INTERVALS, fullMs = 4000): Promise<Section> {
+export async function push(config: BenchConfig, progress: Progress, use: "push" | "suite" = "push"): Promise<Section> {
   const subscribers = config.subscribers?.[0] ?? 10;
   const eventsPerSec = config.eventRate ?? 20;
-  const intervals = config.quick ? [250] : defaultIntervals;
-  const list = patterns(config, intervals).filter((p) => !config.quick || p.kind !== "sse");
-  const runs = await runPatterns(config, progress, list, subscribers, eventsPerSec, fullMs, 800, "push");
+  const runs = await runPatterns(config, progress, pushPatterns(config, use), subscribers, eventsPerSec, use === "suite" ? 2500 : 4000, 800, "push");
   return { kind: "push", runs, eventsPerSec, subscribers };
 }
 
@@ -57,8 +71,7 @@ export async function push(config: BenchConfig, progress: Progress, defaultInter
 export async function fanout(config: BenchConfig, progress: Progress): Promise<Section> {
   const counts = config.subscribers ?? (config.quick ? [10, 50] : [10, 100, 1000]);
   const eventsPerSec = config.eventRate ?? 5;
-  const list = patterns(config, []).filter((p) => p.kind !== "short");
   const runs: PushRunResult[] = [];
-  for (const n of counts) runs.push(...(await runPatterns(config, progress, list, n, eventsPerSec, 3000, 800, "fanout")));
+  for (const n of counts) runs.push(...(await runPatterns(config, progress, pushPatterns(config, "fanout"), n, eventsPerSec, 3000, 800, "fanout")));
   return { kind: "fanout", runs, eventsPerSec };
 }
