@@ -2,8 +2,12 @@
 import { killAllChildren } from "../lib/children.ts";
 import { onShutdown, runMain } from "../lib/main.ts";
 import { parseBenchArgs, SCENARIOS } from "./config.ts";
-import { writeReport } from "./report/index.ts";
+import { describeOutcome, evaluateAssertions } from "./assertions.ts";
+import { COMPARE_USAGE, compareCommand } from "./compare.ts";
+import { MERGE_USAGE, mergeCommand } from "./merge.ts";
+import { checkWritable, writeReport } from "./report/index.ts";
 import { renderSummary } from "./report/terminal.ts";
+import { setLiveSink } from "./live.ts";
 import { run } from "./run.ts";
 
 const USAGE = `usage: bun run bench [scenario] [options]
@@ -35,28 +39,59 @@ options
                         split = server on CPU 0, swarm on CPU 1 (default none)
   push, fanout: --subscribers LIST (default 10; fanout 10,100,1000) · --event-rate N (default 20/s;
                 fanout 5/s) · --event-size B (default 64) · --intervals LIST (short polling ms, default 50,250,1000)
-  --out, -o DIR         where reports go (default reports)
+  --repeat N            make every measurement N times; show the median run and each figure's range
+  --assert "M OP V"     a threshold, e.g. "ws.rtt.p99 < 2ms", "udp.loss < 0.1%", "tcp.throughput.rate > 100k/s"
+                        (several allowed); any failure makes the exit code 1
+  --list-metrics        print the metric names this scenario produces, for --assert and compare
+  --out, -o DIR         where reports go (default reports); checked before anything runs
+  --format md|json|both which report files to write (default both)
   --json                print the result as JSON on stdout instead of the summary
   -h, --help            this help
 
+  bun run bench compare BASE.json NEW.json   every shared figure and its change, beyond noise or not
+  bun run bench merge A.json B.json ... -o OUT.json   combine runs made at once by several swarms or hosts
+
 Each run writes DIR/<time>-<scenario>.md and .json. Progress goes to stderr.
-Exit codes: 0 done (problems found are in the report), 1 the run failed, 2 bad options.
+Exit codes: 0 done (problems found are in the report), 1 the run failed or a threshold failed,
+2 bad options.
 Scenarios: ${SCENARIOS.join(", ")}.`;
 
+const argv = process.argv.slice(2);
+// Subcommands that read results instead of measuring, each with its own usage on bad input.
+if (argv[0] === "compare") await runMain("bench", COMPARE_USAGE, () => compareCommand(argv.slice(1)));
+if (argv[0] === "merge") await runMain("bench", MERGE_USAGE, () => mergeCommand(argv.slice(1)));
+
 await runMain("bench", USAGE, async () => {
-  const config = parseBenchArgs(process.argv.slice(2));
+  const config = parseBenchArgs(argv);
   if (config === "help") {
     console.log(USAGE);
     return 0;
   }
+  if ("listMetrics" in config) {
+    console.log(config.listMetrics.join("\n"));
+    return 0;
+  }
+  await checkWritable(config.outDir);
   onShutdown(() => {
     killAllChildren();
     console.error("\nbench: interrupted; every server and swarm process was stopped");
     process.exit(130);
   });
-  const result = await run(config, (line) => console.error(line));
-  const paths = await writeReport(result, config.outDir);
+  // A live status line only where a person watches: a terminal, and not under CI.
+  const live = Boolean(process.stderr.isTTY) && process.env.CI !== "true";
+  if (live) setLiveSink((status) => process.stderr.write(`\r\x1b[K${status ?? ""}`));
+  const result = await run(config, (line) => console.error(live ? `\r\x1b[K${line}` : line));
+  result.assertions = config.assertions.length ? evaluateAssertions(config.assertions, result) : undefined;
+  const paths = await writeReport(result, config.outDir, config.format);
   if (config.json) console.log(JSON.stringify(result));
-  else console.log(`${renderSummary(result)}\n\nReport: ${paths.markdown}\nData:   ${paths.json}`);
-  return 0;
+  else {
+    const report = paths.find((p) => p.endsWith(".md"));
+    const data = paths.find((p) => p.endsWith(".json"));
+    const charts = paths.filter((p) => p.endsWith(".svg")).length;
+    console.log(`${renderSummary(result)}\n\n${report ? `Report: ${report}${charts ? ` (and ${charts} charts beside it)` : ""}\n` : ""}${data ? `Data:   ${data}` : ""}`.trimEnd());
+  }
+  const failed = result.assertions?.filter((a) => !a.pass) ?? [];
+  for (const a of result.assertions ?? []) console.error(describeOutcome(a));
+  if (failed.length) console.error(`bench: ${failed.length} of ${result.assertions!.length} thresholds failed`);
+  return failed.length ? 1 : 0;
 });

@@ -12,13 +12,18 @@ test("bun run bench --quick writes a report with all four transports, and its JS
   const { code, stdout, stderr } = await runCli(["run", "bench", "--quick", "--out", out], "", 90_000);
   expect(stderr).not.toMatch(/^\s+at /m);
   expect(code).toBe(0);
-  const files = readdirSync(out).sort();
+  const all = readdirSync(out).sort();
+  const files = all.filter((f) => !f.endsWith(".svg"));
   expect(files).toHaveLength(2);
   expect(files[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-suite\.json$/);
   expect(stdout).toContain(`Report: ${join(out, files[1]!)}`);
 
   const md = readFileSync(join(out, files[1]!), "utf8");
-  for (const heading of ["## Findings", "## WebSocket vs HTTP, measured", "## Round trip", "## Server push", "## Throughput", "## Open-loop load", "## What went wrong", "## Method", "## Environment", "## Reproduce"]) {
+  // Every chart beside the report is linked from it, by a relative path that exists.
+  const linked = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => decodeURI(m[1]!));
+  expect(linked.length).toBeGreaterThan(0);
+  expect(linked.sort()).toEqual(all.filter((f) => f.endsWith(".svg")).sort());
+  for (const heading of ["## Findings", "## The lab's hello exercises, run for real", "## WebSocket vs HTTP, measured", "## Round trip", "## Server push", "## Throughput", "## Open-loop load", "## What went wrong", "## Method", "## Environment", "## Reproduce"]) {
     expect(md).toContain(heading);
   }
   for (const transport of ["| TCP |", "| UDP |", "| WebSocket |", "| HTTP keep-alive |", "| HTTP, new connection per request |", "| WebSocket push |", "| HTTP long polling |"]) {
@@ -28,8 +33,11 @@ test("bun run bench --quick writes a report with all four transports, and its JS
 
   const result = JSON.parse(readFileSync(join(out, files[0]!), "utf8")) as BenchResult;
   expect(result.scenario).toBe("suite");
-  expect(result.sections.map((s) => s.kind)).toEqual(["rtt", "push", "throughput", "load"]);
-  const rtt = result.sections[0]!;
+  expect(result.sections.map((s) => s.kind)).toEqual(["hello", "rtt", "push", "throughput", "load"]);
+  expect(md).toContain("Message from server: Hello from server");
+  expect(md).toContain("Server: Message received");
+  expect(md).toContain("Received response from server: Hello from server");
+  const rtt = result.sections[1]!;
   expect(rtt.kind === "rtt" && rtt.runs.map((r) => r.spec.driver)).toEqual(["tcp", "udp", "ws", "http", "http-close"]);
   for (const section of result.sections) for (const run of section.runs) expect(run.latency.count).toBeGreaterThan(0);
   expect(result.environment.bun).toBe(Bun.version);

@@ -1,9 +1,10 @@
 import { mkdir, unlink } from "node:fs/promises";
 import { UsageError, codeOf, messageOf } from "../../lib/errors.ts";
 import type { ReportFormat } from "../config.ts";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { BenchResult } from "../results.ts";
-import { renderMarkdown } from "./markdown.ts";
+import { renderCharts } from "./charts/index.ts";
+import { renderMarkdown, type ChartLink } from "./markdown.ts";
 
 /** Output formats by name: each turns a result into text. */
 export const FORMATS = {
@@ -26,15 +27,29 @@ export async function checkWritable(dir: string): Promise<void> {
   }
 }
 
-/** Writes `<dir>/<timestamp>-<scenario>.md` and/or `.json` as asked; returns the paths written. */
+/**
+ * Writes `<dir>/<timestamp>-<scenario>.md` and/or `.json` as asked, and with the Markdown its
+ * charts as `<same stem>-<chart>.svg`, linked relatively so the folder can be moved whole.
+ * Returns the paths written.
+ */
 export async function writeReport(result: BenchResult, dir: string, format: ReportFormat = "both"): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const stem = join(dir, `${result.startedAt.slice(0, 19).replace(/:/g, "-")}-${result.scenario}`);
   const written: string[] = [];
-  for (const [name, f] of Object.entries(FORMATS)) {
-    if (format !== "both" && (name === "markdown" ? "md" : "json") !== format) continue;
-    const path = `${stem}.${f.extension}`;
-    await Bun.write(path, f.render(result));
+  if (format !== "json") {
+    const links: ChartLink[] = [];
+    for (const chart of renderCharts(result)) {
+      const path = `${stem}-${chart.name}.svg`;
+      await Bun.write(path, chart.svg);
+      links.push({ name: chart.name, title: chart.title, file: basename(path) });
+    }
+    const path = `${stem}.${FORMATS.markdown.extension}`;
+    await Bun.write(path, FORMATS.markdown.render(result, links));
+    written.push(path, ...links.map((l) => join(dir, l.file)));
+  }
+  if (format !== "md") {
+    const path = `${stem}.${FORMATS.json.extension}`;
+    await Bun.write(path, FORMATS.json.render(result));
     written.push(path);
   }
   return written;

@@ -273,7 +273,19 @@ function thresholds(result: BenchResult): string | undefined {
   return `${failed ? `**${failed} of ${result.assertions.length} thresholds failed.**` : `All ${result.assertions.length} thresholds held.`}\n\n${table(["threshold", "measured", "result"], rows)}`;
 }
 
-export function renderMarkdown(result: BenchResult): string {
+/** A chart written beside the report, for embedding by relative link. */
+export interface ChartLink {
+  name: string;
+  title: string;
+  file: string;
+}
+
+/** Charts belong to the section their name starts with ("rtt-spectrum" under rtt). */
+function chartsFor(kind: string, charts: ChartLink[]): string[] {
+  return charts.filter((c) => c.name.split("-")[0] === kind).map((c) => `![${c.title}](${encodeURI(c.file)})`);
+}
+
+export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): string {
   const out: string[] = [];
   out.push(`# socketlab report: ${result.scenario}`, "");
   out.push(`${result.startedAt.slice(0, 19).replace("T", " ")} UTC · Bun ${result.environment.bun} · ${result.environment.cpus} CPUs · \`${result.command}\``, "");
@@ -285,6 +297,7 @@ export function renderMarkdown(result: BenchResult): string {
   if (lab) out.push("## WebSocket vs HTTP, measured", "", "The comparison table of the lab write-up, with this run's numbers in place of adjectives.", "", lab, "");
   for (const s of result.sections) {
     out.push(`## ${TITLES[s.kind]}`, "", sectionBody(s), "");
+    for (const image of chartsFor(s.kind, charts)) out.push(image, "");
     const reps = repetitions(s);
     if (reps) out.push(reps, "");
   }

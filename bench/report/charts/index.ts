@@ -1,0 +1,141 @@
+import type { DriverName } from "../../drivers.ts";
+import type { LoadResult } from "../../load-run.ts";
+import type { BenchResult, Section } from "../../results.ts";
+import { count, rate } from "../format.ts";
+import { driverLabel } from "./labels.ts";
+import { sequential, styleRefs } from "./palette.ts";
+import { pushLatencyChart } from "./push-latency.ts";
+import { rateSweepChart } from "./rate-sweep.ts";
+import { rttBarsChart } from "./rtt-bars.ts";
+import { spectrumChart } from "./spectrum.ts";
+import { throughputChart } from "./throughput.ts";
+import { size } from "./units.ts";
+
+/**
+ * Charts for a report, drawn from the result alone: hand-written standalone SVG, the same bytes
+ * for the same result (no dates, no randomness), readable on light and dark pages.
+ */
+export interface Chart {
+  /** File-safe slug; the caller writes `<report-stem>-<name>.svg`. */
+  name: string;
+  title: string;
+  svg: string;
+}
+
+type Of<K extends Section["kind"]> = Extract<Section, { kind: K }>;
+
+function sizes(runs: LoadResult[]): string {
+  return [...new Set(runs.map((r) => r.spec.size))].map(size).join(", ");
+}
+
+function plural(n: number, word: string): string {
+  return `${count(n)} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function rttCharts(s: Of<"rtt">): Chart[] {
+  const subtitle = `${sizes(s.runs)} messages, one client, one message in flight`;
+  return [
+    { name: "rtt-spectrum", title: "Round-trip latency by percentile", svg: spectrumChart({ title: "Round-trip latency by percentile", subtitle, yLabel: "round-trip latency (log scale)", runs: s.runs }) },
+    { name: "rtt-p50-p99", title: "Round-trip latency: p50 and p99 by transport", svg: rttBarsChart(s.runs, subtitle) },
+  ].filter(drawn);
+}
+
+function pushCharts(s: Of<"push">): Chart[] {
+  const eventSize = s.runs[0]?.spec.eventSize;
+  const subtitle = `${count(s.eventsPerSec)} events/s${eventSize === undefined ? "" : ` of ${size(eventSize)}`} to ${plural(s.subscribers, "subscriber")}; publication to receipt on a shared clock`;
+  return [{ name: "push-latency", title: "Server push: delivery latency by pattern", svg: pushLatencyChart(s.runs, subtitle) }].filter(drawn);
+}
+
+function throughputCharts(s: Of<"throughput">): Chart[] {
+  const first = s.runs[0];
+  const subtitle = first ? `closed loop: ${plural(first.spec.clients, "connection")} × ${first.spec.window} messages in flight` : "";
+  return [
+    { name: "throughput", title: "Throughput against message size", svg: throughputChart(s.runs, "messages", subtitle) },
+    { name: "throughput-mbps", title: "Payload throughput against message size", svg: throughputChart(s.runs, "megabytes", `${subtitle}; the same bytes come back`) },
+  ].filter(drawn);
+}
+
+/** One sweep series per transport, in order of first appearance. */
+function byDriver(runs: LoadResult[]): { driver: DriverName; runs: LoadResult[] }[] {
+  const drivers = [...new Set(runs.map((r) => r.spec.driver))];
+  return drivers.map((driver) => ({ driver, runs: runs.filter((r) => r.spec.driver === driver) }));
+}
+
+function loadCharts(s: Of<"load">): Chart[] {
+  const rates = [...new Set(s.runs.map((r) => r.spec.ratePerSec))].sort((a, b) => a - b);
+  const clients = s.runs[0]?.spec.clients ?? 0;
+  const corrected = "timed from each message's scheduled send (corrected for coordinated omission)";
+  const charts: (Omit<Chart, "svg"> & { svg: string | undefined })[] = [
+    {
+      name: "load-spectrum",
+      title: "Open-loop latency by percentile",
+      svg: spectrumChart({
+        title: "Open-loop latency by percentile",
+        subtitle: `${rates.map(rate).join(", ")} offered over ${plural(clients, "connection")}; ${corrected}`,
+        yLabel: "corrected latency (log scale)",
+        runs: s.runs,
+      }),
+    },
+  ];
+  // A sweep needs two rates of one transport at least; a single rate is already the spectrum.
+  const groups = byDriver(s.runs);
+  if (groups.some((g) => new Set(g.runs.map((r) => r.spec.ratePerSec)).size >= 2)) {
+    const styles = styleRefs(groups.map((g) => g.driver));
+    charts.push({
+      name: "load-sweep",
+      title: "Latency against offered rate",
+      svg: rateSweepChart({
+        title: "Latency against offered rate",
+        subtitle: `open loop over ${plural(clients, "connection")}; ${corrected}`,
+        yLabel: "corrected latency (log scale)",
+        series: groups.map((g, i) => ({ label: driverLabel(g.driver), style: styles[i] ?? sequential(i), runs: g.runs })),
+      }),
+    });
+  }
+  return charts.filter(drawn);
+}
+
+function udpCharts(s: Of<"udp">): Chart[] {
+  if (new Set(s.runs.map((r) => r.spec.ratePerSec)).size < 2) return [];
+  const loss = s.lossBeginsAt === undefined ? "no loss at any rate tried" : `loss began at ${rate(s.lossBeginsAt)}`;
+  const svg = rateSweepChart({
+    title: "UDP echo: round trip against send rate",
+    subtitle: `${sizes(s.runs)} datagrams, echoed; ${loss}`,
+    yLabel: "round-trip latency, corrected (log scale)",
+    series: [{ label: "UDP echo", style: styleRefs(["udp"])[0] ?? sequential(0), runs: s.runs }],
+  });
+  return [{ name: "udp-sweep", title: "UDP echo: round trip against send rate", svg }].filter(drawn);
+}
+
+function drawn(c: Omit<Chart, "svg"> & { svg: string | undefined }): c is Chart {
+  return c.svg !== undefined;
+}
+
+/** Every chart the result has data for, in the order of its sections. */
+export function renderCharts(result: BenchResult): Chart[] {
+  const out: Chart[] = [];
+  for (const s of result.sections) {
+    switch (s.kind) {
+      case "rtt":
+        out.push(...rttCharts(s));
+        break;
+      case "push":
+        out.push(...pushCharts(s));
+        break;
+      case "throughput":
+        out.push(...throughputCharts(s));
+        break;
+      case "load":
+        out.push(...loadCharts(s));
+        break;
+      case "udp":
+        out.push(...udpCharts(s));
+        break;
+      // Connection set-up and fan-out have no chart yet: their tables carry one figure per run.
+      case "connect":
+      case "fanout":
+        break;
+    }
+  }
+  return out;
+}

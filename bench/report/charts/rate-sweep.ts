@@ -1,0 +1,63 @@
+import type { LoadResult } from "../../load-run.ts";
+import { lineSwatch, linePlot, type LineSeries } from "./line-plot.ts";
+import type { StyleRef } from "./palette.ts";
+import { linearScale, logScale, type Scale } from "./scale.ts";
+import { compact, latencyTick } from "./units.ts";
+
+/**
+ * Latency against offered rate for an open-loop sweep: where the curve turns up is the knee.
+ * p99 is the main line; p50 is drawn thinner and dashed in the same colour, so how far the tail
+ * pulls away from the median is visible at each rate.
+ */
+
+export interface SweepSeries {
+  label: string;
+  style: StyleRef;
+  runs: LoadResult[];
+}
+
+export interface SweepSpec {
+  title: string;
+  subtitle: string;
+  yLabel: string;
+  series: SweepSeries[];
+}
+
+const P50_DASH = "5 4";
+
+/**
+ * Rates a decade or so apart are read on a log axis, a narrow sweep on a linear one from zero.
+ * Either way with some room past the extreme rates, so their markers do not sit on the axes.
+ */
+function rateScale(rates: number[]): { scale: Scale; log: boolean } {
+  const lo = Math.min(...rates);
+  const hi = Math.max(...rates);
+  const log = lo > 0 && hi / lo >= 8;
+  return { scale: log ? logScale([lo / 1.2, hi * 1.2], compact) : linearScale(rates, compact, { headroom: 0.05 }), log };
+}
+
+export function rateSweepChart(spec: SweepSpec): string | undefined {
+  const series: LineSeries[] = [];
+  for (const s of spec.series) {
+    const runs = s.runs.filter((r) => r.latency.count > 0 && r.spec.ratePerSec > 0).sort((a, b) => a.spec.ratePerSec - b.spec.ratePerSec);
+    if (!runs.length) continue;
+    const p99 = runs.map((r) => ({ x: r.spec.ratePerSec, y: Math.max(1, r.latency.p99) }));
+    const p50 = runs.map((r) => ({ x: r.spec.ratePerSec, y: Math.max(1, r.latency.p50) }));
+    series.push({ label: s.label, style: s.style, lines: [{ points: p99, markers: p99 }, { points: p50, markers: p50, dash: P50_DASH, secondary: true }] });
+  }
+  if (!series.length) return undefined;
+  const rates = series.flatMap((s) => s.lines.flatMap((l) => l.points.map((p) => p.x)));
+  const latencies = series.flatMap((s) => s.lines.flatMap((l) => l.points.map((p) => p.y)));
+  const x = rateScale(rates);
+  return linePlot({
+    title: spec.title,
+    subtitle: spec.subtitle,
+    x: { scale: x.scale, label: `offered rate (messages/s${x.log ? ", log scale" : ""})` },
+    y: { scale: logScale(latencies, latencyTick), label: spec.yLabel },
+    series,
+    keys: [
+      { label: "p99 (solid)", swatch: lineSwatch({}) },
+      { label: "p50 (dashed)", swatch: lineSwatch({ dash: P50_DASH, secondary: true }) },
+    ],
+  });
+}
