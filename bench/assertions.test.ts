@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import example from "../reports/example-suite.json" with { type: "json" };
+import example from "../test/fixtures/suite.json" with { type: "json" };
 import fixture from "../test/fixtures/quick-suite.json" with { type: "json" };
 import { evaluateAssertions, parseAssertions, validMetricNames } from "./assertions.ts";
 import { parseBenchArgs, type BenchConfig } from "./config.ts";

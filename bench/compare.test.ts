@@ -10,7 +10,7 @@ import { readResult } from "./result-file.ts";
 import type { BenchResult } from "./results.ts";
 import type { LatencySummary } from "./stats/histogram.ts";
 
-const EXAMPLE = new URL("../reports/example-suite.json", import.meta.url).pathname;
+const EXAMPLE = new URL("../test/fixtures/suite.json", import.meta.url).pathname;
 const example = await readResult(EXAMPLE);
 const copy = <T>(x: T): T => structuredClone(x);
 
@@ -144,7 +144,7 @@ describe("compareCommand", () => {
     const run = Bun.spawnSync([process.execPath, "bench/cli.ts", "compare", EXAMPLE, next], { cwd: new URL("..", import.meta.url).pathname, env: { ...process.env, CI: "true" } });
     expect(run.exitCode).toBe(0);
     const out = run.stdout.toString();
-    expect(out).toStartWith("# Comparison: suite of 2026-11-24 07:40 UTC (example-suite.json) → suite of 2026-11-24 07:40 UTC (slower.json)");
+    expect(out).toStartWith("# Comparison: suite of 2026-11-24 07:40 UTC (suite.json) → suite of 2026-11-24 07:40 UTC (slower.json)");
     expect(out).toContain("**6 worse, 0 better,");
     expect(out).toContain("| tcp.rtt.p99 | 90.5 µs | 271 µs | +200% | 3.00× | ±10% (assumed) | worse |");
   });

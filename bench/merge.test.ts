@@ -11,7 +11,7 @@ import schema from "./result.schema.json" with { type: "json" };
 import type { BenchResult } from "./results.ts";
 import { decodeHistogram, encodeHistogram, newHistogram, record, summarize, type Histogram, type LatencySummary } from "./stats/histogram.ts";
 
-const EXAMPLE = new URL("../reports/example-suite.json", import.meta.url).pathname;
+const EXAMPLE = new URL("../test/fixtures/suite.json", import.meta.url).pathname;
 const example = await readResult(EXAMPLE);
 
 const copy = <T>(x: T): T => structuredClone(x);

@@ -8,7 +8,7 @@ import { parseResult, readResult } from "./result-file.ts";
 import schema from "./result.schema.json" with { type: "json" };
 import { RESULT_FORMAT } from "./results.ts";
 
-const EXAMPLE = new URL("../reports/example-suite.json", import.meta.url).pathname;
+const EXAMPLE = new URL("../test/fixtures/suite.json", import.meta.url).pathname;
 const FIXTURE = new URL("../test/fixtures/quick-suite.json", import.meta.url).pathname;
 
 const dir = mkdtempSync(join(tmpdir(), "socketlab-result-file-"));

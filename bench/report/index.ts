@@ -1,5 +1,5 @@
 import { mkdir, unlink } from "node:fs/promises";
-import { UsageError, codeOf, messageOf } from "../../lib/errors.ts";
+import { RunError, UsageError, codeOf, messageOf } from "../../lib/errors.ts";
 import type { ReportFormat } from "../config.ts";
 import { basename, join } from "node:path";
 import type { BenchResult } from "../results.ts";
@@ -27,6 +27,16 @@ export async function checkWritable(dir: string): Promise<void> {
   }
 }
 
+/** Two runs in the same second must not overwrite each other: `stem`, else `stem-2`, `stem-3`... */
+async function freeStem(stem: string): Promise<string> {
+  for (let n = 1; n < 1000; n++) {
+    const candidate = n === 1 ? stem : `${stem}-${n}`;
+    const taken = await Promise.all(Object.values(FORMATS).map((f) => Bun.file(`${candidate}.${f.extension}`).exists()));
+    if (!taken.some(Boolean)) return candidate;
+  }
+  throw new RunError(`too many reports named ${stem} in one second`);
+}
+
 /**
  * Writes `<dir>/<timestamp>-<scenario>.md` and/or `.json` as asked, and with the Markdown its
  * charts as `<same stem>-<chart>.svg`, linked relatively so the folder can be moved whole.
@@ -34,7 +44,7 @@ export async function checkWritable(dir: string): Promise<void> {
  */
 export async function writeReport(result: BenchResult, dir: string, format: ReportFormat = "both"): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const stem = join(dir, `${result.startedAt.slice(0, 19).replace(/:/g, "-")}-${result.scenario}`);
+  const stem = await freeStem(join(dir, `${result.startedAt.slice(0, 19).replace(/:/g, "-")}-${result.scenario}`));
   const written: string[] = [];
   if (format !== "json") {
     const links: ChartLink[] = [];

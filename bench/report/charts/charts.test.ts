@@ -10,7 +10,7 @@ import { encodeHistogram, newHistogram, record, summarize } from "../../stats/hi
 import { renderCharts, type Chart } from "./index.ts";
 import { decodePng } from "./png.ts";
 
-const example = (await Bun.file(join(import.meta.dir, "../../../reports/example-suite.json")).json()) as BenchResult;
+const example = (await Bun.file(join(import.meta.dir, "../../../test/fixtures/suite.json")).json()) as BenchResult;
 const charts = renderCharts(example);
 const byName = (name: string, from: Chart[] = charts): Chart => {
   const chart = from.find((c) => c.name === name);
