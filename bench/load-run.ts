@@ -1,9 +1,9 @@
 import { DRIVERS, type DriverName } from "./drivers.ts";
-import type { SessionCounts } from "./load/session.ts";
+import { sumCounts, type SessionCounts } from "./load/session.ts";
 import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
 import type { Repetitions } from "./repeat.ts";
-import type { ProcessCost } from "./stats/cost.ts";
-import { decodeHistogram, encodeHistogram, mergeHistograms, summarize, type LatencySummary } from "./stats/histogram.ts";
+import { cpuPerOpUs, type ProcessCost } from "./stats/cost.ts";
+import { encodeHistogram, mergeEncoded, summarize, type LatencySummary } from "./stats/histogram.ts";
 import { sumSequences, type SequenceReport } from "./stats/sequence.ts";
 import { perOperation } from "./stats/wire.ts";
 import type { EchoJob, EchoResult, LoadShape } from "./worker-protocol.ts";
@@ -75,33 +75,18 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return mergeLoad(spec, outcome, driver.perOperationConnection || driver.server === "udp");
 }
 
-function sumRecords(records: Record<string, number>[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of records) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
-  return out;
-}
-
 /** Sums counts, merges histograms exactly, and derives rates and per-operation costs. */
 export function mergeLoad(spec: LoadSpec, outcome: SwarmOutcome<EchoResult>, noWire: boolean): LoadResult {
   const parts = outcome.results;
-  const hist = (key: keyof EchoResult["histograms"]) => mergeHistograms(parts.map((p) => decodeHistogram(p.histograms[key])));
+  const hist = (key: keyof EchoResult["histograms"]) => mergeEncoded(parts.map((p) => p.histograms[key]));
   const latency = hist("latency");
   const uncorrected = hist("uncorrected");
   const lag = hist("lag");
-  const sum = (f: (p: EchoResult) => number) => parts.reduce((a, p) => a + f(p), 0);
-  const counts: SessionCounts = {
-    sent: sum((p) => p.counts.sent),
-    completed: sum((p) => p.counts.completed),
-    timeouts: sum((p) => p.counts.timeouts),
-    behind: sum((p) => p.counts.behind),
-    unsent: sum((p) => p.counts.unsent),
-    errors: sumRecords(parts.map((p) => p.counts.errors)),
-  };
+  const counts = sumCounts(parts.map((p) => p.counts));
   const sequence = sumSequences(parts.map((p) => p.sequence));
   const measuredSec = Math.max(...parts.map((p) => p.measuredNs)) / 1e9;
   const opsPerSec = measuredSec > 0 ? counts.completed / measuredSec : 0;
   const client = swarmCost(parts.map((p) => p.cost));
-  const perOp = (c: ProcessCost) => (counts.completed > 0 ? ((c.userMs + c.sysMs) * 1000) / counts.completed : 0);
   return {
     spec,
     latency: summarize(latency),
@@ -113,7 +98,7 @@ export function mergeLoad(spec: LoadSpec, outcome: SwarmOutcome<EchoResult>, noW
     measuredSec,
     opsPerSec,
     payloadBytesPerSec: opsPerSec * spec.size,
-    cost: { client, server: outcome.serverCost, clientCpuPerOpUs: perOp(client), serverCpuPerOpUs: perOp(outcome.serverCost) },
+    cost: { client, server: outcome.serverCost, clientCpuPerOpUs: cpuPerOpUs(client, counts.completed), serverCpuPerOpUs: cpuPerOpUs(outcome.serverCost, counts.completed) },
     wirePerOp: noWire ? undefined : perOperation(outcome.wire, opsPerSec),
     placement: outcome.placement,
     oneWay: DRIVERS[spec.driver].oneWay ? { sent: sequence.sent, received: outcome.serverReceived, lost: Math.max(0, sequence.sent - outcome.serverReceived) } : undefined,

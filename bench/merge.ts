@@ -3,13 +3,14 @@ import { flagOpt, parseArgs, stringOpt } from "../lib/args.ts";
 import { RunError, UsageError, messageOf } from "../lib/errors.ts";
 import { DRIVERS } from "./drivers.ts";
 import type { LoadResult } from "./load-run.ts";
+import { sumCounts } from "./load/session.ts";
 import type { PushRunResult } from "./push-run.ts";
 import { readResult } from "./result-file.ts";
 import { RESULT_FORMAT, type BenchResult, type Section } from "./results.ts";
 import { findKnee } from "./scenarios/knee.ts";
 import { lossShare } from "./scenarios/udp.ts";
-import type { ProcessCost } from "./stats/cost.ts";
-import { decodeHistogram, encodeHistogram, mergeHistograms, summarize, type Histogram, type LatencySummary } from "./stats/histogram.ts";
+import { cpuPerOpUs, type ProcessCost } from "./stats/cost.ts";
+import { encodeHistogram, mergeEncoded, summarize, type LatencySummary } from "./stats/histogram.ts";
 import { sumSequences } from "./stats/sequence.ts";
 
 /**
@@ -169,9 +170,7 @@ function lossBeginsAt(runs: LoadResult[]): number | undefined {
 
 const sum = <T>(items: T[], f: (x: T) => number) => items.reduce((a, x) => a + f(x), 0);
 
-function mergedHistogram(encoded: string[]): Histogram {
-  return mergeHistograms(encoded.map(decodeHistogram));
-}
+
 
 /** Swarm processes of every part: CPU adds up, memory is the largest process's. */
 function clientCost(costs: (ProcessCost & { processes: number })[]): ProcessCost & { processes: number } {
@@ -181,12 +180,6 @@ function clientCost(costs: (ProcessCost & { processes: number })[]): ProcessCost
 /** The one server every part measured: each reading is of the same process, so the largest is kept. */
 function serverCost(costs: ProcessCost[]): ProcessCost {
   return { userMs: Math.max(0, ...costs.map((c) => c.userMs)), sysMs: Math.max(0, ...costs.map((c) => c.sysMs)), peakRssBytes: Math.max(0, ...costs.map((c) => c.peakRssBytes)) };
-}
-
-function sumRecords(records: Record<string, number>[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of records) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
-  return out;
 }
 
 /** The server's own counters, read by every part from the same server: the largest per key. */
@@ -218,20 +211,12 @@ function additiveSpec<S extends object>(specs: S[], keys: readonly string[]): S 
 
 export function mergeLoadRuns(runs: LoadResult[]): LoadResult {
   const first = runs[0]!;
-  const latency = mergedHistogram(runs.map((r) => r.histograms.latency));
-  const uncorrected = mergedHistogram(runs.map((r) => r.histograms.uncorrected));
-  const lag = mergedHistogram(runs.map((r) => r.histograms.lag));
-  const counts = {
-    sent: sum(runs, (r) => r.counts.sent),
-    completed: sum(runs, (r) => r.counts.completed),
-    timeouts: sum(runs, (r) => r.counts.timeouts),
-    behind: sum(runs, (r) => r.counts.behind),
-    unsent: sum(runs, (r) => r.counts.unsent),
-    errors: sumRecords(runs.map((r) => r.counts.errors)),
-  };
+  const latency = mergeEncoded(runs.map((r) => r.histograms.latency));
+  const uncorrected = mergeEncoded(runs.map((r) => r.histograms.uncorrected));
+  const lag = mergeEncoded(runs.map((r) => r.histograms.lag));
+  const counts = sumCounts(runs.map((r) => r.counts));
   const client = clientCost(runs.map((r) => r.cost.client));
   const server = serverCost(runs.map((r) => r.cost.server));
-  const perOp = (c: ProcessCost) => (counts.completed > 0 ? ((c.userMs + c.sysMs) * 1000) / counts.completed : 0);
   const oneWays = runs.map((r) => r.oneWay).filter((o) => o !== undefined);
   const oneWaySent = sum(oneWays, (o) => o.sent);
   const oneWayReceived = sum(oneWays, (o) => o.received);
@@ -247,7 +232,7 @@ export function mergeLoadRuns(runs: LoadResult[]): LoadResult {
     // Parallel generators: their rates add up.
     opsPerSec: sum(runs, (r) => r.opsPerSec),
     payloadBytesPerSec: sum(runs, (r) => r.payloadBytesPerSec),
-    cost: { client, server, clientCpuPerOpUs: perOp(client), serverCpuPerOpUs: perOp(server) },
+    cost: { client, server, clientCpuPerOpUs: cpuPerOpUs(client, counts.completed), serverCpuPerOpUs: cpuPerOpUs(server, counts.completed) },
     wirePerOp: weighted(runs.map((r) => ({ value: r.wirePerOp, weight: r.counts.completed }))),
     placement: { server: first.placement.server, swarm: runs.flatMap((r) => r.placement.swarm) },
     oneWay: oneWays.length ? { sent: oneWaySent, received: oneWayReceived, lost: Math.max(0, oneWaySent - oneWayReceived) } : undefined,
@@ -270,7 +255,7 @@ function slowestOf(summaries: LatencySummary[]): LatencySummary {
 
 export function mergePushRuns(runs: PushRunResult[]): PushRunResult {
   const first = runs[0]!;
-  const latency = mergedHistogram(runs.map((r) => r.histogram));
+  const latency = mergeEncoded(runs.map((r) => r.histogram));
   const delivered = sum(runs, (r) => r.delivered);
   const requests = sum(runs, (r) => r.requests);
   const bytes = weighted(runs.map((r) => ({ value: r.bytesPerEvent, weight: r.delivered })));

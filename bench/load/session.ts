@@ -37,6 +37,14 @@ export interface SessionCounts {
   errors: Record<string, number>;
 }
 
+/** Several sessions' counts as one (swarm processes, or merged runs): everything adds up. */
+export function sumCounts(all: SessionCounts[]): SessionCounts {
+  const sum = (f: (c: SessionCounts) => number) => all.reduce((a, c) => a + f(c), 0);
+  const errors: Record<string, number> = {};
+  for (const c of all) for (const [kind, n] of Object.entries(c.errors)) errors[kind] = (errors[kind] ?? 0) + n;
+  return { sent: sum((c) => c.sent), completed: sum((c) => c.completed), timeouts: sum((c) => c.timeouts), behind: sum((c) => c.behind), unsent: sum((c) => c.unsent), errors };
+}
+
 export interface SessionResult {
   counts: SessionCounts;
   latency: Histogram;

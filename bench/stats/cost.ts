@@ -76,3 +76,8 @@ export function diffCpu(before: CpuTime | undefined, after: CpuTime | undefined)
   if (!before || !after) return { userMs: 0, sysMs: 0 };
   return { userMs: after.userMs - before.userMs, sysMs: after.sysMs - before.sysMs };
 }
+
+/** CPU time per operation, microseconds (0 when nothing completed). */
+export function cpuPerOpUs(cost: CpuTime, completed: number): number {
+  return completed > 0 ? ((cost.userMs + cost.sysMs) * 1000) / completed : 0;
+}

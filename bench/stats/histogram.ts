@@ -46,6 +46,11 @@ export function mergeHistograms(parts: Histogram[]): Histogram {
   return out;
 }
 
+/** Encoded histograms (from several processes or runs) decoded and added into one. */
+export function mergeEncoded(encoded: string[]): Histogram {
+  return mergeHistograms(encoded.map(decodeHistogram));
+}
+
 /** The figures every latency table shows, in nanoseconds (count is a plain count). */
 export interface LatencySummary {
   count: number;
