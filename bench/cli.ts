@@ -51,7 +51,8 @@ options
   bun run bench compare BASE.json NEW.json   every shared figure and its change, beyond noise or not
   bun run bench merge A.json B.json ... -o OUT.json   combine runs made at once by several swarms or hosts
 
-Each run writes DIR/<time>-<scenario>.md and .json. Progress goes to stderr.
+Each run writes DIR/<time>-<scenario>.md with its charts (.svg) beside it, and .json. Progress goes
+to stderr: on a terminal, a live status line.
 Exit codes: 0 done (problems found are in the report), 1 the run failed or a threshold failed,
 2 bad options.
 Scenarios: ${SCENARIOS.join(", ")}.`;
