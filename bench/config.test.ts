@@ -55,7 +55,7 @@ describe("bench options", () => {
 
   test("limits that depend on other options", () => {
     expect(problemsOf(["throughput", "--size", "65536"])).toEqual([]); // UDP is skipped there, and the report says so
-    expect(problemsOf(["load", "--clients", "2", "--procs", "4"])).toEqual(["--clients (2) must be at least --procs (4): every swarm process needs a connection"]);
+    expect(problemsOf(["load", "--clients", "2", "--procs", "4"])).toEqual(["--clients (2) must be at least --workers (4): every swarm process needs a connection"]);
     expect(problemsOf(["rtt", "--subscribers", "5"])).toEqual(["--subscribers is for the push and fanout scenarios, not rtt"]);
     expect(problemsOf(["push", "--rate", "5"])).toEqual(["--rate is for echo scenarios; push uses --event-rate and --event-size"]);
     expect(problemsOf(["udp", "--transports", "tcp"])).toEqual(["the udp scenario is UDP only: --transports does not apply"]);

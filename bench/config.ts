@@ -3,6 +3,7 @@ import { parseAssertions, validMetricNames, type Assertion } from "./assertions.
 import { UsageError } from "../lib/errors.ts";
 import { MAX_MESSAGE_BYTES, TRANSPORTS, type Transport } from "../protocol/limits.ts";
 import { BENCH_HEADER_BYTES } from "../protocol/bench-frame.ts";
+import type { Target } from "../clients/types.ts";
 import { PIN_MODES, type PinMode } from "./orchestrate.ts";
 
 export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "connect", "udp", "fanout"] as const;
@@ -15,6 +16,8 @@ export type Scenario = (typeof SCENARIOS)[number];
 export interface BenchConfig {
   scenario: Scenario;
   transports: Transport[];
+  /** A server started elsewhere (`--target host:port`): nothing is started locally. */
+  target?: Target;
   clients?: number;
   procs: number;
   sizes?: number[];
@@ -49,6 +52,8 @@ export const BENCH_OPTIONS = {
   transports: { type: "string" },
   clients: { type: "string", short: "c" },
   procs: { type: "string" },
+  workers: { type: "string" },
+  target: { type: "string" },
   size: { type: "string", short: "s" },
   rate: { type: "string", short: "r" },
   window: { type: "string", short: "w" },
@@ -140,7 +145,9 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     scenario,
     transports,
     clients: optionalInt(args, "clients", 1, 10_000),
-    procs: intOpt(args, "procs", 1, 1, 64),
+    // --workers is the documented name; --procs is kept for existing scripts.
+    procs: intOpt(args, args.values.has("workers") ? "workers" : "procs", 1, 1, 64),
+    target: targetOpt(args),
     sizes: listOpt(args, "size", BENCH_HEADER_BYTES, MAX_MESSAGE_BYTES, true),
     rates: listOpt(args, "rate", 1, 10_000_000, false),
     window: optionalInt(args, "window", 1, 100_000),
@@ -169,6 +176,22 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
   return config;
 }
 
+/** `--target host:port` (IPv6 in brackets), or undefined when absent or malformed (a problem is noted). */
+function targetOpt(args: ParsedArgs): Target | undefined {
+  const raw = stringOpt(args, "target");
+  if (raw === undefined) return undefined;
+  const m = /^\[?([A-Za-z0-9._:%-]+?)\]?:(\d{1,5})$/.exec(raw.trim());
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65535) {
+    args.problems.push(`--target must be host:port, e.g. 192.168.1.20:8080 or [::1]:8765, got "${raw}"`);
+    return undefined;
+  }
+  return { host: m[1]!, port };
+}
+
+/** Scenarios that can measure a server started elsewhere: the echo-based ones. */
+export const TARGET_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "connect", "udp"];
+
 /**
  * Problems no single option shows: pinning, exclusive options, options of other scenarios.
  * (Sizes above UDP's datagram limit are not among them: a sweep runs them for the other
@@ -177,7 +200,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
 function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
   const problems = args.problems;
   if (c.durationMs !== undefined && c.count !== undefined) problems.push("--duration and --count exclude each other: give one");
-  if (c.clients !== undefined && c.clients < c.procs) problems.push(`--clients (${c.clients}) must be at least --procs (${c.procs}): every swarm process needs a connection`);
+  if (c.clients !== undefined && c.clients < c.procs) problems.push(`--clients (${c.clients}) must be at least --workers (${c.procs}): every swarm process needs a connection`);
   if (c.pin !== "none") {
     const cpus = navigator.hardwareConcurrency;
     if (c.pin === "split" && cpus < 2) problems.push("--pin split needs two CPUs; this machine has one");
@@ -192,4 +215,9 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
   }
   if (c.scenario === "rtt" && args.values.has("window")) problems.push("--window is 1 by definition in rtt: use throughput for a pipeline");
   if (c.scenario === "udp" && args.values.has("transports")) problems.push("the udp scenario is UDP only: --transports does not apply");
+  if (args.values.has("workers") && args.values.has("procs")) problems.push("--workers and --procs are the same option: give one");
+  if (c.target) {
+    if (!TARGET_SCENARIOS.includes(c.scenario)) problems.push(`--target works with ${TARGET_SCENARIOS.join(", ")} (echo servers): start the remote one with bun run server <transport> --mode echo --host 0.0.0.0`);
+    else if (c.scenario !== "udp" && (c.transports.length !== 1 || !args.values.has("transports"))) problems.push("--target is one server: name its transport with --transports (one of tcp, udp, ws, http)");
+  }
 }

@@ -1,3 +1,4 @@
+import type { Target } from "../clients/types.ts";
 import { DRIVERS, type DriverName } from "./drivers.ts";
 import { sumCounts, type SessionCounts } from "./load/session.ts";
 import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
@@ -19,6 +20,8 @@ export interface LoadSpec extends LoadShape {
   pin: PinMode;
   /** Extra server options (fault injection in tests). */
   serverArgs?: string[];
+  /** A server started elsewhere; nothing is started locally. */
+  target?: Target;
 }
 
 export interface LoadResult {
@@ -37,6 +40,8 @@ export interface LoadResult {
   /** Kernel-counted TCP bytes per completed operation, each direction (undefined where not measurable). */
   wirePerOp?: { in: number; out: number; segmentsIn: number; segmentsOut: number };
   placement: SwarmOutcome<EchoResult>["placement"];
+  /** "host:port" of a remote server: its CPU, memory and socket bytes were not measured. */
+  remote?: string;
   /** One-way runs: datagrams sent in the whole run (warm-up included) and those the server counted. */
   oneWay?: { sent: number; received: number; lost: number };
   serverRejected: Record<string, number>;
@@ -65,6 +70,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   }));
   const outcome = await runSwarm<EchoJob, EchoResult>({
     server: { transport: driver.server, args: ["--mode", driver.mode, ...(spec.serverArgs ?? [])] },
+    remote: spec.target,
     jobs,
     pin: spec.pin,
     readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
@@ -101,7 +107,8 @@ export function mergeLoad(spec: LoadSpec, outcome: SwarmOutcome<EchoResult>, noW
     cost: { client, server: outcome.serverCost, clientCpuPerOpUs: cpuPerOpUs(client, counts.completed), serverCpuPerOpUs: cpuPerOpUs(outcome.serverCost, counts.completed) },
     wirePerOp: noWire ? undefined : perOperation(outcome.wire, opsPerSec),
     placement: outcome.placement,
-    oneWay: DRIVERS[spec.driver].oneWay ? { sent: sequence.sent, received: outcome.serverReceived, lost: Math.max(0, sequence.sent - outcome.serverReceived) } : undefined,
+    remote: outcome.remote,
+    oneWay: DRIVERS[spec.driver].oneWay && !outcome.remote ? { sent: sequence.sent, received: outcome.serverReceived, lost: Math.max(0, sequence.sent - outcome.serverReceived) } : undefined,
     serverRejected: outcome.serverRejected,
     serverErrors: outcome.serverErrors,
   };

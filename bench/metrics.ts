@@ -40,8 +40,8 @@ export function loadFigures(r: LoadResult): Figures {
     mbps: higher(r.payloadBytesPerSec, "bytes_per_s"),
     errors: lower(Object.values(r.counts.errors).reduce((a, b) => a + b, 0) + r.counts.timeouts, "count"),
     "cpu.client": lower(r.cost.clientCpuPerOpUs * 1000, "ns"),
-    "cpu.server": lower(r.cost.serverCpuPerOpUs * 1000, "ns"),
   };
+  if (!r.remote) f["cpu.server"] = lower(r.cost.serverCpuPerOpUs * 1000, "ns");
   if (r.spec.model === "open") {
     f["uncorrected.p99"] = lower(r.uncorrected.p99, "ns");
     f.late = lower(r.counts.behind, "count");

@@ -1,5 +1,7 @@
 import { PROJECT_ROOT, spawnChild, type Child } from "../lib/children.ts";
+import type { Target } from "../clients/types.ts";
 import { RunError } from "../lib/errors.ts";
+import { hostPort } from "../lib/net.ts";
 import type { Transport } from "../protocol/limits.ts";
 import { startServer } from "./server-process.ts";
 import { cpuTimeOf, diffCpu, peakRssOf, placementOf, type CpuTime, type Placement, type ProcessCost } from "./stats/cost.ts";
@@ -31,6 +33,8 @@ export function split(total: number, parts: number): number[] {
 
 export interface SwarmSpec<J extends WorkerJob> {
   server: { transport: Transport; args: string[] };
+  /** A server started elsewhere (another computer): used as it is, nothing started locally. */
+  remote?: Target;
   /** One job per swarm process; the target is filled in once the server has its port. */
   jobs: Omit<J, "target">[];
   pin: PinMode;
@@ -44,6 +48,8 @@ export interface SwarmSpec<J extends WorkerJob> {
 
 export interface SwarmOutcome<R> {
   results: R[];
+  /** "host:port" of a remote server; its CPU, memory and socket bytes are not measured then. */
+  remote?: string;
   /** Server CPU over the measured phase, and its peak memory. */
   serverCost: ProcessCost;
   swarmProcesses: number;
@@ -85,18 +91,22 @@ async function nextMessage(worker: Child, index: number, type: WorkerMessage["ty
  */
 export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Promise<SwarmOutcome<R>> {
   const pins = pinPrefixes(spec.pin);
-  const server = await startServer(spec.server.transport, ["--quiet", ...spec.server.args], pins.server);
+  const server = spec.remote ? undefined : await startServer(spec.server.transport, ["--quiet", ...spec.server.args], pins.server);
+  const target: Target = spec.remote ?? { host: "127.0.0.1", port: server!.port };
   const workers: Child[] = [];
   try {
-    const serverGone = server.proc.exited.then(() => {
-      throw new RunError(describeExit(`the ${spec.server.transport} server`, server));
-    });
+    // A local server that dies fails the run at once; a remote one shows as connection errors.
+    const serverGone = server
+      ? server.proc.exited.then(() => {
+          throw new RunError(describeExit(`the ${spec.server.transport} server`, server));
+        })
+      : new Promise<never>(() => {});
     serverGone.catch(() => {});
     const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, serverGone]);
     const all = (type: WorkerMessage["type"], from: number[], timeoutMs: number) => guard(Promise.all(workers.map((w, i) => nextMessage(w, i, type, from[i]!, timeoutMs))));
 
     for (const job of spec.jobs) {
-      const full = { ...job, target: { host: "127.0.0.1", port: server.port } };
+      const full = { ...job, target };
       workers.push(spawnChild([...pins.swarm, process.execPath, "bench/worker.ts", JSON.stringify(full)], PROJECT_ROOT, SWARM_ENV));
     }
     showProgress(spec, workers);
@@ -104,31 +114,32 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
     for (const w of workers) w.write("go\n");
 
     const measuring = await all("phase", ready.map((r) => r.line), spec.runTimeoutMs);
-    const cpuStart: CpuTime | undefined = cpuTimeOf(server.pid);
-    const wireStart = wireCount(server.port);
-    const placement = { server: placementOf(server.pid), swarm: workers.map((w) => placementOf(w.proc.pid)) };
+    const cpuStart: CpuTime | undefined = server && cpuTimeOf(server.pid);
+    const wireStart = server && wireCount(server.port);
+    const placement = { server: server && placementOf(server.pid), swarm: workers.map((w) => placementOf(w.proc.pid)) };
     const drained = await all("phase", measuring.map((r) => r.line), spec.runTimeoutMs);
-    const serverCpu = diffCpu(cpuStart, cpuTimeOf(server.pid));
-    const wire = diffWire(wireStart, wireCount(server.port));
+    const serverCpu = diffCpu(cpuStart, server && cpuTimeOf(server.pid));
+    const wire = server && diffWire(wireStart, wireCount(server.port));
     for (const w of workers) w.write("release\n");
     const results = await all("result", drained.map((r) => r.line), spec.runTimeoutMs);
-    const serverCost = { ...serverCpu, peakRssBytes: peakRssOf(server.pid) };
-    const stats = await server.stop();
+    const serverCost = { ...serverCpu, peakRssBytes: server ? peakRssOf(server.pid) : 0 };
+    const stats = server ? await server.stop() : undefined;
     return {
       results: results.map((r) => (r.message as unknown as { result: R }).result),
+      remote: spec.remote && hostPort(spec.remote.host, spec.remote.port),
       serverCost,
       swarmProcesses: workers.length,
       wire,
       placement,
-      serverReceived: stats.messages,
-      serverRejected: stats.rejected,
-      serverErrors: stats.errors,
+      serverReceived: stats?.messages ?? 0,
+      serverRejected: stats?.rejected ?? {},
+      serverErrors: stats?.errors ?? {},
     };
   } finally {
     liveStatus(undefined);
     for (const w of workers) w.kill("SIGKILL");
-    server.kill("SIGKILL");
-    await Promise.allSettled([server.exited(5000), ...workers.map((w) => w.exited(5000))]);
+    server?.kill("SIGKILL");
+    await Promise.allSettled([server?.exited(5000), ...workers.map((w) => w.exited(5000))]);
   }
 }
 

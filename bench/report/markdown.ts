@@ -24,7 +24,7 @@ function wire(r: LoadResult): string {
 }
 
 function cost(r: LoadResult): string {
-  return `${cpuPerOp(r.cost.clientCpuPerOpUs)} / ${cpuPerOp(r.cost.serverCpuPerOpUs)}`;
+  return `${cpuPerOp(r.cost.clientCpuPerOpUs)} / ${r.remote ? "—" : cpuPerOp(r.cost.serverCpuPerOpUs)}`;
 }
 
 function rttTable(runs: LoadResult[]): string {
@@ -290,6 +290,8 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
   out.push(`# socketlab report: ${result.scenario}`, "");
   out.push(`${result.startedAt.slice(0, 19).replace("T", " ")} UTC · Bun ${result.environment.bun} · ${result.environment.cpus} CPUs · \`${result.command}\``, "");
   if (result.parts && result.parts > 1) out.push(`Merged from ${result.parts} parts: histograms added exactly, counts summed.`, "");
+  const remote = result.sections.flatMap((s) => s.runs as (LoadResult | PushRunResult)[]).find((r) => "remote" in r && r.remote);
+  if (remote && "remote" in remote) out.push(`Server: remote, at ${remote.remote}. Its CPU, memory and socket byte counts are not measured from here; "—" marks them.`, "");
   const limits = thresholds(result);
   if (limits) out.push("## Thresholds", "", limits, "");
   out.push("## Findings", "", ...headline(result).map((l) => `- ${l}`), "");

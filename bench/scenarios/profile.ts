@@ -45,6 +45,7 @@ export function loadSpec(config: BenchConfig, d: RunDefaults): LoadSpec {
     timeoutMs: config.timeoutMs,
     rampMs: config.rampMs,
     pin: config.pin,
+    target: config.target,
   };
 }
 

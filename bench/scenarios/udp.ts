@@ -36,6 +36,7 @@ async function sweep(config: BenchConfig, progress: Progress, driver: "udp" | "u
  */
 export async function udp(config: BenchConfig, progress: Progress): Promise<Section> {
   const echo = await sweep(config, progress, "udp", config.rates ?? (config.quick ? [10_000, 50_000] : UDP_RATES));
-  const oneWay = await sweep(config, progress, "udp-oneway", config.rates ?? (config.quick ? [100_000] : ONE_WAY_RATES));
+  // One-way loss is counted by the receiving server, which a remote target cannot report here.
+  const oneWay = config.target ? { runs: [] } : await sweep(config, progress, "udp-oneway", config.rates ?? (config.quick ? [100_000] : ONE_WAY_RATES));
   return { kind: "udp", runs: echo.runs, lossBeginsAt: echo.lossBeginsAt, oneWay: oneWay.runs, oneWayLossBeginsAt: oneWay.lossBeginsAt };
 }

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BenchResult } from "../bench/results.ts";
+import { PROJECT_ROOT, spawnChild, type Child } from "../lib/children.ts";
+import { killAll } from "./support/processes.ts";
+
+/**
+ * The lab's two computers, stood in for by two network namespaces this test creates and joins
+ * with a veth pair (root only). The addresses exist only inside those namespaces and the test
+ * removes them at the end. Where namespaces cannot be made, the tests say so and skip.
+ */
+const tag = `sl${process.pid}`;
+const A = `${tag}a`;
+const B = `${tag}b`;
+const SERVER_IP = "10.201.77.1";
+const CLIENT_IP = "10.201.77.2";
+
+function sh(cmd: string[]): boolean {
+  return Bun.spawnSync(cmd, { stderr: "ignore", stdout: "ignore" }).exitCode === 0;
+}
+
+const canCreate = (() => {
+  if (process.getuid?.() !== 0 || !Bun.which("ip")) return false;
+  const probe = `${tag}probe`;
+  const ok = sh(["ip", "netns", "add", probe]);
+  if (ok) sh(["ip", "netns", "del", probe]);
+  return ok;
+})();
+if (!canCreate) console.warn("two-hosts tests skipped: creating network namespaces needs root and iproute2 (ip netns)");
+
+beforeAll(() => {
+  if (!canCreate) return;
+  const steps = [
+    ["ip", "netns", "add", A],
+    ["ip", "netns", "add", B],
+    ["ip", "link", "add", `${tag}0`, "type", "veth", "peer", "name", `${tag}1`],
+    ["ip", "link", "set", `${tag}0`, "netns", A],
+    ["ip", "link", "set", `${tag}1`, "netns", B],
+    ["ip", "-n", A, "addr", "add", `${SERVER_IP}/24`, "dev", `${tag}0`],
+    ["ip", "-n", B, "addr", "add", `${CLIENT_IP}/24`, "dev", `${tag}1`],
+    ["ip", "-n", A, "link", "set", `${tag}0`, "up"],
+    ["ip", "-n", B, "link", "set", `${tag}1`, "up"],
+    ["ip", "-n", A, "link", "set", "lo", "up"],
+    ["ip", "-n", B, "link", "set", "lo", "up"],
+  ];
+  for (const step of steps) if (!sh(step)) throw new Error(`could not set up the namespaces: ${step.join(" ")}`);
+});
+
+afterAll(() => {
+  killAll();
+  if (canCreate) for (const ns of [A, B]) sh(["ip", "netns", "del", ns]);
+});
+
+function inNs(ns: string, args: string[]): Child {
+  return spawnChild(["ip", "netns", "exec", ns, process.execPath, ...args], PROJECT_ROOT);
+}
+
+async function serverInA(args: string[]): Promise<{ child: Child; port: number }> {
+  const child = inNs(A, ["servers/cli.ts", ...args, "--host", SERVER_IP, "--port", "0"]);
+  const line = await child.stdout.waitFor(/port \d+|:\d+/, 10_000);
+  return { child, port: Number(/(?:port |:)(\d+)/.exec(line)![1]) };
+}
+
+async function clientInB(args: string[]): Promise<{ code: number; lines: string[] }> {
+  const c = inNs(B, ["clients/cli.ts", ...args, "--host", SERVER_IP]);
+  c.endInput();
+  const code = await c.exited(15_000);
+  return { code, lines: c.stdout.lines.filter((l) => l.trim()) };
+}
+
+test.skipIf(!canCreate)("the hello exercises across two hosts", async () => {
+  const tcp = await serverInA(["tcp"]);
+  expect((await clientInB(["tcp", "--port", String(tcp.port)])).lines).toEqual(["Message sent to server", "Message from server: Hello from server"]);
+  await tcp.child.stdout.waitFor("Message from client: Hello from client");
+  tcp.child.kill("SIGINT");
+
+  const udp = await serverInA(["udp"]);
+  expect((await clientInB(["udp", "--port", String(udp.port), "--message", "Hello from CLIENT"])).lines).toEqual(["Message sent to server.", "Server: Message received"]);
+  udp.child.kill("SIGINT");
+
+  const ws = await serverInA(["ws", "--mode", "hello"]);
+  expect((await clientInB(["ws", "--port", String(ws.port), "--message", "hi"])).lines).toEqual(["Message sent to server", "Received response from server: Hello from server"]);
+  ws.child.kill("SIGINT");
+}, 60_000);
+
+test.skipIf(!canCreate)("a small bench run from one host against a server on the other", async () => {
+  const server = await serverInA(["tcp", "--mode", "echo"]);
+  const out = mkdtempSync(join(tmpdir(), "socketlab-2h-"));
+  const bench = inNs(B, ["bench/cli.ts", "rtt", "--target", `${SERVER_IP}:${server.port}`, "--transports", "tcp", "-n", "300", "--warmup", "0", "--out", out]);
+  bench.endInput();
+  expect(await bench.exited(30_000)).toBe(0);
+  const json = readdirSync(out).find((f) => f.endsWith(".json"))!;
+  const result = JSON.parse(readFileSync(join(out, json), "utf8")) as BenchResult;
+  const section = result.sections[0]!;
+  if (section.kind !== "rtt") throw new Error(section.kind);
+  expect(section.runs[0]!.remote).toBe(`${SERVER_IP}:${server.port}`);
+  expect(section.runs[0]!.counts.completed).toBe(300);
+  expect(readFileSync(join(out, json.replace(/json$/, "md")), "utf8")).toContain(`Server: remote, at ${SERVER_IP}:${server.port}`);
+  server.child.kill("SIGINT");
+}, 60_000);
