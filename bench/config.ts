@@ -190,7 +190,7 @@ function targetOpt(args: ParsedArgs): Target | undefined {
 }
 
 /** Scenarios that can measure a server started elsewhere: the echo-based ones. */
-export const TARGET_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "connect", "udp"];
+export const TARGET_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "connect", "udp", "push"];
 
 /**
  * Problems no single option shows: pinning, exclusive options, options of other scenarios.
@@ -217,7 +217,8 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
   if (c.scenario === "udp" && args.values.has("transports")) problems.push("the udp scenario is UDP only: --transports does not apply");
   if (args.values.has("workers") && args.values.has("procs")) problems.push("--workers and --procs are the same option: give one");
   if (c.target) {
-    if (!TARGET_SCENARIOS.includes(c.scenario)) problems.push(`--target works with ${TARGET_SCENARIOS.join(", ")} (echo servers): start the remote one with bun run server <transport> --mode echo --host 0.0.0.0`);
+    if (!TARGET_SCENARIOS.includes(c.scenario)) problems.push(`--target works with ${TARGET_SCENARIOS.join(", ")}: start the remote server with bun run server <transport> --mode echo (push: --mode push) --host 0.0.0.0`);
     else if (c.scenario !== "udp" && (c.transports.length !== 1 || !args.values.has("transports"))) problems.push("--target is one server: name its transport with --transports (one of tcp, udp, ws, http)");
+    else if (c.scenario === "push" && !["ws", "http"].includes(c.transports[0]!)) problems.push("push --target needs --transports ws or http (a server in --mode push)");
   }
 }

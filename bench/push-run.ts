@@ -1,3 +1,5 @@
+import type { Target } from "../clients/types.ts";
+import type { ClockOffset } from "./clock-offset.ts";
 import { PUSH_PATTERNS } from "./drivers.ts";
 import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
 import type { Repetitions } from "./repeat.ts";
@@ -19,6 +21,8 @@ export interface PushSpec {
   timeoutMs: number;
   rampMs: number;
   pin: PinMode;
+  /** A push-mode server started elsewhere: nothing is started locally, and clocks are reconciled. */
+  target?: Target;
 }
 
 export interface PushRunResult {
@@ -41,6 +45,9 @@ export interface PushRunResult {
   /** Kernel-counted TCP payload bytes per delivered event, each direction; undefined if not measured. */
   bytesPerEvent?: { up: number; down: number };
   cost: { client: ProcessCost & { processes: number }; server: ProcessCost };
+  /** "host:port" of a remote server, and the clock offset estimated to it (the widest uncertainty of the swarm's). */
+  remote?: string;
+  clock?: ClockOffset;
   placement: SwarmOutcome<PushResult>["placement"];
   /** With --repeat: how many times the run was made, and each figure's range (the run shown is the median one). */
   repeat?: Repetitions;
@@ -60,9 +67,11 @@ export async function runPush(spec: PushSpec): Promise<PushRunResult> {
     graceMs,
     timeoutMs: spec.timeoutMs,
     rampMs: spec.rampMs,
+    remoteClock: spec.target !== undefined,
   }));
   const outcome = await runSwarm<PushJob, PushResult>({
     server: { transport: pattern.server, args: ["--mode", "push", "--rate", String(spec.eventsPerSec), "--event-size", String(spec.eventSize)] },
+    remote: spec.target,
     jobs,
     pin: spec.pin,
     readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
@@ -102,6 +111,8 @@ function mergePush(spec: PushSpec, label: string, outcome: SwarmOutcome<PushResu
     requestsPerEvent: delivered > 0 ? requests / delivered : 0,
     bytesPerEvent: perEvent ? { up: perEvent.in, down: perEvent.out } : undefined,
     cost: { client: swarmCost(parts.map((p) => p.cost)), server: outcome.serverCost },
+    remote: outcome.remote,
+    clock: parts.map((p) => p.clock).reduce<ClockOffset | undefined>((a, c) => (c && (!a || c.uncertaintyMs > a.uncertaintyMs) ? c : a), undefined),
     placement: outcome.placement,
   };
 }

@@ -1,4 +1,5 @@
 import type { Target } from "../clients/types.ts";
+import type { ClockOffset } from "./clock-offset.ts";
 import type { Phase, SessionCounts } from "./load/session.ts";
 import type { ProcessCost } from "./stats/cost.ts";
 import type { SequenceReport } from "./stats/sequence.ts";
@@ -47,6 +48,8 @@ export interface PushJob {
   graceMs: number;
   timeoutMs: number;
   rampMs: number;
+  /** The server is on another host: estimate its clock offset first and apply it to every latency. */
+  remoteClock?: boolean;
 }
 
 export type WorkerJob = EchoJob | PushJob;
@@ -75,6 +78,8 @@ export interface PushResult {
   clockAnomalies: number;
   /** For each event: the latency of its slowest delivery (time until the last subscriber had it). */
   slowestDelivery: [id: number, ns: number][];
+  /** With a remote server: the clock offset applied, and how far it may be off. */
+  clock?: ClockOffset;
   cost: ProcessCost;
 }
 

@@ -35,7 +35,12 @@ export const EVENT_PATHS = {
   poll: "/events",
   /** GET: Server-Sent Events; resumes after Last-Event-ID or ?since=N. */
   stream: "/events/stream",
+  /** GET: the server's shared clock, {"t": ms}, for estimating a remote subscriber's clock offset. */
+  time: "/time",
 } as const;
+
+/** A push-mode WebSocket server answers this text message with {"t": ms} on its shared clock. */
+export const TIME_QUERY = "time?";
 
 /** Longest a long poll may be held, so a forgotten request cannot pin the server forever. */
 export const MAX_LONG_POLL_MS = 120_000;

@@ -1,5 +1,5 @@
 import type { Server } from "bun";
-import { EVENT_PATHS, MAX_LONG_POLL_MS, encodeSse, type PollReply } from "../protocol/events.ts";
+import { EVENT_PATHS, MAX_LONG_POLL_MS, encodeSse, sharedClockMs, type PollReply } from "../protocol/events.ts";
 import { HELLO_FROM_SERVER } from "../protocol/limits.ts";
 import { printable } from "../lib/text.ts";
 import { EventLog } from "./event-log.ts";
@@ -155,6 +155,9 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
       case EVENT_PATHS.stream:
         if (method !== "GET") break;
         return stream(req, url, server);
+      case EVENT_PATHS.time:
+        if (method !== "GET") break;
+        return json({ t: sharedClockMs() });
       case "/stats":
         if (method !== "GET") break;
         return json({ ...snapshot(stats), events: events.newest, subscribers: events.subscribers });

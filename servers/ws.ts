@@ -1,4 +1,5 @@
 import type { ServerWebSocket } from "bun";
+import { TIME_QUERY, sharedClockMs } from "../protocol/events.ts";
 import { HELLO_FROM_SERVER } from "../protocol/limits.ts";
 import { printable } from "../lib/text.ts";
 import { EventLog } from "./event-log.ts";
@@ -53,8 +54,11 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
       send(ws, HELLO_FROM_SERVER);
       log?.("Message sent to client");
     },
-    // Push subscribers have nothing to say; what they send is counted and otherwise ignored.
-    push: () => {},
+    // Push subscribers have nothing to say but a clock query (for a remote one's offset estimate);
+    // anything else is counted and ignored.
+    push: (ws, message) => {
+      if (message === TIME_QUERY) send(ws, JSON.stringify({ t: sharedClockMs() }));
+    },
     chat: (ws, message) => {
       const text = printable(message, 4000);
       log?.(`Received message from client ${ws.data.id}: ${text}`);

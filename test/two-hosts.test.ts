@@ -100,3 +100,25 @@ test.skipIf(!canCreate)("a small bench run from one host against a server on the
   expect(readFileSync(join(out, json.replace(/json$/, "md")), "utf8")).toContain(`Server: remote, at ${SERVER_IP}:${server.port}`);
   server.child.kill("SIGINT");
 }, 60_000);
+
+test.skipIf(!canCreate)("push across two hosts: every delivery made, the clock offset estimated and reported", async () => {
+  const server = await serverInA(["ws", "--mode", "push", "--rate", "20"]);
+  const out = mkdtempSync(join(tmpdir(), "socketlab-2h-"));
+  const bench = inNs(B, ["bench/cli.ts", "push", "--target", `${SERVER_IP}:${server.port}`, "--transports", "ws", "--subscribers", "5", "-d", "1", "--warmup", "0.2", "--out", out]);
+  bench.endInput();
+  expect(await bench.exited(30_000)).toBe(0);
+  const json = readdirSync(out).find((f) => f.endsWith(".json"))!;
+  const result = JSON.parse(readFileSync(join(out, json), "utf8")) as BenchResult;
+  const section = result.sections[0]!;
+  if (section.kind !== "push") throw new Error(section.kind);
+  const run = section.runs[0]!;
+  expect(run.remote).toBe(`${SERVER_IP}:${server.port}`);
+  expect(run.delivered).toBe(run.expected);
+  expect(run.events).toBeGreaterThan(10);
+  // One kernel clock underneath: the estimate must find (nearly) no offset, within its own bound.
+  expect(run.clock!.uncertaintyMs).toBeGreaterThan(0);
+  expect(Math.abs(run.clock!.offsetMs)).toBeLessThan(run.clock!.uncertaintyMs + 1);
+  expect(run.clockAnomalies).toBe(0);
+  expect(readFileSync(join(out, json.replace(/json$/, "md")), "utf8")).toContain("The server is on another host: its clock was estimated");
+  server.child.kill("SIGINT");
+}, 60_000);

@@ -1,6 +1,7 @@
 import type { Subscription } from "../../clients/types.ts";
 import { sharedClockMs, type ServerEvent } from "../../protocol/events.ts";
 import { withTimeout } from "../../lib/timeout.ts";
+import { httpClockOffset, wsClockOffset } from "../clock-offset.ts";
 import { PUSH_PATTERNS } from "../drivers.ts";
 import { encodeHistogram, newHistogram, record } from "../stats/histogram.ts";
 import type { PushJob, PushResult } from "../worker-protocol.ts";
@@ -15,6 +16,9 @@ import type { JobContext } from "./context.ts";
  */
 export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushResult> {
   const pattern = PUSH_PATTERNS[job.pattern];
+  // Across hosts the clocks differ: measure the offset first and read ours as the server's.
+  const clock = job.remoteClock ? await (pattern.server === "ws" ? wsClockOffset : httpClockOffset)(job.target) : undefined;
+  const offsetMs = clock?.offsetMs ?? 0;
   const histogram = newHistogram();
   const slowest = new Map<number, number>();
   let windowStart = Number.POSITIVE_INFINITY;
@@ -23,7 +27,7 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
   let clockAnomalies = 0;
 
   const onEvent = (event: ServerEvent): void => {
-    const now = sharedClockMs();
+    const now = sharedClockMs() + offsetMs;
     if (event.t < windowStart || event.t >= windowEnd) return;
     let ns = (now - event.t) * 1e6;
     if (ns < 0) {
@@ -79,6 +83,7 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
     missed: atEnd.missed - atStart.missed,
     clockAnomalies,
     slowestDelivery: [...slowest.entries()],
+    clock,
     cost: ctx.cost(),
   };
 }

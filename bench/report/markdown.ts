@@ -185,10 +185,17 @@ function sectionBody(s: Section): string {
         `${s.oneWayLossBeginsAt === undefined ? "No loss at any rate tried." : `Loss began at ${rate(s.oneWayLossBeginsAt)}.`} Loss here is datagrams sent (warm-up included) minus datagrams the server counted.`,
       ].join("\n");
     case "push":
-      return `${pushTable(s.runs, false)}\n\n${count(s.eventsPerSec)} events/s of ${s.runs[0]?.spec.eventSize ?? 0} B data to ${count(s.subscribers)} subscribers. Latency runs from publication on the server to receipt by a subscriber, on the clock both processes share; only events published inside the measured window count. "Wire" is what the kernel counted on the server's sockets per delivered event.`;
+      return `${pushTable(s.runs, false)}\n\n${clockNote(s.runs)}${count(s.eventsPerSec)} events/s of ${s.runs[0]?.spec.eventSize ?? 0} B data to ${count(s.subscribers)} subscribers. Latency runs from publication on the server to receipt by a subscriber, on the clock both processes share; only events published inside the measured window count. "Wire" is what the kernel counted on the server's sockets per delivered event.`;
     case "fanout":
       return `${pushTable(s.runs, true)}\n\n${count(s.eventsPerSec)} events/s. "Last subscriber" is, per event, the time until every subscriber had it.`;
   }
+}
+
+/** Across hosts, latencies rest on an estimated clock offset: say how far off it may be. */
+function clockNote(runs: PushRunResult[]): string {
+  const clock = runs.find((r) => r.clock)?.clock;
+  if (!clock) return "";
+  return `The server is on another host: its clock was estimated ${clock.offsetMs >= 0 ? "+" : ""}${clock.offsetMs.toFixed(3)} ms from ours (NTP-style, the fastest of ${clock.samples} round trips), so every latency here is uncertain by ±${clock.uncertaintyMs.toFixed(3)} ms. `;
 }
 
 /** The lab's WebSocket-vs-HTTP table, redone with this run's measurements. */
