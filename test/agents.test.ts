@@ -58,10 +58,12 @@ test("an agent needs a target", async () => {
   expect(stderr.split("\n")[0]).toBe("swarm: an agent measures a server started elsewhere: give --target HOST:PORT");
 });
 
-test("--target needs one transport and an echo scenario", async () => {
-  const { code, stderr } = await runCli(["bench/cli.ts", "push", "--target", "127.0.0.1:9"]);
+test("--target needs one transport and a scenario that can use a remote server", async () => {
+  const { code, stderr } = await runCli(["bench/cli.ts", "fanout", "--target", "127.0.0.1:9"]);
   expect(code).toBe(2);
-  expect(stderr).toContain("--target works with rtt, throughput, load, connect, udp");
+  expect(stderr).toContain("--target works with rtt, throughput, load, connect, udp, push");
+  const tcpPush = await runCli(["bench/cli.ts", "push", "--target", "127.0.0.1:9", "--transports", "tcp"]);
+  expect(tcpPush.stderr).toContain("push --target needs --transports ws or http (a server in --mode push)");
   const two = await runCli(["bench/cli.ts", "rtt", "--target", "127.0.0.1:9", "--transports", "tcp,ws"]);
   expect(two.stderr).toContain("--target is one server: name its transport with --transports");
   const bad = await runCli(["bench/cli.ts", "rtt", "--target", "nowhere", "--transports", "tcp"]);
