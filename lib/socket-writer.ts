@@ -58,8 +58,9 @@ export class SocketWriter {
   private enqueue(data: Uint8Array, from: number): boolean {
     const rest = data.length - from;
     if (this.queuedBytes + rest > this.limit) return false;
-    // Copy: the caller's buffer may be a view of Bun's receive buffer, reused after the callback.
-    this.queue.push(data.slice(from));
+    // Copy, for real: the caller's bytes may be a view of a receive buffer, and Buffer#slice (what
+    // Bun hands to data handlers) returns a view, not a copy; the Uint8Array constructor copies.
+    this.queue.push(new Uint8Array(data.subarray(from)));
     this.queuedBytes += rest;
     return true;
   }

@@ -1,0 +1,142 @@
+#!/usr/bin/env bun
+import { durationOpt, flagOpt, intOpt, parseArgs, positionalChoice, stringOpt, type ParsedArgs } from "../lib/args.ts";
+import { RunError, UsageError, codeOf } from "../lib/errors.ts";
+import { onShutdown, runMain } from "../lib/main.ts";
+import { hostPort, netRunError } from "../lib/net.ts";
+import { describeProfile, parseProfile, PROFILE_NAMES, type Profile } from "./profile.ts";
+import { startTcpRelay } from "./tcp-relay.ts";
+import type { RunningRelay, TcpRelayStats, UdpRelayStats } from "./types.ts";
+import { startUdpRelay } from "./udp-relay.ts";
+
+const USAGE = `usage: bun netem/cli.ts <tcp|udp> --target HOST:PORT --net PROFILE [options]
+
+Relays connections (tcp) or datagrams (udp) to a server, applying network conditions in user
+space: delay, jitter, loss (udp only: TCP would retransmit, so loss shows as delay) and a rate cap.
+
+  --target HOST:PORT   the server to relay to (required)
+  --net PROFILE        the conditions (required), each way: "delay=20ms,jitter=2ms,loss=1%,rate=10mbit",
+                       or a profile: ${PROFILE_NAMES.join(", ")} (then overrides: "wifi,loss=2%")
+  --listen HOST:PORT   where to listen (default 127.0.0.1:0; port 0 picks a free one)
+  --seed N             seed loss and jitter, so a run can be repeated draw for draw
+  --idle S             udp: forget a client silent this long (default 60 s)
+  --json               machine-readable: a JSON "ready" line with the port, a JSON "stopped"
+                       line with the counters on exit
+  -h, --help           this help
+
+Ctrl-C (SIGINT) or SIGTERM stops the relay and prints what it relayed.`;
+
+const OPTIONS = {
+  target: { type: "string" },
+  net: { type: "string" },
+  listen: { type: "string" },
+  seed: { type: "string" },
+  idle: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const TRANSPORTS = ["tcp", "udp"] as const;
+type RelayTransport = (typeof TRANSPORTS)[number];
+
+interface RelayCommand {
+  transport: RelayTransport;
+  listen: { host: string; port: number };
+  target: { host: string; port: number };
+  profile: Profile;
+  seed?: number;
+  idleMs: number;
+  json: boolean;
+}
+
+/** "127.0.0.1:8080", "localhost:0", "[::1]:8080"; records a problem and returns undefined otherwise. */
+function addressOpt(args: ParsedArgs, name: string, allowZero: boolean, fallback?: string): { host: string; port: number } | undefined {
+  const raw = stringOpt(args, name) ?? fallback;
+  if (raw === undefined) {
+    args.problems.push(`--${name} HOST:PORT is required`);
+    return undefined;
+  }
+  const m = /^(?:\[([0-9A-Fa-f:.%a-z]+)\]|([A-Za-z0-9._-]+)):(\d{1,5})$/.exec(raw);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535 || (!allowZero && port === 0)) {
+    args.problems.push(`--${name} must be HOST:PORT such as 127.0.0.1:${allowZero ? 0 : 8080} (IPv6 as [::1]:8080), got "${raw}"`);
+    return undefined;
+  }
+  return { host: m[1] ?? m[2]!, port };
+}
+
+function parseCommand(args: ParsedArgs): RelayCommand {
+  const transport = positionalChoice(args, "transport", TRANSPORTS, "tcp");
+  const listen = addressOpt(args, "listen", true, "127.0.0.1:0");
+  const target = addressOpt(args, "target", false);
+  let profile: Profile | undefined;
+  const net = stringOpt(args, "net");
+  if (net === undefined) args.problems.push(`--net PROFILE is required (e.g. "delay=20ms,jitter=2ms" or one of ${PROFILE_NAMES.join(", ")})`);
+  else {
+    try {
+      profile = parseProfile(net);
+    } catch (err) {
+      args.problems.push(`--net: ${(err as Error).message}`);
+    }
+  }
+  const seed = args.values.has("seed") ? intOpt(args, "seed", 0, 0, 2 ** 32 - 1) : undefined;
+  const idleMs = durationOpt(args, "idle", 60_000);
+  if (args.values.has("idle") && transport !== "udp") args.problems.push("--idle is for the udp relay");
+  if (args.problems.length > 0 || !listen || !target || !profile) throw new UsageError(args.problems);
+  return { transport, listen, target, profile, seed, idleMs, json: flagOpt(args, "json") };
+}
+
+function describeStats(transport: RelayTransport, stats: TcpRelayStats | UdpRelayStats): string {
+  if (transport === "tcp") {
+    const s = stats as TcpRelayStats;
+    return `${s.connections} connections; bytes up ${s.bytes.up}, down ${s.bytes.down}; chunks up ${s.chunks.up}, down ${s.chunks.down}`;
+  }
+  const s = stats as UdpRelayStats;
+  const way = (d: UdpRelayStats["up"]) => `${d.datagrams} datagrams (${d.bytes} bytes), ${d.dropped} dropped, ${d.overflowed} overflowed, ${d.failed} failed`;
+  return `${s.flows} clients; up: ${way(s.up)}; down: ${way(s.down)}`;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), OPTIONS);
+  if (flagOpt(args, "help")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const cmd = parseCommand(args);
+  const options = { listenHost: cmd.listen.host, listenPort: cmd.listen.port, targetHost: cmd.target.host, targetPort: cmd.target.port, profile: cmd.profile, seed: cmd.seed };
+  if (cmd.transport === "tcp" && cmd.profile.loss > 0) {
+    console.error("netem: note: loss applies to udp only; TCP would retransmit, so on a real path loss shows as delay");
+  }
+
+  let relay: RunningRelay<TcpRelayStats | UdpRelayStats>;
+  try {
+    relay = cmd.transport === "tcp" ? await startTcpRelay(options) : await startUdpRelay({ ...options, idleMs: cmd.idleMs });
+  } catch (err) {
+    // A RunError already explains itself (an unknown target host); socket errors name the listen address.
+    if (err instanceof RunError) throw err;
+    if (codeOf(err) === "EADDRINUSE") {
+      throw new RunError(`port ${cmd.listen.port} on ${cmd.listen.host} is already in use (stop the other program or pick another --listen port; port 0 picks a free one)`);
+    }
+    throw netRunError(err, cmd.listen.host, cmd.listen.port);
+  }
+
+  // The handler goes in before the ready line: a supervisor may signal as soon as it reads it.
+  const stopped = new Promise<number>((resolve) => {
+    onShutdown(async () => {
+      const stats = relay.stats();
+      await relay.stop();
+      if (cmd.json) console.log(JSON.stringify({ event: "stopped", stats }));
+      else console.log(`\nRelay stopped: ${describeStats(cmd.transport, stats)}`);
+      resolve(0);
+    });
+  });
+
+  const net = describeProfile(cmd.profile);
+  if (cmd.json) {
+    console.log(JSON.stringify({ event: "ready", transport: cmd.transport, host: relay.host, port: relay.port, pid: process.pid, target: hostPort(cmd.target.host, cmd.target.port), net, profile: cmd.profile }));
+  } else {
+    console.log(`netem ${cmd.transport} relay on ${hostPort(relay.host, relay.port)} -> ${hostPort(cmd.target.host, cmd.target.port)}, ${net}`);
+  }
+  return stopped;
+}
+
+await runMain("netem", USAGE, main);

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startServer, type ServerProcess } from "../bench/server-process.ts";
+import { encodeFrame } from "../protocol/frame.ts";
+import { openCollector, pattern } from "../test/support/echo.ts";
+import { rawConnect } from "../test/support/raw.ts";
+import { killAll } from "../test/support/processes.ts";
+import { parseProfile } from "./profile.ts";
+import { startTcpRelay, type TcpRelayOptions } from "./tcp-relay.ts";
+import type { RunningRelay, TcpRelayStats } from "./types.ts";
+
+let server: ServerProcess;
+const running: RunningRelay<TcpRelayStats>[] = [];
+
+beforeAll(async () => {
+  server = await startServer("tcp", ["--mode", "echo", "--quiet"]);
+});
+afterAll(async () => {
+  for (const relay of running) await relay.stop();
+  killAll();
+});
+
+async function relay(net: string, extra: Partial<TcpRelayOptions> = {}): Promise<RunningRelay<TcpRelayStats>> {
+  const r = await startTcpRelay({ listenHost: "127.0.0.1", listenPort: 0, targetHost: "127.0.0.1", targetPort: server.port, profile: parseProfile(net), ...extra });
+  running.push(r);
+  return r;
+}
+
+/** Polls until check() holds, failing with `what` after timeoutMs. */
+async function until(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await Bun.sleep(5);
+  }
+}
+
+/** A 64-byte message carrying its number, then bytes derived from it. */
+function numbered(n: number): Uint8Array {
+  const payload = pattern(64, n + 1);
+  new DataView(payload.buffer).setUint32(0, n);
+  return payload;
+}
+
+describe("TCP relay", () => {
+  test("jitter never reorders a stream: 2000 numbered frames arrive in order and intact", async () => {
+    const r = await relay("delay=3ms,jitter=2ms", { seed: 7 });
+    const c = await openCollector("tcp", { host: "127.0.0.1", port: r.port });
+    // Batches a millisecond apart, so the relay reads ~200 chunks, each with its own jitter draw.
+    for (let n = 0; n < 2000; n += 10) {
+      for (let k = n; k < n + 10; k++) expect(c.channel.send(numbered(k))).toBe(true);
+      await Bun.sleep(1);
+    }
+    const replies = await c.waitForReplies(2000, 10_000);
+    for (let n = 0; n < 2000; n++) {
+      const reply = replies[n]!;
+      if (new DataView(reply.buffer, reply.byteOffset).getUint32(0) !== n) throw new Error(`reply ${n} carries message ${new DataView(reply.buffer, reply.byteOffset).getUint32(0)}`);
+      expect(reply).toEqual(numbered(n));
+    }
+    const stats = r.stats();
+    expect(stats.chunks.up).toBeGreaterThan(50); // many independent draws: reordering had its chances
+    expect(stats.chunks.down).toBeGreaterThan(50);
+    await c.channel.close();
+  }, 20_000);
+
+  test("byte counts: what the relay relays each way equals what the client sent and received", async () => {
+    const r = await relay("delay=1ms");
+    const c = await openCollector("tcp", { host: "127.0.0.1", port: r.port });
+    const sizes = [0, 1, 3, 64, 1000, 4096, 65_536, 200_000, 17];
+    let sent = 0;
+    sizes.forEach((size, i) => {
+      const frame = encodeFrame(pattern(size, i + 1));
+      sent += frame.length;
+      expect(c.channel.send(pattern(size, i + 1))).toBe(true);
+    });
+    const replies = await c.waitForReplies(sizes.length, 10_000);
+    const received = replies.reduce((sum, reply) => sum + 4 + reply.length, 0);
+    replies.forEach((reply, i) => expect(reply).toEqual(pattern(sizes[i]!, i + 1)));
+    await c.channel.close();
+    await until("the relay closes both sides", () => r.stats().active === 0);
+    const stats = r.stats();
+    expect(stats.bytes).toEqual({ up: sent, down: received });
+    expect(received).toBe(sent);
+    expect(stats.connections).toBe(1);
+    expect(stats.errors).toEqual({});
+  }, 20_000);
+
+  test("8 Mbit/s each way: 1 MB takes about a second, and a small queue pauses the sender without losing a byte", async () => {
+    // 50 frames of 20,000 bytes on the wire (19,996 of payload + the 4-byte length): 1,000,000 bytes.
+    const r = await relay("rate=8mbit", { queueBytes: 64 << 10 });
+    const c = await openCollector("tcp", { host: "127.0.0.1", port: r.port });
+    const start = Bun.nanoseconds();
+    for (let i = 0; i < 50; i++) c.channel.send(pattern(19_996, i + 1));
+    const replies = await c.waitForReplies(50, 5000);
+    const seconds = (Bun.nanoseconds() - start) / 1e9;
+    // The echo of the last frame crosses the down link after the up link is done: +20 ms.
+    console.log(`1 MB at 8 Mbit/s through the relay: ${seconds.toFixed(3)} s (ideal 1.000 s up + 0.020 s for the last echo)`);
+    expect(seconds).toBeGreaterThan(0.85);
+    expect(seconds).toBeLessThan(1.15);
+    replies.forEach((reply, i) => expect(reply).toEqual(pattern(19_996, i + 1)));
+    const stats = r.stats();
+    expect(stats.bytes).toEqual({ up: 1_000_000, down: 1_000_000 });
+    expect(stats.pauses).toBeGreaterThan(0);
+    await c.channel.close();
+  }, 20_000);
+
+  test("half-close is passed on: a client's FIN reaches the server after its data, and the relay closes both sides", async () => {
+    const r = await relay("delay=2ms");
+    const raw = await rawConnect({ host: "127.0.0.1", port: r.port });
+    raw.socket.write(encodeFrame(pattern(100, 3)));
+    raw.socket.shutdown(); // FIN: the echo server answers what it has, then closes
+    await raw.closedByServer(3000);
+    expect(raw.received()).toEqual(encodeFrame(pattern(100, 3)));
+    await until("the relay forgets the connection", () => r.stats().active === 0);
+    expect(r.stats().bytes).toEqual({ up: 104, down: 104 });
+  }, 10_000);
+
+  test("a target that refuses: the client is closed and the refusal counted", async () => {
+    const dead = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const port = dead.port;
+    dead.stop(true);
+    const r = await relay("delay=1ms", { targetPort: port });
+    const raw = await rawConnect({ host: "127.0.0.1", port: r.port });
+    await raw.closedByServer(3000);
+    expect(r.stats().errors).toEqual({ "connect ECONNREFUSED": 1 });
+    await until("the relay forgets the connection", () => r.stats().active === 0);
+  }, 10_000);
+});
