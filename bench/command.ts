@@ -26,6 +26,8 @@ options
   --clients, -c N       connections (default per scenario: 1; load 8; connect 4)
   --workers N           swarm processes the connections are spread over, so the generator can use
                         every core (default 1); their histograms merge exactly (--procs: the same)
+  --net PROFILE         network conditions applied by a relay between swarm and server: lan, wifi, 3g,
+                        intercontinental, or e.g. "delay=20ms,jitter=2ms,loss=1%,rate=10mbit" (one way)
   --target HOST:PORT    measure a server started elsewhere (rtt, throughput, load, connect, udp; one
                         transport): bun run server <t> --mode echo --host 0.0.0.0 on that computer
   --size, -s LIST       message sizes, e.g. 64,1k,64k (k = KiB); a list is a sweep (min 8 B)

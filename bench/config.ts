@@ -1,6 +1,7 @@
 import { choiceOpt, durationOpt, flagOpt, intOpt, parseArgs, stringOpt, stringsOpt, type OptionSpecs, type ParsedArgs } from "../lib/args.ts";
 import { parseAssertions, validMetricNames, type Assertion } from "./assertions.ts";
-import { UsageError } from "../lib/errors.ts";
+import { UsageError, messageOf } from "../lib/errors.ts";
+import { parseProfile } from "../netem/profile.ts";
 import { MAX_MESSAGE_BYTES, TRANSPORTS, type Transport } from "../protocol/limits.ts";
 import { BENCH_HEADER_BYTES } from "../protocol/bench-frame.ts";
 import type { Target } from "../clients/types.ts";
@@ -18,6 +19,8 @@ export interface BenchConfig {
   transports: Transport[];
   /** A server started elsewhere (`--target host:port`): nothing is started locally. */
   target?: Target;
+  /** Network conditions applied by a relay between swarm and server (`--net "delay=20ms,..."` or a profile name). */
+  net?: string;
   clients?: number;
   procs: number;
   sizes?: number[];
@@ -54,6 +57,7 @@ export const BENCH_OPTIONS = {
   procs: { type: "string" },
   workers: { type: "string" },
   target: { type: "string" },
+  net: { type: "string" },
   size: { type: "string", short: "s" },
   rate: { type: "string", short: "r" },
   window: { type: "string", short: "w" },
@@ -148,6 +152,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     // --workers is the documented name; --procs is kept for existing scripts.
     procs: intOpt(args, args.values.has("workers") ? "workers" : "procs", 1, 1, 64),
     target: targetOpt(args),
+    net: netOpt(args),
     sizes: listOpt(args, "size", BENCH_HEADER_BYTES, MAX_MESSAGE_BYTES, true),
     rates: listOpt(args, "rate", 1, 10_000_000, false),
     window: optionalInt(args, "window", 1, 100_000),
@@ -187,6 +192,19 @@ function targetOpt(args: ParsedArgs): Target | undefined {
     return undefined;
   }
   return { host: m[1]!, port };
+}
+
+/** `--net`: a netem profile, checked now so a bad one fails before anything starts. */
+function netOpt(args: ParsedArgs): string | undefined {
+  const raw = stringOpt(args, "net");
+  if (raw === undefined) return undefined;
+  try {
+    parseProfile(raw);
+    return raw;
+  } catch (err) {
+    args.problems.push(`--net: ${messageOf(err)}`);
+    return undefined;
+  }
 }
 
 /** Scenarios that can measure a server started elsewhere: the echo-based ones. */

@@ -1,7 +1,7 @@
 import type { Target } from "../clients/types.ts";
 import { DRIVERS, type DriverName } from "./drivers.ts";
 import { sumCounts, type SessionCounts } from "./load/session.ts";
-import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
+import { runSwarm, split, swarmCost, type PinMode, type RelayOutcome, type SwarmOutcome } from "./orchestrate.ts";
 import type { Repetitions } from "./repeat.ts";
 import { cpuPerOpUs, type ProcessCost } from "./stats/cost.ts";
 import { encodeHistogram, mergeEncoded, summarize, type LatencySummary } from "./stats/histogram.ts";
@@ -22,6 +22,8 @@ export interface LoadSpec extends LoadShape {
   serverArgs?: string[];
   /** A server started elsewhere; nothing is started locally. */
   target?: Target;
+  /** Network conditions (a netem profile) applied between the swarm and the server. */
+  net?: string;
 }
 
 export interface LoadResult {
@@ -42,6 +44,8 @@ export interface LoadResult {
   placement: SwarmOutcome<EchoResult>["placement"];
   /** "host:port" of a remote server: its CPU, memory and socket bytes were not measured. */
   remote?: string;
+  /** With --net: the conditions, and the bytes the relay carried each way. */
+  relay?: RelayOutcome;
   /** One-way runs: datagrams sent in the whole run (warm-up included) and those the server counted. */
   oneWay?: { sent: number; received: number; lost: number };
   serverRejected: Record<string, number>;
@@ -71,6 +75,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const outcome = await runSwarm<EchoJob, EchoResult>({
     server: { transport: driver.server, args: ["--mode", driver.mode, ...(spec.serverArgs ?? [])] },
     remote: spec.target,
+    net: spec.net,
     jobs,
     pin: spec.pin,
     readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
@@ -108,6 +113,7 @@ export function mergeLoad(spec: LoadSpec, outcome: SwarmOutcome<EchoResult>, noW
     wirePerOp: noWire ? undefined : perOperation(outcome.wire, opsPerSec),
     placement: outcome.placement,
     remote: outcome.remote,
+    relay: outcome.relay,
     oneWay: DRIVERS[spec.driver].oneWay && !outcome.remote ? { sent: sequence.sent, received: outcome.serverReceived, lost: Math.max(0, sequence.sent - outcome.serverReceived) } : undefined,
     serverRejected: outcome.serverRejected,
     serverErrors: outcome.serverErrors,

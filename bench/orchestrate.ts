@@ -1,6 +1,9 @@
 import { PROJECT_ROOT, spawnChild, type Child } from "../lib/children.ts";
 import type { Target } from "../clients/types.ts";
 import { RunError } from "../lib/errors.ts";
+import { describeProfile, parseProfile } from "../netem/profile.ts";
+import { startRelayProcess, type RelayProcess } from "../netem/relay-process.ts";
+import type { TcpRelayStats, UdpRelayStats } from "../netem/types.ts";
 import { hostPort } from "../lib/net.ts";
 import type { Transport } from "../protocol/limits.ts";
 import { startServer } from "./server-process.ts";
@@ -35,6 +38,8 @@ export interface SwarmSpec<J extends WorkerJob> {
   server: { transport: Transport; args: string[] };
   /** A server started elsewhere (another computer): used as it is, nothing started locally. */
   remote?: Target;
+  /** Network conditions (netem profile): a relay process sits between the swarm and the server. */
+  net?: string;
   /** One job per swarm process; the target is filled in once the server has its port. */
   jobs: Omit<J, "target">[];
   pin: PinMode;
@@ -46,10 +51,21 @@ export interface SwarmSpec<J extends WorkerJob> {
   plannedMs?: number;
 }
 
+export interface RelayOutcome {
+  profile: string;
+  bytesUp: number;
+  bytesDown: number;
+  /** UDP only: datagrams the profile dropped on purpose, each way. */
+  droppedUp?: number;
+  droppedDown?: number;
+}
+
 export interface SwarmOutcome<R> {
   results: R[];
   /** "host:port" of a remote server; its CPU, memory and socket bytes are not measured then. */
   remote?: string;
+  /** With --net: the conditions applied, and the bytes the relay carried each way (a second count). */
+  relay?: RelayOutcome;
   /** Server CPU over the measured phase, and its peak memory. */
   serverCost: ProcessCost;
   swarmProcesses: number;
@@ -92,9 +108,13 @@ async function nextMessage(worker: Child, index: number, type: WorkerMessage["ty
 export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Promise<SwarmOutcome<R>> {
   const pins = pinPrefixes(spec.pin);
   const server = spec.remote ? undefined : await startServer(spec.server.transport, ["--quiet", ...spec.server.args], pins.server);
-  const target: Target = spec.remote ?? { host: "127.0.0.1", port: server!.port };
+  const serverTarget: Target = spec.remote ?? { host: "127.0.0.1", port: server!.port };
   const workers: Child[] = [];
+  let relay: RelayProcess<TcpRelayStats | UdpRelayStats> | undefined;
   try {
+    // With --net the swarm talks to a relay, which passes everything on under the conditions.
+    if (spec.net) relay = await startRelayProcess(spec.server.transport === "udp" ? "udp" : "tcp", serverTarget, spec.net);
+    const target: Target = relay ? { host: "127.0.0.1", port: relay.port } : serverTarget;
     // A local server that dies fails the run at once; a remote one shows as connection errors.
     const serverGone = server
       ? server.proc.exited.then(() => {
@@ -124,7 +144,9 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
     const results = await all("result", drained.map((r) => r.line), spec.runTimeoutMs);
     const serverCost = { ...serverCpu, peakRssBytes: server ? peakRssOf(server.pid) : 0 };
     const stats = server ? await server.stop() : undefined;
+    const relayStats = relay ? await relay.stop() : undefined;
     return {
+      relay: relayStats && spec.net ? relayOutcome(spec.net, relayStats) : undefined,
       results: results.map((r) => (r.message as unknown as { result: R }).result),
       remote: spec.remote && hostPort(spec.remote.host, spec.remote.port),
       serverCost,
@@ -139,8 +161,15 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
     liveStatus(undefined);
     for (const w of workers) w.kill("SIGKILL");
     server?.kill("SIGKILL");
-    await Promise.allSettled([server?.exited(5000), ...workers.map((w) => w.exited(5000))]);
+    relay?.kill("SIGKILL");
+    await Promise.allSettled([server?.exited(5000), relay?.exited(5000), ...workers.map((w) => w.exited(5000))]);
   }
+}
+
+function relayOutcome(net: string, stats: TcpRelayStats | UdpRelayStats): RelayOutcome {
+  const profile = describeProfile(parseProfile(net));
+  if ("up" in stats) return { profile, bytesUp: stats.up.bytes, bytesDown: stats.down.bytes, droppedUp: stats.up.dropped, droppedDown: stats.down.dropped };
+  return { profile, bytesUp: stats.bytes.up, bytesDown: stats.bytes.down };
 }
 
 /** Feeds the live status line from the swarm's progress reports (the highest p99 of any process). */

@@ -1,7 +1,7 @@
 import type { Target } from "../clients/types.ts";
 import type { ClockOffset } from "./clock-offset.ts";
 import { PUSH_PATTERNS } from "./drivers.ts";
-import { runSwarm, split, swarmCost, type PinMode, type SwarmOutcome } from "./orchestrate.ts";
+import { runSwarm, split, swarmCost, type PinMode, type RelayOutcome, type SwarmOutcome } from "./orchestrate.ts";
 import type { Repetitions } from "./repeat.ts";
 import type { ProcessCost } from "./stats/cost.ts";
 import { decodeHistogram, encodeHistogram, mergeHistograms, newHistogram, record, summarize, type LatencySummary } from "./stats/histogram.ts";
@@ -23,6 +23,8 @@ export interface PushSpec {
   pin: PinMode;
   /** A push-mode server started elsewhere: nothing is started locally, and clocks are reconciled. */
   target?: Target;
+  /** Network conditions (a netem profile) applied between the subscribers and the server. */
+  net?: string;
 }
 
 export interface PushRunResult {
@@ -48,6 +50,7 @@ export interface PushRunResult {
   /** "host:port" of a remote server, and the clock offset estimated to it (the widest uncertainty of the swarm's). */
   remote?: string;
   clock?: ClockOffset;
+  relay?: RelayOutcome;
   placement: SwarmOutcome<PushResult>["placement"];
   /** With --repeat: how many times the run was made, and each figure's range (the run shown is the median one). */
   repeat?: Repetitions;
@@ -72,6 +75,7 @@ export async function runPush(spec: PushSpec): Promise<PushRunResult> {
   const outcome = await runSwarm<PushJob, PushResult>({
     server: { transport: pattern.server, args: ["--mode", "push", "--rate", String(spec.eventsPerSec), "--event-size", String(spec.eventSize)] },
     remote: spec.target,
+    net: spec.net,
     jobs,
     pin: spec.pin,
     readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
@@ -112,6 +116,7 @@ function mergePush(spec: PushSpec, label: string, outcome: SwarmOutcome<PushResu
     bytesPerEvent: perEvent ? { up: perEvent.in, down: perEvent.out } : undefined,
     cost: { client: swarmCost(parts.map((p) => p.cost)), server: outcome.serverCost },
     remote: outcome.remote,
+    relay: outcome.relay,
     clock: parts.map((p) => p.clock).reduce<ClockOffset | undefined>((a, c) => (c && (!a || c.uncertaintyMs > a.uncertaintyMs) ? c : a), undefined),
     placement: outcome.placement,
   };

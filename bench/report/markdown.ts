@@ -298,6 +298,8 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
   out.push(`${result.startedAt.slice(0, 19).replace("T", " ")} UTC · Bun ${result.environment.bun} · ${result.environment.cpus} CPUs · \`${result.command}\``, "");
   if (result.parts && result.parts > 1) out.push(`Merged from ${result.parts} parts: histograms added exactly, counts summed.`, "");
   const remote = result.sections.flatMap((s) => s.runs as (LoadResult | PushRunResult)[]).find((r) => "remote" in r && r.remote);
+  const relayed = result.sections.flatMap((s) => s.runs as (LoadResult | PushRunResult)[]).find((r) => r.relay)?.relay;
+  if (relayed) out.push(`Network conditions: ${relayed.profile}, applied in user space by a relay between the swarm and the server (every latency here includes them; the relay's own byte counts are in the JSON).`, "");
   if (remote && "remote" in remote) out.push(`Server: remote, at ${remote.remote}. Its CPU, memory and socket byte counts are not measured from here; "—" marks them.`, "");
   const limits = thresholds(result);
   if (limits) out.push("## Thresholds", "", limits, "");

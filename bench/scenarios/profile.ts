@@ -46,6 +46,7 @@ export function loadSpec(config: BenchConfig, d: RunDefaults): LoadSpec {
     rampMs: config.rampMs,
     pin: config.pin,
     target: config.target,
+    net: config.net,
   };
 }
 

@@ -52,6 +52,7 @@ async function runPatterns(config: BenchConfig, progress: Progress, list: Patter
       rampMs: config.rampMs,
       pin: config.pin,
       target: config.target,
+      net: config.net,
     };
     const r = await repeated(config.repeat, () => runPush(spec), pushFigures, "p50");
     progress(`${tag}  ${r.label.padEnd(34)} ${String(subscribers).padStart(5)} subscribers   p50 ${latency(r.latency.p50)}   p99 ${latency(r.latency.p99)}`);
