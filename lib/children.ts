@@ -1,4 +1,5 @@
 import type { Subprocess } from "bun";
+import { RunError } from "./errors.ts";
 import { LineCollector } from "./lines.ts";
 
 /**
@@ -57,3 +58,42 @@ export function spawnChild(cmd: string[], cwd: string, env: Record<string, strin
 
 /** The directory holding package.json, so children can be started from anywhere. */
 export const PROJECT_ROOT = new URL("../", import.meta.url).pathname;
+
+/** A CLI child that announces itself with a JSON ready line and reports its counters on SIGTERM. */
+export interface JsonChild<S> extends Child {
+  port: number;
+  pid: number;
+  /** SIGTERM, then the counters from the child's final {"event":"stopped","stats":...} line. */
+  stop(): Promise<S>;
+}
+
+/**
+ * Starts a CLI run with --json, waits (bounded) for its {"event":"ready","port":...,"pid":...}
+ * line. If it does not come, the child is reaped and the error quotes its stderr: the lines
+ * starting with `problemPrefix` when there are some (its own one-line errors), else the last few.
+ */
+export async function startJsonChild<S>(cmd: string[], what: string, problemPrefix: string, readyTimeoutMs = 10_000): Promise<JsonChild<S>> {
+  const child = spawnChild(cmd, PROJECT_ROOT);
+  let ready: { port: number; pid: number };
+  try {
+    ready = JSON.parse(await child.stdout.waitFor(/"event":"ready"/, readyTimeoutMs));
+  } catch {
+    child.kill("SIGKILL");
+    await child.exited().catch(() => {});
+    const lines = child.stderr.text.trim().split("\n");
+    const problems = lines.filter((line) => line.startsWith(problemPrefix));
+    const why = (problems.length > 0 ? problems : lines.slice(-5)).join(" | ") || "no output";
+    throw new RunError(`${what} did not start: ${why}`);
+  }
+  return {
+    ...child,
+    port: ready.port,
+    pid: ready.pid,
+    async stop() {
+      child.kill("SIGTERM");
+      const line = await child.stdout.waitFor(/"event":"stopped"/, 10_000);
+      await child.exited();
+      return JSON.parse(line).stats as S;
+    },
+  };
+}

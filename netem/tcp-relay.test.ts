@@ -4,6 +4,7 @@ import { encodeFrame } from "../protocol/frame.ts";
 import { openCollector, pattern } from "../test/support/echo.ts";
 import { rawConnect } from "../test/support/raw.ts";
 import { killAll } from "../test/support/processes.ts";
+import { until } from "../test/support/until.ts";
 import { parseProfile } from "./profile.ts";
 import { startTcpRelay, type TcpRelayOptions } from "./tcp-relay.ts";
 import type { RunningRelay, TcpRelayStats } from "./types.ts";
@@ -25,14 +26,6 @@ async function relay(net: string, extra: Partial<TcpRelayOptions> = {}): Promise
   return r;
 }
 
-/** Polls until check() holds, failing with `what` after timeoutMs. */
-async function until(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await Bun.sleep(5);
-  }
-}
 
 /** A 64-byte message carrying its number, then bytes derived from it. */
 function numbered(n: number): Uint8Array {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startServer, type ServerProcess } from "../bench/server-process.ts";
 import { openCollector, pattern, type Collector } from "../test/support/echo.ts";
 import { killAll } from "../test/support/processes.ts";
+import { until } from "../test/support/until.ts";
 import { parseProfile } from "./profile.ts";
 import type { RunningRelay, UdpRelayStats } from "./types.ts";
 import { startUdpRelay, type UdpRelayOptions } from "./udp-relay.ts";
@@ -23,13 +24,6 @@ async function relay(net: string, extra: Partial<UdpRelayOptions> = {}): Promise
   return r;
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await Bun.sleep(5);
-  }
-}
 
 /** A datagram carrying its number, then bytes derived from it. */
 function numbered(n: number, size = 64): Uint8Array {
