@@ -23,8 +23,13 @@ function wire(r: LoadResult): string {
   return r.wirePerOp ? `${Math.round(r.wirePerOp.in)} / ${Math.round(r.wirePerOp.out)} B` : "—";
 }
 
+/** A server-side figure, or "—" when the server is remote and nothing of it was measured here. */
+function serverSide(r: LoadResult, shown: string): string {
+  return r.remote ? "—" : shown;
+}
+
 function cost(r: LoadResult): string {
-  return `${cpuPerOp(r.cost.clientCpuPerOpUs)} / ${r.remote ? "—" : cpuPerOp(r.cost.serverCpuPerOpUs)}`;
+  return `${cpuPerOp(r.cost.clientCpuPerOpUs)} / ${serverSide(r, cpuPerOp(r.cost.serverCpuPerOpUs))}`;
 }
 
 function rttTable(runs: LoadResult[]): string {
@@ -59,7 +64,7 @@ function throughputTable(runs: LoadResult[]): string {
       latency(r.latency.p99),
       count(r.counts.timeouts),
       cost(r),
-      `${bytes(r.cost.client.peakRssBytes)} / ${bytes(r.cost.server.peakRssBytes)}`,
+      `${bytes(r.cost.client.peakRssBytes)} / ${serverSide(r, bytes(r.cost.server.peakRssBytes))}`,
     ]),
   );
 }
