@@ -107,6 +107,44 @@ describe("TCP relay", () => {
     expect(r.stats().bytes).toEqual({ up: 104, down: 104 });
   }, 10_000);
 
+  test("a new connection's handshake is emulated: its first reply takes two round trips from connect(), later ones one", async () => {
+    const r = await relay("delay=25ms"); // a 50 ms round trip
+    const start = Bun.nanoseconds();
+    const c = await openCollector("tcp", { host: "127.0.0.1", port: r.port });
+    c.channel.send(pattern(64, 1));
+    await c.waitForReplies(1, 3000);
+    const firstMs = (Bun.nanoseconds() - start) / 1e6;
+    const again = Bun.nanoseconds();
+    c.channel.send(pattern(64, 2));
+    await c.waitForReplies(2, 3000);
+    const secondMs = (Bun.nanoseconds() - again) / 1e6;
+    console.log(`through a 50 ms round trip: connect + first reply ${firstMs.toFixed(1)} ms (real path: 100), next reply ${secondMs.toFixed(1)} ms (50)`);
+    // The lower bounds are exact (nothing is delivered early); the upper ones allow a slow machine.
+    expect(firstMs).toBeGreaterThanOrEqual(100);
+    expect(firstMs).toBeLessThan(140);
+    expect(secondMs).toBeGreaterThanOrEqual(50);
+    expect(secondMs).toBeLessThan(90);
+    await c.channel.close();
+  }, 10_000);
+
+  test("a server that speaks first is heard two round trips after connect(), as on a real path", async () => {
+    const greeter = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: (s) => void s.write("hello\n"), data() {} } });
+    try {
+      const r = await relay("delay=25ms", { targetPort: greeter.port });
+      const start = Bun.nanoseconds();
+      const raw = await rawConnect({ host: "127.0.0.1", port: r.port });
+      await until("the greeting arrives", () => raw.received().length === 6);
+      const ms = (Bun.nanoseconds() - start) / 1e6;
+      // SYN, SYN-ACK, then the final ACK reaches the server at 75 ms; its greeting arrives at 100 ms.
+      expect(ms).toBeGreaterThanOrEqual(100);
+      expect(ms).toBeLessThan(140);
+      expect(new TextDecoder().decode(raw.received())).toBe("hello\n");
+      raw.socket.end();
+    } finally {
+      greeter.stop(true);
+    }
+  }, 10_000);
+
   test("a target that refuses: the client is closed and the refusal counted", async () => {
     const dead = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
     const port = dead.port;

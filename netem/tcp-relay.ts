@@ -18,8 +18,15 @@ import { bump, type RelayOptions, type RunningRelay, type TcpRelayStats } from "
  *   as extra delay (a retransmission timeout or a fast retransmit, plus a smaller congestion
  *   window), not as missing bytes. A relay that terminates TCP on both sides cannot reproduce
  *   that faithfully, so it does not pretend to; use UDP to see loss.
- * - Connection set-up is not delayed: the kernel completes the client's handshake with the
- *   relay at once, so a new connection is one emulated round trip faster than on a real path.
+ * - Connection set-up is emulated where it can be seen, in the first bytes: the kernel completes
+ *   the client's handshake with the relay at once (connect() resolves at loopback speed), so
+ *   the relay holds what each side sends as long as the handshake would have delayed it. On a
+ *   real path, SYN and SYN-ACK take one round trip before the client can send, and the final
+ *   ACK one more one-way delay before the server accepts. So the client's bytes depart no
+ *   earlier than accept + up + down delay, and the server's no earlier than that + up delay: a
+ *   new connection's first reply arrives two round trips after connect(), as on the real path.
+ *   What cannot be emulated is connect() itself resolving early, so time a connection by its
+ *   first reply, not by connect().
  * - A read (a "chunk") is one unit of delay; with a rate cap it crosses the link as segments
  *   of 1460 B (see Link.segmentBytes), each delivered when it has been serialized. Chunk counts
  *   describe the relay's reads, not the wire's packets: the kernel merges and splits those.
@@ -58,6 +65,8 @@ interface Direction {
   src: Side;
   dst: Side;
   link: Link;
+  /** Nothing departs before this instant: when the emulated handshake lets this side send. */
+  notBeforeNs: number;
   /** The latest delivery instant scheduled: the next chunk may not be delivered before it. */
   lastAtNs: number;
   scheduledBytes: number;
@@ -96,7 +105,7 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
   const totals = { connections: 0, pauses: 0, bytes: { up: 0, down: 0 }, chunks: { up: 0, down: 0 }, errors: {} as Record<string, number> };
 
   const newSide = (): Side => ({ socket: undefined, writer: undefined, early: [], paused: false, closed: false });
-  const newDirection = (name: "up" | "down", conn: Conn, src: Side, dst: Side): Direction => ({ name, conn, src, dst, link: links[name], lastAtNs: 0, scheduledBytes: 0, scheduledDeliveries: 0, srcEnded: false, finished: false });
+  const newDirection = (name: "up" | "down", conn: Conn, src: Side, dst: Side): Direction => ({ name, conn, src, dst, link: links[name], notBeforeNs: 0, lastAtNs: 0, scheduledBytes: 0, scheduledDeliveries: 0, srcEnded: false, finished: false });
   const opposite = (dir: Direction): Direction => (dir.name === "up" ? dir.conn.down : dir.conn.up);
   const from = (tag: Tag): Direction => (tag.side === "client" ? tag.conn.up : tag.conn.down);
   const to = (tag: Tag): Direction => (tag.side === "client" ? tag.conn.down : tag.conn.up);
@@ -115,6 +124,16 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
       },
       WRITER_LIMIT_BYTES,
     );
+  };
+
+  /**
+   * When each side could first send on the emulated path (see the header): the client once
+   * SYN and SYN-ACK have crossed, the server once the final ACK has too.
+   */
+  const emulateHandshake = (conn: Conn): void => {
+    const synAckBackNs = pacer.now() + links.up.propagationNs() + links.down.propagationNs();
+    conn.up.notBeforeNs = synAckBackNs;
+    conn.down.notBeforeNs = synAckBackNs + links.up.propagationNs();
   };
 
   /** Pauses or resumes reading from a direction's source, with hysteresis. */
@@ -178,7 +197,7 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
     const step = dir.link.segmentBytes;
     for (let offset = 0; offset < bytes.length; offset += step) {
       const segment = bytes.subarray(offset, Math.min(offset + step, bytes.length));
-      const departed = dir.link.depart(now, segment.length);
+      const departed = dir.link.depart(Math.max(now, dir.notBeforeNs), segment.length);
       const atNs = Math.max(dir.lastAtNs, departed + dir.link.propagationNs());
       dir.lastAtNs = atNs;
       dir.scheduledBytes += segment.length;
@@ -259,6 +278,7 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
         const conn = { client, target } as Conn;
         conn.up = newDirection("up", conn, client, target);
         conn.down = newDirection("down", conn, target, client);
+        emulateHandshake(conn);
         socket.data = { conn, side: "client" };
         attach(client, socket, "down");
         live.add(conn);
