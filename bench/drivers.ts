@@ -72,5 +72,5 @@ export const PUSH_PATTERNS: Record<PushKind, PushPattern> = {
   ws: { label: () => "WebSocket push", server: "ws", subscribe: (t, o, on) => wsSubscribe(t, o.timeoutMs, on) },
   sse: { label: () => "Server-Sent Events", server: "http", subscribe: (t, o, on) => httpSubscribe(t, { pattern: "sse", since: FROM_NOW, intervalMs: 0, waitMs: 0, timeoutMs: o.timeoutMs }, on) },
   long: { label: () => "HTTP long polling", server: "http", subscribe: (t, o, on) => httpSubscribe(t, { pattern: "long", since: FROM_NOW, intervalMs: 0, waitMs: LONG_POLL_WAIT_MS, timeoutMs: o.timeoutMs }, on) },
-  short: { label: (ms) => `HTTP short polling, every ${ms} ms`, server: "http", subscribe: (t, o, on) => httpSubscribe(t, { pattern: "short", since: FROM_NOW, intervalMs: o.intervalMs, waitMs: 0, timeoutMs: o.timeoutMs }, on) },
+  short: { label: (ms) => `HTTP short polling, every ${ms} ms`, server: "http", subscribe: (t, o, on) => httpSubscribe(t, { pattern: "short", since: FROM_NOW, intervalMs: o.intervalMs, waitMs: 0, timeoutMs: o.timeoutMs, stagger: true }, on) },
 };

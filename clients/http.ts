@@ -58,6 +58,12 @@ export interface SubscribeOptions {
   since: number;
   /** Deadline for each request to be answered, beyond any hold time. */
   timeoutMs: number;
+  /**
+   * Short polling: make the first pause a random part of a whole polling cycle (the interval
+   * plus the first request's round trip), so pollers started together do not stay in step and
+   * their polls fall evenly over the cycle, as real clients started at different times do.
+   */
+  stagger?: boolean;
 }
 
 /** Receives the server's events by short polling, long polling or Server-Sent Events. */
@@ -82,7 +88,9 @@ type Loop = (target: Target, options: SubscribeOptions, signal: AbortSignal, sta
 const pollLoop: Loop = async (target, options, signal, stats, deliver, answered) => {
   let since = options.since;
   const wait = options.pattern === "long" ? options.waitMs : 0;
+  let first = true;
   while (!signal.aborted) {
+    const sentAt = performance.now();
     const res = await request(target, `${EVENT_PATHS.poll}?since=${since}${wait ? `&wait=${wait}` : ""}`, {}, wait + options.timeoutMs, signal);
     const reply = parsePollReply(await (await expectOk(res, "polling failed")).json());
     stats.requests++;
@@ -91,7 +99,11 @@ const pollLoop: Loop = async (target, options, signal, stats, deliver, answered)
     if (reply.events.length === 0) stats.emptyPolls++;
     for (const event of reply.events) deliver(event);
     since = reply.next;
-    if (options.pattern === "short") await abortableSleep(options.intervalMs, signal);
+    if (options.pattern === "short") {
+      const cycleMs = options.intervalMs + (performance.now() - sentAt);
+      await abortableSleep(options.stagger && first ? Math.random() * cycleMs : options.intervalMs, signal);
+    }
+    first = false;
   }
 };
 

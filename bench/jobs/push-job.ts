@@ -12,7 +12,8 @@ import type { JobContext } from "./context.ts";
  * Subscribers of one pattern receive a push-mode server's events. Latency is receipt minus
  * publish time on the clock both processes share. Only events published inside the measured
  * window count, so every pattern is judged on the same events; after the window a grace period
- * lets the last of them arrive (a short poller may be one interval late by design).
+ * lets the last of them arrive (a short poller may be one interval late by design), ending as
+ * soon as every subscriber has had an event from after the window.
  */
 export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushResult> {
   const pattern = PUSH_PATTERNS[job.pattern];
@@ -39,11 +40,19 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
     slowest.set(event.id, Math.max(slowest.get(event.id) ?? 0, ns));
   };
 
+  // Each pattern delivers a subscriber's events in order, so one published after the window
+  // means that subscriber has had every event of the window: the grace period can end early.
+  const caughtUp = new Set<number>();
+
   // Subscribers connect together (or spread over the ramp-up), then all must be live.
   const subs: Subscription[] = [];
   for (let i = 0; i < job.subscribers; i++) {
     if (job.rampMs > 0 && i > 0) await Bun.sleep(job.rampMs / job.subscribers);
-    const sub = pattern.subscribe(job.target, { intervalMs: job.intervalMs, timeoutMs: job.timeoutMs }, onEvent);
+    const receive = (event: ServerEvent): void => {
+      if (event.t >= windowEnd) caughtUp.add(i);
+      onEvent(event);
+    };
+    const sub = pattern.subscribe(job.target, { intervalMs: job.intervalMs, timeoutMs: job.timeoutMs }, receive);
     sub.done.catch(() => {}); // failures surface below, through the closing check
     subs.push(sub);
   }
@@ -62,7 +71,8 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
   windowEnd = sharedClockMs();
   const atEnd = totals();
   ctx.phase("drain");
-  await Bun.sleep(job.graceMs);
+  const graceEnds = performance.now() + job.graceMs;
+  while (caughtUp.size < subs.length && performance.now() < graceEnds) await Bun.sleep(5);
   clearInterval(reporter);
   await ctx.released();
 
