@@ -43,7 +43,7 @@ describe("parsing thresholds", () => {
     ["a full suite", [] as string[], example],
     ["a quick suite", ["--quick"], fixture],
   ])("every name offered for %s is one a real run of it produces (or an optional figure)", (_name, argv, recorded) => {
-    const produced = new Set([...metricsOf(recorded as unknown as BenchResult).keys()].map((k) => k.replace(/@[0-9]+B?/, "")));
+    const produced = new Set([...metricsOf(recorded as unknown as BenchResult).keys()].map((k) => k.replace(/@[0-9]+(B|ms)?(?=\.)/, "")));
     const optional = /(\.uncorrected\.p99|\.late|\.loss|\.jitter|\.wire\.(up|down)|\.bytes)$/;
     const config = parseBenchArgs(argv) as BenchConfig;
     const missing = validMetricNames(config).filter((name) => !optional.test(name) && !produced.has(name));

@@ -2,6 +2,8 @@ import type { BenchConfig, Scenario } from "./config.ts";
 import { formatMetric, metricsOf, type Metric, type Unit } from "./metrics.ts";
 import { patternSubject, pushPatterns } from "./scenarios/push.ts";
 import type { BenchResult } from "./results.ts";
+import { DRIVER_SUBJECT } from "./subjects.ts";
+import { distanceDrivers, distancePatterns, distancePushSubject } from "./scenarios/distance-rows.ts";
 
 /**
  * Thresholds for CI: `--assert "ws.rtt.p99 < 2ms"`, `--assert "udp.loss < 0.1%"`. Parsed and
@@ -27,7 +29,7 @@ const ECHO_FIGURES = ["p50", "p90", "p99", "p999", "max", "mean", "rate", "mbps"
 const PUSH_FIGURES = ["p50", "p90", "p99", "max", "last.p50", "requests", "missing", "wire.up", "wire.down", "bytes"];
 
 const SECTIONS: Record<Scenario, string[]> = {
-  suite: ["rtt", "push", "throughput", "load"],
+  suite: ["rtt", "push", "distance", "throughput", "load"],
   rtt: ["rtt"],
   push: ["push"],
   throughput: ["throughput"],
@@ -35,7 +37,19 @@ const SECTIONS: Record<Scenario, string[]> = {
   connect: ["connect"],
   udp: ["udp"],
   fanout: ["fanout"],
+  distance: ["distance"],
 };
+
+/** Distance rows are request rows (echo figures) or push rows, and each has its cost in round trips. */
+function distanceNames(config: BenchConfig): string[] {
+  const requests = distanceDrivers(config).map((d) => DRIVER_SUBJECT[d]);
+  const pushes = distancePatterns(config).map(distancePushSubject);
+  return [
+    ...requests.flatMap((s) => [...ECHO_FIGURES, "rtts"].map((f) => `${s}.distance.${f}`)),
+    ...pushes.flatMap((s) => [...PUSH_FIGURES, "rtts"].map((f) => `${s}.distance.${f}`)),
+    ...requests.map((s) => `${s}.loss`),
+  ];
+}
 
 /** The subjects (transports or push patterns) a section of this config can name. */
 function subjects(section: string, config: BenchConfig): string[] {
@@ -60,6 +74,11 @@ function subjects(section: string, config: BenchConfig): string[] {
 export function validMetricNames(config: BenchConfig): string[] {
   const names = new Set<string>();
   for (const section of SECTIONS[config.scenario]) {
+    if (section === "distance") {
+      // The suite leaves the distance section out under --net.
+      if (config.scenario === "distance" || (config.net === undefined && config.transports.some((t) => t === "ws" || t === "http"))) for (const name of distanceNames(config)) names.add(name);
+      continue;
+    }
     const figures = section === "push" || section === "fanout" ? PUSH_FIGURES : ECHO_FIGURES;
     for (const subject of subjects(section, config)) {
       for (const figure of figures) names.add(`${subject}.${section}.${figure}`);
@@ -93,7 +112,7 @@ function unitOf(metric: string): Unit {
   if (figure === "mbps") return "bytes_per_s";
   if (figure.startsWith("wire") || figure === "bytes") return "bytes";
   if (["errors", "late", "missing"].includes(figure)) return "count";
-  if (figure === "requests") return "ratio";
+  if (figure === "requests" || figure === "rtts") return "ratio";
   return "ns";
 }
 
@@ -108,7 +127,7 @@ export function parseAssertions(texts: string[], config: BenchConfig, problems: 
       continue;
     }
     const [, metric, op, number, rawUnit] = m as unknown as [string, string, Assertion["op"], string, string];
-    const generic = metric.replace(/@[0-9]+b?/i, "");
+    const generic = metric.replace(/@[0-9]+(b|ms)?(?=\.)/i, "");
     if (!valid.has(generic)) {
       const hint = [...valid].filter((n) => n.startsWith(metric.split(".")[0] ?? "")).slice(0, 12);
       problems.push(`--assert "${text}": no metric "${metric}" in a ${config.scenario} run; valid names include ${(hint.length ? hint : [...valid].slice(0, 12)).join(", ")} (all: bun run bench ${config.scenario} --list-metrics)`);

@@ -11,7 +11,7 @@ import { run } from "./run.ts";
 export const USAGE = `usage: bun run bench [scenario] [options]
 
 scenarios (default: suite)
-  suite        rtt + push + throughput + a short load, all four transports (about a minute)
+  suite        rtt + push + distance + throughput + a short load, all four transports (about 80 s)
   rtt          round-trip latency, one message in flight: tcp, udp, ws, http keep-alive, http new connection
   push         server events to subscribers: WebSocket push, SSE, long polling, short polling
   throughput   messages/s and MB/s with a window in flight, over a size sweep
@@ -19,15 +19,18 @@ scenarios (default: suite)
   connect      connection set-up rate: TCP connect, WebSocket handshake, HTTP new connection
   udp          loss, reordering, duplicates and jitter across send rates
   fanout       one event to many subscribers: WebSocket publish vs SSE vs long polling
+  distance     WebSocket vs HTTP requests (open and new connections) and push vs polling through
+               the relay at growing round-trip times: what handshakes and round trips cost
 
 options
-  --quick, -q           short runs (the suite in about 15 s)
+  --quick, -q           short runs (the suite in about 20 s)
   --transports LIST     tcp,udp,ws,http (default all four)
   --clients, -c N       connections (default per scenario: 1; load 8; connect 4)
   --workers N           swarm processes the connections are spread over, so the generator can use
                         every core (default 1); their histograms merge exactly (--procs: the same)
   --net PROFILE         network conditions applied by a relay between swarm and server: lan, wifi, 3g,
-                        intercontinental, or e.g. "delay=20ms,jitter=2ms,loss=1%,rate=10mbit" (one way)
+                        intercontinental, or e.g. "delay=20ms,jitter=2ms,loss=1%,rate=10mbit" (one way);
+                        the suite then leaves its distance section out
   --target HOST:PORT    measure a server started elsewhere (rtt, throughput, load, connect, udp; one
                         transport): bun run server <t> --mode echo --host 0.0.0.0 on that computer
   --size, -s LIST       message sizes, e.g. 64,1k,64k (k = KiB); a list is a sweep (min 8 B)
@@ -42,6 +45,8 @@ options
                         split = server on CPU 0, swarm on CPU 1 (default none)
   push, fanout: --subscribers LIST (default 10; fanout 10,100,1000) · --event-rate N (default 20/s;
                 fanout 5/s) · --event-size B (default 64) · --intervals LIST (short polling ms, default 50,250,1000)
+  distance: --rtts LIST round-trip times in ms (default 0,20,100; --quick 0,40) · push rows take
+                --subscribers (10), --event-rate (100/s) and --intervals (250)
   --repeat N            make every measurement N times; show the median run and each figure's range
   --assert "M OP V"     a threshold, e.g. "ws.rtt.p99 < 2ms", "udp.loss < 0.1%", "tcp.throughput.rate > 100k/s"
                         (several allowed); any failure makes the exit code 1
@@ -102,7 +107,7 @@ export async function benchCommand(argv: string[], agent = false): Promise<numbe
     const report = paths.find((p) => p.endsWith(".md"));
     const data = paths.find((p) => p.endsWith(".json"));
     const charts = paths.filter((p) => p.endsWith(".svg")).length;
-    console.log(`${renderSummary(result)}\n\n${report ? `Report: ${report}${charts ? ` (and ${charts} charts beside it)` : ""}\n` : ""}${data ? `Data:   ${data}` : ""}`.trimEnd());
+    console.log(`${renderSummary(result)}\n\n${report ? `Report: ${report}${charts ? ` (and ${charts} chart${charts === 1 ? "" : "s"} beside it)` : ""}\n` : ""}${data ? `Data:   ${data}` : ""}`.trimEnd());
   }
   const failed = result.assertions?.filter((a) => !a.pass) ?? [];
   for (const a of result.assertions ?? []) console.error(describeOutcome(a));

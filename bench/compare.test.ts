@@ -5,19 +5,21 @@ import { join } from "node:path";
 import { UsageError } from "../lib/errors.ts";
 import { compareCommand, compareResults, DEFAULT_NOISE } from "./compare.ts";
 import type { LoadResult } from "./load-run.ts";
-import { loadFigures } from "./metrics.ts";
+import { formatMetric, loadFigures, metricsOf } from "./metrics.ts";
 import { readResult } from "./result-file.ts";
-import type { BenchResult } from "./results.ts";
+import { loadRuns, type BenchResult } from "./results.ts";
 import type { LatencySummary } from "./stats/histogram.ts";
 
 const EXAMPLE = new URL("../test/fixtures/suite.json", import.meta.url).pathname;
 const example = await readResult(EXAMPLE);
 const copy = <T>(x: T): T => structuredClone(x);
+/** When the fixture was recorded, as compare titles it: "2026-11-24 09:12 UTC". */
+const RECORDED = `${example.startedAt.slice(0, 16).replace("T", " ")} UTC`;
 
 const LATENCY_FIGURES = ["p50", "p90", "p99", "p999", "max", "mean"] as const;
 
 function echoRuns(r: BenchResult): LoadResult[] {
-  return r.sections.flatMap((s) => (s.kind === "push" || s.kind === "fanout" ? [] : s.kind === "udp" ? [...s.runs, ...s.oneWay] : s.runs));
+  return r.sections.flatMap(loadRuns);
 }
 
 function scale(summary: LatencySummary, factor: number): void {
@@ -37,14 +39,16 @@ describe("compareResults", () => {
     const slower = copy(example);
     for (const r of echoRuns(slower)) if (r.spec.driver === "ws") scale(r.latency, 2);
     const { rows, markdown } = compareResults(example, slower, { baseName: "before.json", nextName: "after.json" });
-    const planted = /^ws\.(rtt|throughput|load)(@[^.]+)?\.(p50|p90|p99|p999|max|mean)$/;
+    // The distance section's WebSocket rows slow down too, and so does their cost in round trips.
+    const planted = /^ws\.(rtt|throughput|load|distance)(@[^.]+)?\.(p50|p90|p99|p999|max|mean|rtts)$/;
     const worse = rows.filter((r) => r.verdict === "worse").map((r) => r.metric);
     expect(worse.length).toBeGreaterThan(20);
     expect(worse.every((m) => planted.test(m))).toBe(true);
-    expect(rows.filter((r) => planted.test(r.metric)).every((r) => r.verdict === "worse" && r.ratio === 2 && r.change === 1)).toBe(true);
+    expect(rows.filter((r) => planted.test(r.metric)).every((r) => r.verdict === "worse" && r.change === 1 && (r.unit !== "ns" || r.ratio === 2))).toBe(true);
     expect(rows.filter((r) => r.verdict === "better")).toEqual([]);
     expect(markdown).toContain(`**${worse.length} worse, 0 better, ${rows.length - worse.length} within noise**`);
-    expect(markdown).toContain("| ws.rtt.p50 | 62.8 µs | 126 µs | +100% | 2.00× | ±10% (assumed) | worse |");
+    const p50 = metricsOf(example).get("ws.rtt.p50")!.value;
+    expect(markdown).toContain(`| ws.rtt.p50 | ${formatMetric(p50, "ns")} | ${formatMetric(2 * p50, "ns")} | +100% | 2.00× | ±10% (assumed) | worse |`);
     // Real changes come first in the table.
     const table = markdown.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| metric") && !l.startsWith("| ---"));
     expect(table.slice(0, worse.length).every((l) => l.endsWith("| worse |"))).toBe(true);
@@ -113,7 +117,7 @@ describe("compareResults", () => {
     expect(onlyInBase).toContain("ws.push.p50");
     expect(markdown).toContain("The scenarios differ (suite vs rtt)");
     expect(markdown).toMatch(/Only in suite\.json \(\d+\): ws\.push\.\* \(10\), /);
-    expect(markdown).toStartWith("# Comparison: suite of 2026-11-24 07:40 UTC (suite.json) → rtt of 2026-11-24 07:40 UTC (rtt.json)");
+    expect(markdown).toStartWith(`# Comparison: suite of ${RECORDED} (suite.json) → rtt of ${RECORDED} (rtt.json)`);
   });
 });
 
@@ -144,8 +148,9 @@ describe("compareCommand", () => {
     const run = Bun.spawnSync([process.execPath, "bench/cli.ts", "compare", EXAMPLE, next], { cwd: new URL("..", import.meta.url).pathname, env: { ...process.env, CI: "true" } });
     expect(run.exitCode).toBe(0);
     const out = run.stdout.toString();
-    expect(out).toStartWith("# Comparison: suite of 2026-11-24 07:40 UTC (suite.json) → suite of 2026-11-24 07:40 UTC (slower.json)");
+    expect(out).toStartWith(`# Comparison: suite of ${RECORDED} (suite.json) → suite of ${RECORDED} (slower.json)`);
     expect(out).toContain("**6 worse, 0 better,");
-    expect(out).toContain("| tcp.rtt.p99 | 90.5 µs | 271 µs | +200% | 3.00× | ±10% (assumed) | worse |");
+    const p99 = metricsOf(example).get("tcp.rtt.p99")!.value;
+    expect(out).toContain(`| tcp.rtt.p99 | ${formatMetric(p99, "ns")} | ${formatMetric(3 * p99, "ns")} | +200% | 3.00× | ±10% (assumed) | worse |`);
   });
 });

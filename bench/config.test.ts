@@ -56,9 +56,21 @@ describe("bench options", () => {
   test("limits that depend on other options", () => {
     expect(problemsOf(["throughput", "--size", "65536"])).toEqual([]); // UDP is skipped there, and the report says so
     expect(problemsOf(["load", "--clients", "2", "--procs", "4"])).toEqual(["--clients (2) must be at least --workers (4): every swarm process needs a connection"]);
-    expect(problemsOf(["rtt", "--subscribers", "5"])).toEqual(["--subscribers is for the push and fanout scenarios, not rtt"]);
+    expect(problemsOf(["rtt", "--subscribers", "5"])).toEqual(["--subscribers is for the push, fanout and distance scenarios, not rtt"]);
     expect(problemsOf(["push", "--rate", "5"])).toEqual(["--rate is for echo scenarios; push uses --event-rate and --event-size"]);
     expect(problemsOf(["udp", "--transports", "tcp"])).toEqual(["the udp scenario is UDP only: --transports does not apply"]);
+  });
+
+  test("distance: --rtts is its list of round-trip times; it sets its own delays, so --net is refused", () => {
+    expect(parse(["distance", "--rtts", "0,20,150"])).toMatchObject({ scenario: "distance", rtts: [0, 20, 150] });
+    expect(problemsOf(["distance", "--net", "wifi", "--rtts", "0,x", "--rate", "5"])).toEqual([
+      '--rtts: "x" is not a number from 0 to 10000',
+      "distance sets its own delays (--rtts): --net does not combine with it",
+      "--rate does not apply to distance: each row is one message or event at a time",
+    ]);
+    expect(problemsOf(["distance", "--transports", "udp"])).toEqual(["distance compares tcp, ws and http: --transports needs at least one of them"]);
+    expect(problemsOf(["rtt", "--rtts", "0,20"])).toEqual(["--rtts is for the distance scenario (and the suite's distance section), not rtt"]);
+    expect(problemsOf(["suite", "--rtts", "0,50"])).toEqual([]);
   });
 
   test("--help wins over everything else", () => {

@@ -7,7 +7,7 @@ import { BENCH_HEADER_BYTES } from "../protocol/bench-frame.ts";
 import type { Target } from "../clients/types.ts";
 import { PIN_MODES, type PinMode } from "./orchestrate.ts";
 
-export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "connect", "udp", "fanout"] as const;
+export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "connect", "udp", "fanout", "distance"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /**
@@ -38,6 +38,8 @@ export interface BenchConfig {
   subscribers?: number[];
   eventRate?: number;
   eventSize: number;
+  /** Distance: the round-trip times to emulate (ms). */
+  rtts?: number[];
   outDir: string;
   /** Which report files to write. */
   format: ReportFormat;
@@ -72,6 +74,7 @@ export const BENCH_OPTIONS = {
   subscribers: { type: "string" },
   "event-rate": { type: "string" },
   "event-size": { type: "string" },
+  rtts: { type: "string" },
   out: { type: "string", short: "o" },
   format: { type: "string" },
   repeat: { type: "string" },
@@ -167,6 +170,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     subscribers: listOpt(args, "subscribers", 1, 10_000, false),
     eventRate: optionalInt(args, "event-rate", 1, 100_000),
     eventSize: intOpt(args, "event-size", 64, 0, 65_536),
+    rtts: listOpt(args, "rtts", 0, 10_000, false),
     outDir: stringOpt(args, "out") ?? "reports",
     format: choiceOpt(args, "format", REPORT_FORMATS, "both"),
     repeat: intOpt(args, "repeat", 1, 1, 100),
@@ -225,11 +229,17 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
     if (Bun.which("taskset") === null) problems.push("--pin needs taskset (Debian: apt-get install util-linux)");
   }
   const pushOnly = ["intervals", "subscribers", "event-rate", "event-size"];
-  if (!["push", "fanout", "suite"].includes(c.scenario)) {
-    for (const o of pushOnly) if (args.values.has(o)) problems.push(`--${o} is for the push and fanout scenarios, not ${c.scenario}`);
+  if (!["push", "fanout", "suite", "distance"].includes(c.scenario)) {
+    for (const o of pushOnly) if (args.values.has(o)) problems.push(`--${o} is for the push, fanout and distance scenarios, not ${c.scenario}`);
   }
   if (["push", "fanout"].includes(c.scenario)) {
     for (const o of ["size", "rate", "window", "count"]) if (args.values.has(o)) problems.push(`--${o} is for echo scenarios; push uses --event-rate and --event-size`);
+  }
+  if (!["distance", "suite"].includes(c.scenario) && args.values.has("rtts")) problems.push(`--rtts is for the distance scenario (and the suite's distance section), not ${c.scenario}`);
+  if (c.scenario === "distance") {
+    if (args.values.has("net")) problems.push("distance sets its own delays (--rtts): --net does not combine with it");
+    if (!c.transports.some((t) => t !== "udp")) problems.push("distance compares tcp, ws and http: --transports needs at least one of them");
+    for (const o of ["rate", "window", "count"]) if (args.values.has(o)) problems.push(`--${o} does not apply to distance: each row is one message or event at a time`);
   }
   if (c.scenario === "rtt" && args.values.has("window")) problems.push("--window is 1 by definition in rtt: use throughput for a pipeline");
   if (c.scenario === "udp" && args.values.has("transports")) problems.push("the udp scenario is UDP only: --transports does not apply");

@@ -7,7 +7,7 @@ import { handshakeOnce, subscribe as wsSubscribe } from "../clients/ws.ts";
 import type { ServerEvent } from "../protocol/events.ts";
 import type { Transport } from "../protocol/limits.ts";
 import type { ServerMode } from "../servers/types.ts";
-import { echoPipes, exchangePipes, oneWayPipes } from "./load/echo-pipe.ts";
+import { echoPipes, exchangePipes, firstReplyPipes, oneWayPipes } from "./load/echo-pipe.ts";
 import type { OpenPipe } from "./load/types.ts";
 import type { PushKind } from "./worker-protocol.ts";
 
@@ -47,6 +47,8 @@ const DRIVER_TABLE = {
   },
   "tcp-connect": { label: "TCP connect", server: "tcp", mode: "echo", perOperationConnection: true, pipes: (t) => exchangePipes(() => connectOnce(t)) },
   "ws-connect": { label: "WebSocket handshake", server: "ws", mode: "echo", perOperationConnection: true, pipes: (t) => exchangePipes(() => handshakeOnce(t)) },
+  "tcp-new": { label: "TCP, new connection per message", server: "tcp", mode: "echo", perOperationConnection: true, pipes: (t, size) => firstReplyPipes(ECHO_CLIENTS.tcp, t, size) },
+  "ws-new": { label: "WebSocket, new connection per message", server: "ws", mode: "echo", perOperationConnection: true, pipes: (t, size) => firstReplyPipes(ECHO_CLIENTS.ws, t, size) },
 } as const satisfies Record<string, Driver>;
 
 export type DriverName = keyof typeof DRIVER_TABLE;

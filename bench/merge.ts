@@ -6,7 +6,7 @@ import type { LoadResult } from "./load-run.ts";
 import { sumCounts } from "./load/session.ts";
 import type { PushRunResult } from "./push-run.ts";
 import { readResult } from "./result-file.ts";
-import { RESULT_FORMAT, type BenchResult, type Section } from "./results.ts";
+import { RESULT_FORMAT, pushRuns, sectionRuns, type BenchResult, type Section } from "./results.ts";
 import { findKnee } from "./scenarios/knee.ts";
 import { lossShare } from "./scenarios/udp.ts";
 import { cpuPerOpUs, type ProcessCost } from "./stats/cost.ts";
@@ -63,10 +63,6 @@ export function mergeResults(parts: BenchResult[], names: string[] = parts.map((
 
 // ---- Checking that the parts can be merged -------------------------------------------------
 
-function runsOf(s: Section): (LoadResult | PushRunResult)[] {
-  return s.kind === "udp" ? [...s.runs, ...s.oneWay] : s.runs;
-}
-
 function isLoad(r: LoadResult | PushRunResult): r is LoadResult {
   return "driver" in r.spec;
 }
@@ -96,7 +92,7 @@ function differences(a: object, b: object, aParts: number, bParts: number): stri
 /** Histograms are what makes percentiles mergeable; a file trimmed of them (a fixture) cannot be merged. */
 function checkHistograms(r: BenchResult, name: string): void {
   for (const s of r.sections) {
-    runsOf(s).forEach((run, j) => {
+    sectionRuns(s).forEach((run, j) => {
       const has = isLoad(run) ? run.histograms !== undefined : run.histogram !== undefined;
       if (!has) throw new UsageError(`cannot merge: ${name} has no histograms (${s.kind} run ${j + 1}, ${runLabel(run)}): percentiles cannot be merged from summaries`);
     });
@@ -111,8 +107,8 @@ function checkSameShape(a: BenchResult, b: BenchResult, aName: string, bName: st
   if (kinds(a) !== kinds(b)) throw new UsageError(`cannot merge: ${aName} has sections ${kinds(a)} and ${bName} has ${kinds(b)}`);
   a.sections.forEach((sa, i) => {
     const sb = b.sections[i]!;
-    const ra = runsOf(sa);
-    const rb = runsOf(sb);
+    const ra = sectionRuns(sa);
+    const rb = sectionRuns(sb);
     if (ra.length !== rb.length) throw new UsageError(`cannot merge: the ${sa.kind} section has ${ra.length} runs in ${aName} and ${rb.length} in ${bName}`);
     ra.forEach((x, j) => {
       const diff = differences(x.spec, rb[j]!.spec, a.parts ?? 1, b.parts ?? 1);
@@ -127,7 +123,7 @@ function mergeSection(parts: Section[]): Section {
   const s = parts[0]!;
   // Same kinds in the same places (checked), so each part's section is of s's kind.
   const loads = (f: (x: Section) => LoadResult[]) => zip(parts.map(f)).map(mergeLoadRuns);
-  const pushes = () => zip(parts.map((p) => p.runs as PushRunResult[])).map(mergePushRuns);
+  const pushes = () => zip(parts.map(pushRuns)).map(mergePushRuns);
   switch (s.kind) {
     case "hello":
     case "rtt":
@@ -152,6 +148,8 @@ function mergeSection(parts: Section[]): Section {
       return { ...s, runs: pushes(), subscribers: parts.reduce((a, p) => a + (p.kind === "push" ? p.subscribers : 0), 0) };
     case "fanout":
       return { ...s, runs: pushes() };
+    case "distance":
+      return { ...s, runs: loads((p) => (p.kind === "distance" ? p.runs : [])), push: pushes() };
   }
 }
 

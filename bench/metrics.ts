@@ -1,7 +1,8 @@
-import type { DriverName } from "./drivers.ts";
 import type { LoadResult } from "./load-run.ts";
 import type { PushRunResult } from "./push-run.ts";
-import type { BenchResult, Section } from "./results.ts";
+import { DRIVER_SUBJECT } from "./subjects.ts";
+import { loadRuns, type BenchResult, type Section } from "./results.ts";
+import { distanceRows, rttOfRun } from "./scenarios/distance-rows.ts";
 import { lossShare } from "./scenarios/udp.ts";
 
 /**
@@ -76,9 +77,6 @@ export function pushFigures(r: PushRunResult): Figures {
   return f;
 }
 
-/** Short subject names: the transport, or the push pattern ("short250" for 250 ms polling). */
-const SUBJECT: Record<DriverName, string> = { tcp: "tcp", udp: "udp", "udp-oneway": "udp-oneway", ws: "ws", http: "http", "http-close": "http-close", "tcp-connect": "tcp", "ws-connect": "ws" };
-
 export function pushSubject(r: PushRunResult): string {
   return r.spec.pattern === "short" ? `short${r.spec.intervalMs}` : r.spec.pattern;
 }
@@ -98,19 +96,25 @@ function entries(section: Section): RunEntry[] {
       return [];
     case "rtt": {
       const sizes = new Set(section.runs.map((r) => r.spec.size));
-      return section.runs.map((r) => ({ subject: SUBJECT[r.spec.driver], point: sizes.size > 1 ? `${r.spec.size}B` : undefined, figures: loadFigures(r), ...withRepeat(r) }));
+      return section.runs.map((r) => ({ subject: DRIVER_SUBJECT[r.spec.driver], point: sizes.size > 1 ? `${r.spec.size}B` : undefined, figures: loadFigures(r), ...withRepeat(r) }));
     }
     case "throughput":
-      return section.runs.map((r) => ({ subject: SUBJECT[r.spec.driver], point: `${r.spec.size}B`, figures: loadFigures(r), ...withRepeat(r) }));
+      return section.runs.map((r) => ({ subject: DRIVER_SUBJECT[r.spec.driver], point: `${r.spec.size}B`, figures: loadFigures(r), ...withRepeat(r) }));
     case "load":
     case "udp":
-      return [...section.runs, ...(section.kind === "udp" ? section.oneWay : [])].map((r) => ({ subject: SUBJECT[r.spec.driver], point: `${r.spec.ratePerSec}`, figures: loadFigures(r), ...withRepeat(r) }));
+      return [...section.runs, ...(section.kind === "udp" ? section.oneWay : [])].map((r) => ({ subject: DRIVER_SUBJECT[r.spec.driver], point: `${r.spec.ratePerSec}`, figures: loadFigures(r), ...withRepeat(r) }));
     case "connect":
-      return section.runs.map((r) => ({ subject: SUBJECT[r.spec.driver], figures: loadFigures(r), ...withRepeat(r) }));
+      return section.runs.map((r) => ({ subject: DRIVER_SUBJECT[r.spec.driver], figures: loadFigures(r), ...withRepeat(r) }));
     case "push":
       return section.runs.map((r) => ({ subject: pushSubject(r), figures: pushFigures(r), ...withRepeat(r) }));
     case "fanout":
       return section.runs.map((r) => ({ subject: pushSubject(r), point: `${r.spec.subscribers}`, figures: pushFigures(r), ...withRepeat(r) }));
+    case "distance":
+      // Each row at each round-trip time ("ws-new.distance@100ms.p50"), and its cost in round trips ("ws-new.distance.rtts").
+      return distanceRows(section).flatMap((row) => [
+        ...row.runs.map((r) => ({ subject: row.subject, point: `${rttOfRun(r)}ms`, figures: "driver" in r.spec ? loadFigures(r as LoadResult) : pushFigures(r as PushRunResult), ...withRepeat(r) })),
+        ...(row.roundTrips === undefined ? [] : [{ subject: row.subject, figures: { rtts: lower(row.roundTrips, "ratio") } }]),
+      ]);
   }
 }
 
@@ -135,19 +139,17 @@ export function metricsOf(result: BenchResult): Map<string, Metric> {
         }
       }
     }
-    if (section.kind !== "push" && section.kind !== "fanout") {
-      for (const r of [...section.runs, ...(section.kind === "udp" ? section.oneWay : [])]) {
-        const subject = SUBJECT[r.spec.driver];
-        const t = loss.get(subject) ?? { lost: 0, sent: 0 };
-        if (r.oneWay) {
-          t.lost += r.oneWay.lost;
-          t.sent += r.oneWay.sent;
-        } else {
-          t.lost += r.sequence.lost;
-          t.sent += r.sequence.sent;
-        }
-        loss.set(subject, t);
+    for (const r of loadRuns(section)) {
+      const subject = DRIVER_SUBJECT[r.spec.driver];
+      const t = loss.get(subject) ?? { lost: 0, sent: 0 };
+      if (r.oneWay) {
+        t.lost += r.oneWay.lost;
+        t.sent += r.oneWay.sent;
+      } else {
+        t.lost += r.sequence.lost;
+        t.sent += r.sequence.sent;
       }
+      loss.set(subject, t);
     }
   }
   for (const [key, m] of worst) if (!out.has(key)) out.set(key, m);

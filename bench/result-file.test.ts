@@ -39,17 +39,26 @@ async function refusal(path: string): Promise<RunError> {
 describe("readResult", () => {
   test("reads the example report and the test fixture as they are", async () => {
     const example = await readResult(EXAMPLE);
-    expect(example.format).toEqual({ name: "socketlab-result", version: 1 });
-    expect(example.sections.map((s) => s.kind)).toEqual(["rtt", "push", "throughput", "load"]);
+    expect(example.format).toEqual({ name: "socketlab-result", version: 2 });
+    expect(example.sections.map((s) => s.kind)).toEqual(["hello", "rtt", "push", "distance", "throughput", "load"]);
     expect((await readResult(FIXTURE)).scenario).toBe("suite");
   });
 
-  test("a file written before the format stamp reads as version 1", async () => {
+  test("a file written before the format stamp is brought up to the current version", async () => {
     const old = await fixtureJson();
     delete old.format;
     const result = await readResult(file("unstamped.json", old));
-    expect(result.format).toEqual({ name: RESULT_FORMAT.name, version: 1 });
+    expect(result.format).toEqual({ name: RESULT_FORMAT.name, version: 2 });
     expect(result.sections.length).toBe(old.sections.length);
+  });
+
+  test("a version 1 file (before the distance section) reads as it is, stamped with the current version", async () => {
+    const old = await fixtureJson();
+    old.format = { name: "socketlab-result", version: 1 };
+    old.sections = old.sections.filter((s) => s.kind !== "distance");
+    const result = await readResult(file("v1.json", old));
+    expect(result.format.version).toBe(RESULT_FORMAT.version);
+    expect(result.sections.map((s) => s.kind)).not.toContain("distance");
   });
 
   test("the earliest files, whose rtt sections had no `skipped`, get an empty one", async () => {
@@ -66,7 +75,7 @@ describe("readResult", () => {
     future.format = { name: "socketlab-result", version: 99 };
     const path = file("future.json", future);
     const err = await refusal(path);
-    expect(err.message).toBe(`${path}: result format version 99 is newer than this socketlab reads (up to 1): use a newer socketlab`);
+    expect(err.message).toBe(`${path}: result format version 99 is newer than this socketlab reads (up to 2): use a newer socketlab`);
   });
 
   test("garbage is refused with the file named, in one line", async () => {
@@ -89,11 +98,12 @@ describe("readResult", () => {
 
   test("a damaged run is refused with the path to the field", async () => {
     const broken = await fixtureJson();
-    const runs = broken.sections[0]!.runs as Record<string, Record<string, unknown>>[];
+    const at = broken.sections.findIndex((s) => s.kind === "rtt");
+    const runs = broken.sections[at]!.runs as Record<string, Record<string, unknown>>[];
     delete runs[1]!.latency!.p99;
-    expect(() => parseResult(JSON.stringify(broken), "broken.json")).toThrow("broken.json: not a socketlab result: sections[0].runs[1].latency.p99 is missing");
+    expect(() => parseResult(JSON.stringify(broken), "broken.json")).toThrow(`broken.json: not a socketlab result: sections[${at}].runs[1].latency.p99 is missing`);
     runs[1]!.latency!.p99 = "fast";
-    expect(() => parseResult(JSON.stringify(broken), "broken.json")).toThrow('broken.json: not a socketlab result: sections[0].runs[1].latency.p99 is "fast", not a number');
+    expect(() => parseResult(JSON.stringify(broken), "broken.json")).toThrow(`broken.json: not a socketlab result: sections[${at}].runs[1].latency.p99 is "fast", not a number`);
   });
 });
 
@@ -113,12 +123,18 @@ describe("result.schema.json", () => {
 
   test("catches a damaged result", async () => {
     const broken = await Bun.file(EXAMPLE).json();
-    broken.sections[0].runs[0].histograms.latency = "not a histogram";
-    broken.sections[1].runs[0].spec.pattern = "pigeon";
+    const kinds: string[] = broken.sections.map((s: { kind: string }) => s.kind);
+    const rtt = kinds.indexOf("rtt");
+    const push = kinds.indexOf("push");
+    const distance = kinds.indexOf("distance");
+    broken.sections[rtt].runs[0].histograms.latency = "not a histogram";
+    broken.sections[push].runs[0].spec.pattern = "pigeon";
+    broken.sections[distance].push[0].spec.net = 20;
     expect(validate(broken)).toBe(false);
     const where = (validate.errors ?? []).map((e) => e.instancePath);
-    expect(where).toContain("/sections/0/runs/0/histograms/latency");
-    expect(where).toContain("/sections/1/runs/0/spec/pattern");
+    expect(where).toContain(`/sections/${rtt}/runs/0/histograms/latency`);
+    expect(where).toContain(`/sections/${push}/runs/0/spec/pattern`);
+    expect(where).toContain(`/sections/${distance}/push/0/spec/net`);
   });
 
   test("its version is the one the code writes", () => {

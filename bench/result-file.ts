@@ -32,6 +32,11 @@ const UPGRADES: { to: number; what: string; apply(raw: Json): void }[] = [
       for (const section of listOf(raw.sections)) if (isObject(section) && section.kind === "rtt" && section.skipped === undefined) section.skipped = [];
     },
   },
+  {
+    to: 2,
+    what: "the distance section and the tcp-new and ws-new drivers: new things, so a version 1 file needs no change",
+    apply() {},
+  },
 ];
 
 /** Reads, checks and normalizes a result file; any problem is a RunError naming the file. */
@@ -206,6 +211,7 @@ const SECTIONS: Record<string, Check> = {
   udp: obj({ runs: list(loadRun), oneWay: list(loadRun), lossBeginsAt: optional(num), oneWayLossBeginsAt: optional(num) }),
   push: obj({ runs: list(pushRun), eventsPerSec: num, subscribers: num }),
   fanout: obj({ runs: list(pushRun), eventsPerSec: num }),
+  distance: obj({ runs: list(loadRun), push: list(pushRun), rttsMs: list(num) }),
 };
 
 const section: Check = (v, p) => {

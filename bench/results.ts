@@ -15,7 +15,28 @@ export type Section =
   | { kind: "connect"; runs: LoadResult[]; skipped: string[]; timeWait: (number | undefined)[] }
   | { kind: "udp"; runs: LoadResult[]; lossBeginsAt?: number; oneWay: LoadResult[]; oneWayLossBeginsAt?: number }
   | { kind: "push"; runs: PushRunResult[]; eventsPerSec: number; subscribers: number }
-  | { kind: "fanout"; runs: PushRunResult[]; eventsPerSec: number };
+  | { kind: "fanout"; runs: PushRunResult[]; eventsPerSec: number }
+  /** The same requests and pushes at growing round-trip times (each run's relay profile says which). */
+  | { kind: "distance"; rttsMs: number[]; runs: LoadResult[]; push: PushRunResult[] };
+
+/** Every run a section holds, whatever its kind keeps them in. */
+export function sectionRuns(s: Section): (LoadResult | PushRunResult)[] {
+  if (s.kind === "udp") return [...s.runs, ...s.oneWay];
+  if (s.kind === "distance") return [...s.runs, ...s.push];
+  return s.runs;
+}
+
+/** The echo (request/reply) runs of a section: none for push and fan-out. */
+export function loadRuns(s: Section): LoadResult[] {
+  if (s.kind === "push" || s.kind === "fanout") return [];
+  return s.kind === "udp" ? [...s.runs, ...s.oneWay] : s.runs;
+}
+
+/** The push runs of a section. */
+export function pushRuns(s: Section): PushRunResult[] {
+  if (s.kind === "push" || s.kind === "fanout") return s.runs;
+  return s.kind === "distance" ? s.push : [];
+}
 
 export interface Knee {
   driver: DriverName;
@@ -25,7 +46,7 @@ export interface Knee {
 }
 
 /** The JSON result's format: bumped when a reader would need to know. See docs/result-format.md. */
-export const RESULT_FORMAT = { name: "socketlab-result", version: 1 } as const;
+export const RESULT_FORMAT = { name: "socketlab-result", version: 2 } as const;
 
 /** Everything a report is made from: plain data, written as JSON beside the Markdown. */
 export interface BenchResult {

@@ -1,16 +1,14 @@
 import pkg from "../package.json" with { type: "json" };
 import type { BenchConfig } from "./config.ts";
 import { PIN_DESCRIPTIONS, environment } from "./environment.ts";
-import type { LoadResult } from "./load-run.ts";
-import type { PushRunResult } from "./push-run.ts";
-import { RESULT_FORMAT, type BenchResult, type Progress, type Section } from "./results.ts";
+import { RESULT_FORMAT, sectionRuns, type BenchResult, type Progress, type Section } from "./results.ts";
 import { SCENARIO_RUNNERS } from "./scenarios/index.ts";
 
 /** How the runs were placed on CPUs, summarized over every run (e.g. "server on CPU 1, swarm on CPU 0"). */
 function describePlacement(sections: Section[], config: BenchConfig): string {
   const seen = new Map<string, number>();
   for (const section of sections) {
-    for (const run of section.runs as (LoadResult | PushRunResult)[]) {
+    for (const run of sectionRuns(section)) {
       const p = run.placement;
       const server = p.server ? `server CPU ${p.server.lastCpu}` : "server CPU ?";
       const swarm = p.swarm.map((s) => (s ? `${s.lastCpu}` : "?")).join("/");
@@ -18,7 +16,7 @@ function describePlacement(sections: Section[], config: BenchConfig): string {
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
   }
-  const allowed = sections.flatMap((s) => (s.runs as (LoadResult | PushRunResult)[]).map((r) => r.placement.server?.allowed)).find(Boolean) ?? "?";
+  const allowed = sections.flatMap((s) => sectionRuns(s).map((r) => r.placement.server?.allowed)).find(Boolean) ?? "?";
   const observed = [...seen.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} (${n} run${n > 1 ? "s" : ""})`).join("; ");
   return `${PIN_DESCRIPTIONS[config.pin]}; allowed CPUs ${allowed}; seen at mid-run: ${observed || "no runs"}`;
 }

@@ -65,11 +65,22 @@ describe("echo runs against real servers", () => {
     expect(r.uncorrected.count).toBe(r.latency.count);
   });
 
-  test.each(["tcp-connect", "ws-connect"] as const)("%s: connections set up and counted", async (driver) => {
+  test.each(["tcp-connect", "ws-connect", "tcp-new", "ws-new"] as const)("%s: connections set up and counted", async (driver) => {
     const r = await runLoad({ ...base, driver, clients: 2, count: 200 });
     expect(r.counts.completed).toBe(200);
     expect(r.counts.errors).toEqual({});
   });
+
+  test("a new connection per message through a relay pays the emulated handshake: two round trips for TCP, three for WebSocket", async () => {
+    // 15 ms each way: a 30 ms round trip. Nothing can arrive early, so the lower bounds are exact.
+    for (const [driver, roundTrips] of [["tcp-new", 2], ["ws-new", 3], ["ws", 1]] as const) {
+      const r = await runLoad({ ...base, driver, clients: 2, count: 20, warmupMs: 100, net: "delay=15ms" });
+      expect(r.counts.completed).toBe(20);
+      expect(r.latency.p50).toBeGreaterThanOrEqual(roundTrips * 30e6);
+      expect(r.latency.p50).toBeLessThan(roundTrips * 30e6 + 15e6);
+      expect(r.relay?.profile).toBe("delay 15 ms");
+    }
+  }, 30_000);
 });
 
 describe("push runs against real servers", () => {

@@ -1,5 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { parseBenchArgs, type BenchConfig } from "../bench/config.ts";
+import { evaluateAssertions } from "../bench/assertions.ts";
+import { metricsOf } from "../bench/metrics.ts";
 import { renderMarkdown } from "../bench/report/markdown.ts";
 import { run } from "../bench/run.ts";
 import type { Section } from "../bench/results.ts";
@@ -64,3 +66,31 @@ test("throughput: a size sweep, with UDP skipped (and said so) above its datagra
   expect(s.skipped).toEqual(["UDP at 65536 B: a datagram carries at most 65507 B"]);
   for (const r of s.runs) expect(r.counts.completed).toBe(500);
 }, 30_000);
+
+test("distance: through the relay at two round-trip times, each row costs the round trips the lab's reasoning gives it", async () => {
+  const config = parseBenchArgs(["distance", "--quick", "--transports", "ws,http", "--rtts", "0,40", "--intervals", "100", "--assert", "ws-new.distance.rtts < 3.3"]) as BenchConfig;
+  const result = await run(config, () => {});
+  const s = result.sections[0]!;
+  if (s.kind !== "distance") throw new Error(s.kind);
+  expect(s.rttsMs).toEqual([0, 40]);
+  expect(s.runs.map((r) => `${r.spec.driver}@${r.spec.net}`)).toEqual(["ws@delay=0us", "ws-new@delay=0us", "http@delay=0us", "http-close@delay=0us", "ws@delay=20000us", "ws-new@delay=20000us", "http@delay=20000us", "http-close@delay=20000us"]);
+  expect(s.push.map((r) => `${r.spec.pattern}${r.spec.intervalMs || ""}`)).toEqual(["ws", "long", "short100", "ws", "long", "short100"]);
+  for (const r of s.runs) expect(r.counts.errors).toEqual({});
+  for (const r of s.push) expect(r.delivered).toBe(r.expected);
+  const metrics = metricsOf(result);
+  // Nothing crosses the relay early, so a row can cost less only through a wrong slope; the
+  // upper margin allows for a slow machine (a quarter of a round trip is 10 ms here).
+  for (const [subject, roundTrips] of [["ws", 1], ["ws-new", 3], ["http", 1], ["http-close", 2], ["ws-push", 0.5]] as const) {
+    const measured = metrics.get(`${subject}.distance.rtts`)!.value;
+    expect(measured).toBeGreaterThan(roundTrips - 0.05);
+    expect(measured).toBeLessThan(roundTrips + 0.25);
+  }
+  expect(metrics.get("long.distance.rtts")!.value).toBeGreaterThan(0.45);
+  const [threshold] = evaluateAssertions(config.assertions, result);
+  expect(threshold).toMatchObject({ metric: "ws-new.distance.rtts", pass: true, unit: "ratio" });
+  expect(metrics.get("ws.distance@40ms.p50")!.value).toBeGreaterThanOrEqual(40e6);
+  const markdown = renderMarkdown(result);
+  expect(markdown).toContain("| WebSocket message, new connection | 3 (TCP handshake, upgrade, message) |");
+  expect(markdown).toContain("p50 at 40 ms");
+  expect(markdown).not.toContain("Network conditions:"); // each run's own conditions, stated in the section
+}, 60_000);

@@ -56,6 +56,30 @@ export function exchangePipes(exchange: () => Promise<void>): OpenPipe {
 }
 
 /**
+ * A whole exchange on a fresh connection: open it, send one message, take its reply. This is
+ * what a client pays to use a connection once (handshakes included), and the way to time a
+ * connection through the network relay, where connect() itself resolves at loopback speed.
+ * The connection is closed without waiting: its closing handshake is not part of the cost.
+ */
+export function firstReplyPipes(open: OpenEcho, target: Target, size: number): OpenPipe {
+  const message = new Uint8Array(size);
+  return exchangePipes(async () => {
+    let settle = { resolve: () => {}, reject: (_reason: string) => {} };
+    const replied = new Promise<void>((resolve, reject) => (settle = { resolve, reject: (reason) => reject(new Error(reason)) }));
+    const channel = await open(target, {
+      onReply: (reply) => (reply.length === size ? settle.resolve() : settle.reject("corrupt reply")),
+      onClose: (reason) => settle.reject(reason),
+    });
+    try {
+      if (!channel.send(message)) throw new Error("not sent");
+      await replied;
+    } finally {
+      channel.close().catch(() => {});
+    }
+  });
+}
+
+/**
  * One-way load, as iperf3 -u: each message is complete once handed to the kernel, and nothing
  * comes back. Loss is what the receiving server did not count; latency means nothing here.
  */

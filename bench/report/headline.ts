@@ -4,6 +4,7 @@ import type { PushRunResult } from "../push-run.ts";
 import type { BenchResult, Section } from "../results.ts";
 import { count, latency, rate, times } from "./format.ts";
 import { problems } from "./problems.ts";
+import { agrees, distanceRows, expectedText, runAt } from "../scenarios/distance-rows.ts";
 
 type Of<K extends Section["kind"]> = Extract<Section, { kind: K }>;
 
@@ -51,6 +52,8 @@ export function headline(result: BenchResult): string[] {
     const parts = rtt.runs.filter((r) => r.spec.size === size && names[r.spec.driver]).map((r) => `${names[r.spec.driver]} ${latency(r.latency.p50)}`);
     if (parts.length) lines.push(`A ${size}-byte round trip (p50): ${parts.join(", ")}.`);
   }
+  const distance = sectionOf(result, "distance");
+  if (distance) lines.push(...distanceFindings(distance));
   const tp = sectionOf(result, "throughput");
   if (tp && tp.runs.length) {
     const size = tp.runs[0]!.spec.size;
@@ -69,7 +72,28 @@ export function headline(result: BenchResult): string[] {
   return lines;
 }
 
-const SHORT: Record<DriverName, string> = { tcp: "TCP", udp: "UDP", "udp-oneway": "UDP one way", ws: "WebSocket", http: "HTTP", "http-close": "HTTP (new connection)", "tcp-connect": "TCP connect", "ws-connect": "WebSocket handshake" };
+/** At the longest round trip: what each row took, in time and in round trips, and any row the reasoning does not explain. */
+function distanceFindings(s: Of<"distance">): string[] {
+  const far = Math.max(...s.rttsMs);
+  const rows = distanceRows(s);
+  const at = (push: boolean) =>
+    rows
+      .filter((row) => ("driver" in row.runs[0]!.spec) !== push)
+      .flatMap((row) => {
+        const r = runAt(row, far);
+        return r ? [`${row.label} ${latency(r.latency.p50)}${row.roundTrips === undefined ? "" : ` (${row.roundTrips.toFixed(2)} round trips)`}`] : [];
+      });
+  const lines: string[] = [];
+  const requests = at(false);
+  const pushes = at(true);
+  if (far > 0 && requests.length) lines.push(`At a ${far} ms round trip (p50): ${requests.join("; ")}.`);
+  if (far > 0 && pushes.length) lines.push(`Pushed events at a ${far} ms round trip (p50): ${pushes.join("; ")}.`);
+  const off = rows.filter((row) => row.roundTrips !== undefined && !agrees(row.roundTrips, row.expected));
+  if (off.length) lines.push(`Not as reasoned: ${off.map((row) => `${row.label} cost ${row.roundTrips!.toFixed(2)} round trips, not ${expectedText(row.expected)}`).join("; ")}.`);
+  return lines;
+}
+
+const SHORT: Record<DriverName, string> = { tcp: "TCP", udp: "UDP", "udp-oneway": "UDP one way", ws: "WebSocket", http: "HTTP", "http-close": "HTTP (new connection)", "tcp-connect": "TCP connect", "ws-connect": "WebSocket handshake", "tcp-new": "TCP (new connection)", "ws-new": "WebSocket (new connection)" };
 
 export function shortLabel(driver: DriverName): string {
   return SHORT[driver];

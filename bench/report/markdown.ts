@@ -1,8 +1,9 @@
 import { DRIVERS } from "../drivers.ts";
 import type { LoadResult } from "../load-run.ts";
 import type { PushRunResult } from "../push-run.ts";
-import type { BenchResult, Section } from "../results.ts";
+import { sectionRuns, type BenchResult, type Section } from "../results.ts";
 import { formatMetric } from "../metrics.ts";
+import { DISTANCE_TOLERANCE, agrees, distanceRows, expectedText, runAt, type Expected } from "../scenarios/distance-rows.ts";
 import { lossShare } from "../scenarios/udp.ts";
 import { bytes, count, cpuPerOp, latency, megabytes, percent, rate, table } from "./format.ts";
 import { headline, pushRun, runFor, sectionOf, shortLabel } from "./headline.ts";
@@ -17,7 +18,10 @@ const TITLES: Record<Section["kind"], string> = {
   connect: "Connection set-up",
   udp: "UDP: loss, reordering and jitter against send rate",
   fanout: "Fan-out: one event to many subscribers",
+  distance: "As the round trip grows: handshakes, requests and push at a distance",
 };
+
+type Of<K extends Section["kind"]> = Extract<Section, { kind: K }>;
 
 function wire(r: LoadResult): string {
   return r.wirePerOp ? `${Math.round(r.wirePerOp.in)} / ${Math.round(r.wirePerOp.out)} B` : "—";
@@ -159,6 +163,41 @@ function pushTable(runs: PushRunResult[], fanout: boolean): string {
   );
 }
 
+function distanceTable(s: Of<"distance">): string {
+  return table(
+    ["", "should cost (round trips)", ...s.rttsMs.map((ms) => `p50 at ${ms} ms`), "measured (round trips)"],
+    distanceRows(s).map((row) => {
+      const cells = s.rttsMs.map((ms) => {
+        const r = runAt(row, ms);
+        return r ? latency(r.latency.p50) : "—";
+      });
+      return [row.label, `${expectedText(row.expected)} (${row.expected.why})`, ...cells, row.roundTrips === undefined ? "—" : agreement(row.roundTrips, row.expected)];
+    }),
+  );
+}
+
+/** The measured cost, marked by whether the reasoning explains it. */
+function agreement(measured: number, e: Expected): string {
+  return `${measured.toFixed(2)} ${agrees(measured, e) ? "✓" : "✗"}`;
+}
+
+/** "10 subscribers", or "10 subscribers (HTTP short polling, every 250 ms: 100)" where rows differ. */
+function pushAudience(runs: PushRunResult[]): string {
+  const first = runs[0]!.spec.subscribers;
+  const others = [...new Map(runs.filter((r) => r.spec.subscribers !== first).map((r) => [r.label, r.spec.subscribers])).entries()];
+  return `${count(first)} subscribers${others.length ? ` (${others.map(([label, n]) => `${label}: ${count(n)}, as its median depends on where each poller's polls fall`).join("; ")})` : ""}`;
+}
+
+function distanceBody(s: Of<"distance">): string {
+  const push = s.push[0]?.spec;
+  const request = s.runs[0]?.spec;
+  return [
+    distanceTable(s),
+    "",
+    `Every row runs through the network relay with half the round trip added each way (at 0 ms, the relay alone). ${request ? `Requests: ${count(request.clients)} connections, one message of ${bytes(request.size)} in flight each. ` : ""}${push ? `Push: ${count(push.eventsPerSec)} events/s to ${pushAudience(s.push)}. ` : ""}"Measured" is the slope of p50 against the round-trip time (least squares), so what a row costs on this host alone cancels out; ✓ marks agreement with the reasoning within ${DISTANCE_TOLERANCE} round trips. The relay emulates a new connection's TCP handshake by holding its first bytes for the round trip SYN and SYN-ACK would take (netem/README.md).`,
+  ].join("\n");
+}
+
 function sectionBody(s: Section): string {
   switch (s.kind) {
     case "hello":
@@ -174,7 +213,7 @@ function sectionBody(s: Section): string {
       return `${loadTable(s.runs)}\n\n${knees.join(". ")}.\n\nLatency is timed from when each message was due to be sent (corrected), so time spent waiting to send counts; the uncorrected figures time from the actual send, as a closed-loop tool would, and hide that wait.`;
     }
     case "connect":
-      return `${connectTable(s.runs, s.timeWait)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nEach operation opens a connection (TCP: until connected; WebSocket: through the upgrade handshake; HTTP: one request and its response on a fresh connection) and closes it. TCP and WebSocket close from the client, which then holds the port in TIME_WAIT for a minute; the HTTP server closes first (Connection: close). Thousands of TIME_WAIT sockets, from this run or earlier ones, slow every new connect: compare runs only at similar counts.`;
+      return `${connectTable(s.runs, s.timeWait)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nEach operation opens a connection (TCP: ${s.runs.some((r) => r.spec.driver === "tcp-new") ? "until the reply to one message, as through the relay connect() returns at loopback speed and the emulated handshake shows in the first bytes" : "until connected"}; WebSocket: through the upgrade handshake; HTTP: one request and its response on a fresh connection) and closes it. TCP and WebSocket close from the client, which then holds the port in TIME_WAIT for a minute; the HTTP server closes first (Connection: close). Thousands of TIME_WAIT sockets, from this run or earlier ones, slow every new connect: compare runs only at similar counts.`;
     case "udp":
       return [
         "Echoed:",
@@ -193,6 +232,8 @@ function sectionBody(s: Section): string {
       return `${pushTable(s.runs, false)}\n\n${clockNote(s.runs)}${count(s.eventsPerSec)} events/s of ${s.runs[0]?.spec.eventSize ?? 0} B data to ${count(s.subscribers)} subscribers. Latency runs from publication on the server to receipt by a subscriber, on the clock both processes share; only events published inside the measured window count. "Wire" is what the kernel counted on the server's sockets per delivered event.`;
     case "fanout":
       return `${pushTable(s.runs, true)}\n\n${count(s.eventsPerSec)} events/s. "Last subscriber" is, per event, the time until every subscriber had it.`;
+    case "distance":
+      return distanceBody(s);
   }
 }
 
@@ -207,7 +248,8 @@ function clockNote(runs: PushRunResult[]): string {
 function labTable(result: BenchResult): string | undefined {
   const rtt = sectionOf(result, "rtt");
   const push = sectionOf(result, "push");
-  if (!rtt && !push) return undefined;
+  const distance = sectionOf(result, "distance");
+  if (!rtt && !push && !distance) return undefined;
   const ws = rtt && runFor(rtt.runs, "ws");
   const http = rtt && runFor(rtt.runs, "http");
   const close = rtt && runFor(rtt.runs, "http-close");
@@ -225,8 +267,31 @@ function labTable(result: BenchResult): string | undefined {
     ["Bytes per pushed event, up / down (measured)", wb(wsPush), `long polling ${wb(long)}${shorts.map((s) => `; ${s.spec.intervalMs} ms polling ${wb(s)}`).join("")}`, "—"],
     ["Requests per delivered event (measured)", wsPush ? "0 (one upgrade for the session)" : "—", `long polling ${long ? long.requestsPerEvent.toFixed(2) : "—"}${shorts.map((s) => `; ${s.spec.intervalMs} ms polling ${s.requestsPerEvent.toFixed(2)}`).join("")}`, "1 request and 1 connection"],
     ["Connection persistence", "one connection for the whole session", "connection kept alive between requests", "a new connection for every request"],
+    ...(distance ? distanceLabRows(distance) : []),
   ];
   return table(["", "WebSocket", "HTTP, keep-alive", "HTTP, new connection each"], rows);
+}
+
+/** The lab table's rows from the distance section: what each side costs in round trips, and push far away. */
+function distanceLabRows(s: Of<"distance">): string[][] {
+  const rows = new Map(distanceRows(s).map((row) => [row.subject, row]));
+  const far = Math.max(...s.rttsMs);
+  const trips = (subject: string) => rows.get(subject)?.roundTrips?.toFixed(2) ?? "—";
+  const farPush = (subject: string) => {
+    const row = rows.get(subject);
+    const r = row && runAt(row, far);
+    return r ? `${latency(r.latency.p50)} (${row.roundTrips?.toFixed(2) ?? "—"} round trips)` : "—";
+  };
+  const polling = [...rows.values()].filter((row) => row.subject.startsWith("short"));
+  return [
+    ["Round trips per message as distance grows (measured)", `${trips("ws")}; ${trips("ws-new")} on a new connection`, trips("http"), trips("http-close")],
+    [
+      `Push delivery at a ${far} ms round trip, p50 (measured)`,
+      farPush("ws-push"),
+      [`long polling ${farPush("long")}`, ...polling.map((row) => `${row.label.replace(/^HTTP short polling, every /, "")} polling ${farPush(row.subject)}`)].join("; "),
+      "—",
+    ],
+  ];
 }
 
 function methodology(result: BenchResult): string {
@@ -261,7 +326,7 @@ function environmentTable(result: BenchResult): string {
 
 /** Key figures of repeated runs: each one's median and range over the repetitions. */
 function repetitions(s: Section): string | undefined {
-  const runs = s.runs as (LoadResult | PushRunResult)[];
+  const runs = sectionRuns(s);
   const repeated = runs.filter((r) => r.repeat);
   if (repeated.length === 0) return undefined;
   const keys = ["p50", "p99", "rate", "loss"];
@@ -302,8 +367,9 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
   out.push(`# socketlab report: ${result.scenario}`, "");
   out.push(`${result.startedAt.slice(0, 19).replace("T", " ")} UTC · Bun ${result.environment.bun} · ${result.environment.cpus} CPUs · \`${result.command}\``, "");
   if (result.parts && result.parts > 1) out.push(`Merged from ${result.parts} parts: histograms added exactly, counts summed.`, "");
-  const remote = result.sections.flatMap((s) => s.runs as (LoadResult | PushRunResult)[]).find((r) => "remote" in r && r.remote);
-  const relayed = result.sections.flatMap((s) => s.runs as (LoadResult | PushRunResult)[]).find((r) => r.relay)?.relay;
+  const remote = result.sections.flatMap(sectionRuns).find((r) => "remote" in r && r.remote);
+  // The distance section sets its own conditions per run, and says so itself.
+  const relayed = result.sections.filter((s) => s.kind !== "distance").flatMap(sectionRuns).find((r) => r.relay)?.relay;
   if (relayed) out.push(`Network conditions: ${relayed.profile}, applied in user space by a relay between the swarm and the server (every latency here includes them; the relay's own byte counts are in the JSON).`, "");
   if (remote && "remote" in remote) out.push(`Server: remote, at ${remote.remote}. Its CPU, memory and socket byte counts are not measured from here; "—" marks them.`, "");
   const limits = thresholds(result);

@@ -1,7 +1,8 @@
 import { DRIVERS } from "../drivers.ts";
 import type { LoadResult } from "../load-run.ts";
 import type { PushRunResult } from "../push-run.ts";
-import type { Section } from "../results.ts";
+import { loadRuns, pushRuns, type Section } from "../results.ts";
+import { rttOfRun } from "../scenarios/distance-rows.ts";
 import { count, latency, percent } from "./format.ts";
 
 /** A swarm process busier than this share of one CPU may itself have been the bottleneck. */
@@ -42,9 +43,9 @@ function pushProblems(section: string, r: PushRunResult): string[] {
 
 /** Everything that went wrong in a run, one line each. Nothing is hidden. */
 export function problems(sections: Section[]): string[] {
-  return sections.flatMap((s) =>
-    s.kind === "push" || s.kind === "fanout"
-      ? s.runs.flatMap((r) => pushProblems(s.kind, r))
-      : [...s.runs, ...(s.kind === "udp" ? s.oneWay : [])].flatMap((r) => loadProblems(s.kind, r)),
-  );
+  return sections.flatMap((s) => {
+    // Distance rows repeat at each round-trip time: say which one went wrong.
+    const at = (r: LoadResult | PushRunResult) => (s.kind === "distance" ? `${s.kind} at ${rttOfRun(r)} ms round trip` : s.kind);
+    return [...loadRuns(s).flatMap((r) => loadProblems(at(r), r)), ...pushRuns(s).flatMap((r) => pushProblems(at(r), r))];
+  });
 }

@@ -2,6 +2,7 @@ import type { BenchConfig, Scenario } from "../config.ts";
 import type { Progress, Section } from "../results.ts";
 import { helloExchanges } from "../transcript.ts";
 import { connect } from "./connect.ts";
+import { distance } from "./distance.ts";
 import { load } from "./load.ts";
 import { fanout, push } from "./push.ts";
 import { rtt } from "./rtt.ts";
@@ -10,19 +11,18 @@ import { udp } from "./udp.ts";
 
 /**
  * The suite, `bun run bench` with no arguments: the lab's hello exercises run for real, then its
- * comparison in about a minute — round trips, push against polling, throughput at two sizes,
- * and a short open-loop load.
+ * comparison in under a minute and a half — round trips, push against polling, both again at
+ * growing round-trip times, throughput at two sizes, and a short open-loop load. With --net the
+ * whole suite already runs under one set of conditions, so the distance section is left out.
  */
 async function suite(config: BenchConfig, progress: Progress): Promise<Section[]> {
   const exchanges = await helloExchanges();
   progress(`hello  ${exchanges.map((e) => e.title).join(", ")}: run for the report`);
-  return [
-    { kind: "hello", runs: [], exchanges },
-    await rtt(config, progress),
-    await push(config, progress, "suite"),
-    await throughput(config, progress, [64, 16_384]),
-    await load(config, progress, [5000]),
-  ];
+  const sections: Section[] = [{ kind: "hello", runs: [], exchanges }, await rtt(config, progress), await push(config, progress, "suite")];
+  if (config.net !== undefined) progress("distance  left out: --net already sets the conditions for the whole suite");
+  else if (config.transports.some((t) => t === "ws" || t === "http")) sections.push(await distance(config, progress));
+  sections.push(await throughput(config, progress, [64, 16_384]), await load(config, progress, [5000]));
+  return sections;
 }
 
 export const SCENARIO_RUNNERS: Record<Scenario, (config: BenchConfig, progress: Progress) => Promise<Section[]>> = {
@@ -34,4 +34,5 @@ export const SCENARIO_RUNNERS: Record<Scenario, (config: BenchConfig, progress: 
   connect: async (c, p) => [await connect(c, p)],
   udp: async (c, p) => [await udp(c, p)],
   fanout: async (c, p) => [await fanout(c, p)],
+  distance: async (c, p) => [await distance(c, p)],
 };

@@ -36,7 +36,7 @@ export function patternSubject(p: Pattern): string {
   return p.kind === "short" ? `short${p.intervalMs}` : p.kind;
 }
 
-async function runPatterns(config: BenchConfig, progress: Progress, list: Pattern[], subscribers: number, eventsPerSec: number, full: number, quick: number, tag: string): Promise<PushRunResult[]> {
+export async function runPatterns(config: BenchConfig, progress: Progress, list: Pattern[], subscribers: number, eventsPerSec: number, full: number, quick: number, tag: string): Promise<PushRunResult[]> {
   const runs: PushRunResult[] = [];
   for (const p of list) {
     const spec: PushSpec = {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { LoadResult } from "../../load-run.ts";
 import type { BenchResult, Section } from "../../results.ts";
 import { encodeHistogram, newHistogram, record, summarize } from "../../stats/histogram.ts";
+import { latency } from "../format.ts";
 import { renderCharts, type Chart } from "./index.ts";
 import { decodePng } from "./png.ts";
 
@@ -48,7 +49,7 @@ const TRANSPORTS = ["TCP", "UDP", "WebSocket", "HTTP keep-alive", "HTTP new conn
 
 describe("charts of the example suite", () => {
   test("one chart per figure the suite has data for, in section order", () => {
-    expect(charts.map((c) => c.name)).toEqual(["rtt-spectrum", "rtt-p50-p99", "push-latency", "throughput", "throughput-mbps", "load-spectrum"]);
+    expect(charts.map((c) => c.name)).toEqual(["rtt-spectrum", "rtt-p50-p99", "push-latency", "distance-latency", "throughput", "throughput-mbps", "load-spectrum"]);
     for (const c of charts) {
       expect(c.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(c.title.length).toBeGreaterThan(0);
@@ -85,12 +86,15 @@ describe("charts of the example suite", () => {
       throughput: TRANSPORTS.slice(0, 4),
       "throughput-mbps": TRANSPORTS.slice(0, 4),
       "load-spectrum": TRANSPORTS.slice(0, 4),
+      // Each name ends with the row's measured cost, "(1.01 RTT)": compared without it.
+      "distance-latency": ["WebSocket message, open connection", "WebSocket message, new connection", "HTTP request, keep-alive connection", "HTTP request, new connection", "WebSocket push", "HTTP long polling", "HTTP short polling, every 250 ms"],
     };
+    const withoutCost = (name: string) => name.replace(/ \(\d+\.\d\d RTT\)$/, "");
     for (const c of charts) {
-      expect({ chart: c.name, series: seriesOf(c.svg) }).toEqual({ chart: c.name, series: expected[c.name] ?? [] });
+      expect({ chart: c.name, series: seriesOf(c.svg).map(withoutCost) }).toEqual({ chart: c.name, series: expected[c.name] ?? [] });
       const legend = elements(parse(c.svg), "g")
         .filter((g) => (g.getAttribute("class") ?? "").startsWith("legend-entry"))
-        .map((g) => elements(g, "tspan").map((t) => t.textContent).join(" "));
+        .map((g) => withoutCost(elements(g, "tspan").map((t) => t.textContent).join(" ")));
       for (const name of expected[c.name] ?? []) expect(legend).toContain(name);
     }
   });
@@ -126,7 +130,23 @@ describe("charts of the example suite", () => {
     const ticks = textsOf(svg, "tick");
     expect(ticks).toContain("1 ms");
     expect(ticks).toContain("1 s");
-    expect(textsOf(svg, "value")).toContain("243 µs");
+    const ws = example.sections.find((s) => s.kind === "push")!.runs.find((r) => r.spec.pattern === "ws")!;
+    expect(textsOf(svg, "value")).toContain(latency(ws.latency.p50));
+  });
+
+  test("distance: p50 against the round trip on linear axes, so a costlier row climbs more steeply", () => {
+    const svg = byName("distance-latency").svg;
+    expect(textsOf(svg, "tick")).toEqual(expect.arrayContaining(["0 ms", "20 ms", "100 ms", "0", "100 ms", "300 ms"]));
+    const root = parse(svg);
+    // The last point of each line: higher on the page (smaller y) for a row costing more round trips.
+    const lastY = (series: string) => {
+      const g = elements(root, "g").find((x) => x.getAttribute("data-series")?.startsWith(series));
+      const d = g && elements(g, "path")[0]?.getAttribute("d");
+      return Number(d?.split(" ").at(-1));
+    };
+    expect(lastY("WebSocket message, new connection")).toBeLessThan(lastY("HTTP request, new connection"));
+    expect(lastY("HTTP request, new connection")).toBeLessThan(lastY("WebSocket message, open connection"));
+    expect(lastY("WebSocket message, open connection")).toBeLessThan(lastY("WebSocket push"));
   });
 
   test("throughput ticks are message sizes", () => {

@@ -4,6 +4,7 @@ import type { BenchResult, Section } from "../../results.ts";
 import { count, rate } from "../format.ts";
 import { driverLabel } from "./labels.ts";
 import { sequential, styleRefs } from "./palette.ts";
+import { distanceChart } from "./distance.ts";
 import { pushLatencyChart } from "./push-latency.ts";
 import { rateSweepChart } from "./rate-sweep.ts";
 import { rttBarsChart } from "./rtt-bars.ts";
@@ -107,6 +108,11 @@ function udpCharts(s: Of<"udp">): Chart[] {
   return [{ name: "udp-sweep", title: "UDP echo: round trip against send rate", svg }].filter(drawn);
 }
 
+function distanceCharts(s: Of<"distance">): Chart[] {
+  const subtitle = "p50 through the relay; each line's slope is its cost in round trips";
+  return [{ name: "distance-latency", title: "Latency against round-trip time", svg: distanceChart(s, subtitle) }].filter(drawn);
+}
+
 function drawn(c: Omit<Chart, "svg"> & { svg: string | undefined }): c is Chart {
   return c.svg !== undefined;
 }
@@ -130,6 +136,9 @@ export function renderCharts(result: BenchResult): Chart[] {
         break;
       case "udp":
         out.push(...udpCharts(s));
+        break;
+      case "distance":
+        out.push(...distanceCharts(s));
         break;
       // Connection set-up and fan-out have no chart yet: their tables carry one figure per run.
       case "connect":

@@ -17,6 +17,8 @@ const DRIVER_LABELS: Record<DriverName, string> = {
   "http-close": "HTTP new connection",
   "tcp-connect": "TCP connect",
   "ws-connect": "WebSocket handshake",
+  "tcp-new": "TCP new connection",
+  "ws-new": "WebSocket new connection",
 };
 
 export function driverLabel(driver: DriverName): string {

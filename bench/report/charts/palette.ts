@@ -45,7 +45,7 @@ export function colorRules(dark: boolean): string {
 }
 
 // Every chart of a report gives a transport the same style, so TCP is the same blue throughout.
-const DRIVER_ORDER: DriverName[] = ["tcp", "udp", "ws", "http", "http-close", "udp-oneway", "tcp-connect", "ws-connect"];
+const DRIVER_ORDER: DriverName[] = ["tcp", "udp", "ws", "http", "http-close", "udp-oneway", "tcp-connect", "ws-connect", "tcp-new", "ws-new"];
 
 /**
  * Styles for a chart's series, one per entry of `drivers`: the transport's own colour, marker and

@@ -1,0 +1,155 @@
+import { parseProfile } from "../../netem/profile.ts";
+import type { BenchConfig } from "../config.ts";
+import type { DriverName } from "../drivers.ts";
+import { DRIVER_SUBJECT } from "../subjects.ts";
+import type { LoadResult } from "../load-run.ts";
+import type { PushRunResult } from "../push-run.ts";
+import type { Pattern } from "./push.ts";
+
+/**
+ * The distance section's rows, for the scenario and for everything that reports on it: what
+ * each row should cost in round trips by the lab's reasoning, and what it measured.
+ */
+
+/** Request/reply drivers, by transport, each with what it costs in round trips and why. */
+const REQUEST_ROWS: Record<string, { driver: DriverName; label: string; roundTrips: number; why: string }[]> = {
+  tcp: [{ driver: "tcp-new", label: "TCP message, new connection", roundTrips: 2, why: "handshake, message" }],
+  ws: [
+    { driver: "ws", label: "WebSocket message, open connection", roundTrips: 1, why: "the message" },
+    { driver: "ws-new", label: "WebSocket message, new connection", roundTrips: 3, why: "TCP handshake, upgrade, message" },
+  ],
+  http: [
+    { driver: "http", label: "HTTP request, keep-alive connection", roundTrips: 1, why: "the request" },
+    { driver: "http-close", label: "HTTP request, new connection", roundTrips: 2, why: "TCP handshake, request" },
+  ],
+  udp: [],
+};
+
+function requestRow(driver: DriverName) {
+  return Object.values(REQUEST_ROWS)
+    .flat()
+    .find((x) => x.driver === driver);
+}
+
+/**
+ * The request drivers the distance section runs for these transports. The suite keeps to the
+ * lab's comparison, WebSocket against HTTP, to stay within its time.
+ */
+export function distanceDrivers(config: Pick<BenchConfig, "transports" | "scenario">): DriverName[] {
+  const transports = config.scenario === "suite" ? config.transports.filter((t) => t !== "tcp") : config.transports;
+  return transports.flatMap((t) => REQUEST_ROWS[t] ?? []).map((r) => r.driver);
+}
+
+/** WebSocket push, long polling, and short polling (every 250 ms unless --intervals says otherwise). */
+export function distancePatterns(config: Pick<BenchConfig, "transports" | "intervals">): Pattern[] {
+  const list: Pattern[] = [];
+  if (config.transports.includes("ws")) list.push({ kind: "ws", intervalMs: 0 });
+  if (config.transports.includes("http")) {
+    list.push({ kind: "long", intervalMs: 0 });
+    for (const ms of config.intervals ?? [250]) list.push({ kind: "short", intervalMs: ms });
+  }
+  return list;
+}
+
+/** How far (in round trips) a measured cost may be from the reasoning and still agree with it. */
+export const DISTANCE_TOLERANCE = 0.1;
+
+/** Whether a measured cost agrees with the reasoning, within DISTANCE_TOLERANCE. */
+export function agrees(measured: number, e: Expected): boolean {
+  return measured >= e.low - DISTANCE_TOLERANCE && measured <= e.high + DISTANCE_TOLERANCE;
+}
+
+export interface Expected {
+  /** Round trips, as a range where the cost depends on timing (long polling). */
+  low: number;
+  high: number;
+  why: string;
+}
+
+function expectedFor(run: LoadResult | PushRunResult): Expected {
+  if ("driver" in run.spec) {
+    const r = requestRow(run.spec.driver);
+    return r ? { low: r.roundTrips, high: r.roundTrips, why: r.why } : { low: NaN, high: NaN, why: "" };
+  }
+  switch (run.spec.pattern) {
+    case "ws":
+    case "sse":
+      return { low: 0.5, high: 0.5, why: "one way, sent as it happens" };
+    case "long":
+      return { low: 0.5, high: 1.5, why: "one way to a waiting poll, a round trip more while the next poll travels" };
+    case "short":
+      return { low: 1, high: 1, why: "half a cycle of interval + round trip, then one way" };
+  }
+}
+
+/** The round-trip time a run was made at: twice its relay profile's one-way delay. */
+export function rttOfRun(r: LoadResult | PushRunResult): number {
+  return r.spec.net === undefined ? 0 : 2 * parseProfile(r.spec.net).delayMs;
+}
+
+/**
+ * Round trips a row costs: the least-squares slope of its p50 against the round-trip time,
+ * which cancels what the row costs on this host alone. With one distance only, p50 ÷ RTT.
+ */
+export function roundTripsOf(points: { rttMs: number; p50Ns: number }[]): number | undefined {
+  const xs = points.map((p) => p.rttMs * 1e6);
+  const distinct = new Set(xs).size;
+  if (distinct === 0) return undefined;
+  if (distinct === 1) return xs[0]! > 0 ? points[0]!.p50Ns / xs[0]! : undefined;
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = points.reduce((a, p) => a + p.p50Ns, 0) / points.length;
+  let num = 0;
+  let den = 0;
+  points.forEach((p, i) => {
+    num += (xs[i]! - mx) * (p.p50Ns - my);
+    den += (xs[i]! - mx) ** 2;
+  });
+  return num / den;
+}
+
+export interface DistanceRow {
+  /** The metric subject: the driver's ("ws", "http-close"), or the pattern's ("ws-push", "long", "short250"). */
+  subject: string;
+  label: string;
+  /** The runs of this row, one per round-trip time, in the section's order. */
+  runs: (LoadResult | PushRunResult)[];
+  expected: Expected;
+  /** Measured cost in round trips (see roundTripsOf). */
+  roundTrips?: number;
+}
+
+/** The row's run at a round-trip time, if it was made. */
+export function runAt(row: DistanceRow, rttMs: number): LoadResult | PushRunResult | undefined {
+  return row.runs.find((r) => rttOfRun(r) === rttMs);
+}
+
+/** "1", "0.5–1.5": a cost in round trips as the reasoning gives it. */
+export function expectedText(e: Expected): string {
+  return e.low === e.high ? String(e.low) : `${e.low}–${e.high}`;
+}
+
+/** A push row's subject: "ws-push" (not "ws", which names the request row), "long", "short250". */
+export function distancePushSubject(p: Pattern): string {
+  return p.kind === "short" ? `short${p.intervalMs}` : p.kind === "ws" ? "ws-push" : p.kind;
+}
+
+function subjectOf(r: LoadResult | PushRunResult): string {
+  return "driver" in r.spec ? DRIVER_SUBJECT[r.spec.driver] : distancePushSubject({ kind: r.spec.pattern, intervalMs: r.spec.intervalMs });
+}
+
+function labelOf(r: LoadResult | PushRunResult): string {
+  return "driver" in r.spec ? (requestRow(r.spec.driver)?.label ?? r.spec.driver) : (r as PushRunResult).label;
+}
+
+/** The section's runs grouped into rows (request rows first, then push), each with its slope. */
+export function distanceRows(section: { runs: LoadResult[]; push: PushRunResult[] }): DistanceRow[] {
+  const rows = new Map<string, DistanceRow>();
+  for (const r of [...section.runs, ...section.push]) {
+    const subject = subjectOf(r);
+    const row = rows.get(subject) ?? { subject, label: labelOf(r), runs: [], expected: expectedFor(r) };
+    row.runs.push(r);
+    rows.set(subject, row);
+  }
+  for (const row of rows.values()) row.roundTrips = roundTripsOf(row.runs.map((r) => ({ rttMs: rttOfRun(r), p50Ns: r.latency.p50 })));
+  return [...rows.values()];
+}
