@@ -145,6 +145,39 @@ describe("TCP relay", () => {
     }
   }, 10_000);
 
+  test("with a rate cap, a new connection's held bytes do not hold up the others on the link", async () => {
+    const r = await relay("delay=25ms,rate=100mbit"); // a 50 ms round trip
+    const a = await openCollector("tcp", { host: "127.0.0.1", port: r.port });
+    a.channel.send(pattern(64, 1));
+    await a.waitForReplies(1, 3000); // a's handshake is behind it
+    const b = await openCollector("tcp", { host: "127.0.0.1", port: r.port });
+    b.channel.send(pattern(64, 2)); // held for b's emulated handshake: 50 ms
+    await until("the relay has read b's message", () => r.stats().chunks.up === 2, 1000);
+    const start = Bun.nanoseconds();
+    a.channel.send(pattern(64, 3));
+    await a.waitForReplies(2, 3000);
+    const ms = (Bun.nanoseconds() - start) / 1e6;
+    await b.waitForReplies(1, 3000);
+    expect(ms).toBeGreaterThanOrEqual(50);
+    expect(ms).toBeLessThan(75); // not behind b's handshake (that would be about 100 ms)
+    await a.channel.close();
+    await b.channel.close();
+  }, 10_000);
+
+  test("with jitter, a new connection's first reply is never early, and the stream stays in order", async () => {
+    const r = await relay("delay=20ms,jitter=5ms", { seed: 3 });
+    for (let i = 0; i < 5; i++) {
+      const start = Bun.nanoseconds();
+      const c = await openCollector("tcp", { host: "127.0.0.1", port: r.port });
+      for (let k = 0; k < 3; k++) c.channel.send(numbered(k));
+      const replies = await c.waitForReplies(3, 3000);
+      // Four one-way trips (SYN, SYN-ACK, data, reply), each at least 15 ms.
+      expect((Bun.nanoseconds() - start) / 1e6).toBeGreaterThanOrEqual(60);
+      replies.forEach((reply, k) => expect(reply).toEqual(numbered(k)));
+      await c.channel.close();
+    }
+  }, 10_000);
+
   test("a target that refuses: the client is closed and the refusal counted", async () => {
     const dead = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
     const port = dead.port;

@@ -22,11 +22,13 @@ import { bump, type RelayOptions, type RunningRelay, type TcpRelayStats } from "
  *   the client's handshake with the relay at once (connect() resolves at loopback speed), so
  *   the relay holds what each side sends as long as the handshake would have delayed it. On a
  *   real path, SYN and SYN-ACK take one round trip before the client can send, and the final
- *   ACK one more one-way delay before the server accepts. So the client's bytes depart no
- *   earlier than accept + up + down delay, and the server's no earlier than that + up delay: a
- *   new connection's first reply arrives two round trips after connect(), as on the real path.
+ *   ACK one more one-way delay before the server accepts. So the client's bytes enter the link
+ *   no earlier than accept + up + down delay, and the server's no earlier than that + up delay,
+ *   or than the client's first bytes reaching it (they carry the ACK): a new connection's first
+ *   reply arrives two round trips after connect(), as on a real path. Held bytes wait outside
+ *   the link, so a rate-capped link is not booked ahead and other connections are not held up.
  *   What cannot be emulated is connect() itself resolving early, so time a connection by its
- *   first reply, not by connect().
+ *   first reply, not by connect(). A refused connection is reported at once.
  * - A read (a "chunk") is one unit of delay; with a rate cap it crosses the link as segments
  *   of 1460 B (see Link.segmentBytes), each delivered when it has been serialized. Chunk counts
  *   describe the relay's reads, not the wire's packets: the kernel merges and splits those.
@@ -65,8 +67,10 @@ interface Direction {
   src: Side;
   dst: Side;
   link: Link;
-  /** Nothing departs before this instant: when the emulated handshake lets this side send. */
+  /** Nothing enters the link before this instant: when the emulated handshake lets this side send. */
   notBeforeNs: number;
+  /** Bytes read before notBeforeNs, in order: they enter the link then (see release). */
+  held: Uint8Array[];
   /** The latest delivery instant scheduled: the next chunk may not be delivered before it. */
   lastAtNs: number;
   scheduledBytes: number;
@@ -105,7 +109,7 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
   const totals = { connections: 0, pauses: 0, bytes: { up: 0, down: 0 }, chunks: { up: 0, down: 0 }, errors: {} as Record<string, number> };
 
   const newSide = (): Side => ({ socket: undefined, writer: undefined, early: [], paused: false, closed: false });
-  const newDirection = (name: "up" | "down", conn: Conn, src: Side, dst: Side): Direction => ({ name, conn, src, dst, link: links[name], notBeforeNs: 0, lastAtNs: 0, scheduledBytes: 0, scheduledDeliveries: 0, srcEnded: false, finished: false });
+  const newDirection = (name: "up" | "down", conn: Conn, src: Side, dst: Side): Direction => ({ name, conn, src, dst, link: links[name], notBeforeNs: 0, held: [], lastAtNs: 0, scheduledBytes: 0, scheduledDeliveries: 0, srcEnded: false, finished: false });
   const opposite = (dir: Direction): Direction => (dir.name === "up" ? dir.conn.down : dir.conn.up);
   const from = (tag: Tag): Direction => (tag.side === "client" ? tag.conn.up : tag.conn.down);
   const to = (tag: Tag): Direction => (tag.side === "client" ? tag.conn.down : tag.conn.up);
@@ -171,6 +175,7 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
   const deliver = (dir: Direction, bytes: Uint8Array): void => {
     dir.scheduledBytes -= bytes.length;
     dir.scheduledDeliveries--;
+    if (dir.name === "up") ackArrived(dir.conn);
     const dst = dir.dst;
     if (dst.closed) {
       bump(totals.errors, "discarded (peer closed)");
@@ -185,6 +190,42 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
     maybeFinish(dir);
   };
 
+  /** Puts bytes on the link now: serialized behind what is queued, then delayed, in order. */
+  const transmit = (dir: Direction, bytes: Uint8Array, now: number): void => {
+    const step = dir.link.segmentBytes;
+    for (let offset = 0; offset < bytes.length; offset += step) {
+      const segment = bytes.subarray(offset, Math.min(offset + step, bytes.length));
+      const departed = dir.link.depart(now, segment.length);
+      const atNs = Math.max(dir.lastAtNs, departed + dir.link.propagationNs());
+      dir.lastAtNs = atNs;
+      dir.scheduledBytes += segment.length;
+      dir.scheduledDeliveries++;
+      pacer.at(atNs, () => deliver(dir, segment), owner);
+    }
+  };
+
+  /** Lets a direction's held bytes onto the link, in the order they were read. */
+  const release = (dir: Direction): void => {
+    const now = pacer.now();
+    for (const bytes of dir.held.splice(0)) {
+      dir.scheduledBytes -= bytes.length;
+      dir.scheduledDeliveries--;
+      transmit(dir, bytes, now);
+    }
+    updateReading(dir);
+  };
+
+  /**
+   * The client's first bytes reached the server, and with them the handshake's final ACK: the
+   * server may send from now on, even if its own draw of the ACK's delay had it wait longer.
+   */
+  const ackArrived = (conn: Conn): void => {
+    const down = conn.down;
+    if (down.notBeforeNs <= pacer.now()) return;
+    down.notBeforeNs = pacer.now();
+    release(down); // a timer may still be due for these: it will find nothing left to release
+  };
+
   const onData = (tag: Tag, chunk: Uint8Array): void => {
     const dir = from(tag);
     if (dir.finished) {
@@ -194,15 +235,14 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
     totals.chunks[dir.name]++;
     const bytes = new Uint8Array(chunk); // a copy: Bun's chunk is only ours during the callback
     const now = pacer.now();
-    const step = dir.link.segmentBytes;
-    for (let offset = 0; offset < bytes.length; offset += step) {
-      const segment = bytes.subarray(offset, Math.min(offset + step, bytes.length));
-      const departed = dir.link.depart(Math.max(now, dir.notBeforeNs), segment.length);
-      const atNs = Math.max(dir.lastAtNs, departed + dir.link.propagationNs());
-      dir.lastAtNs = atNs;
-      dir.scheduledBytes += segment.length;
+    if (now < dir.notBeforeNs || dir.held.length > 0) {
+      // Counted as scheduled, so backpressure and a FIN both wait for them.
+      if (dir.held.length === 0) pacer.at(dir.notBeforeNs, () => release(dir), owner);
+      dir.held.push(bytes);
+      dir.scheduledBytes += bytes.length;
       dir.scheduledDeliveries++;
-      pacer.at(atNs, () => deliver(dir, segment), owner);
+    } else {
+      transmit(dir, bytes, now);
     }
     updateReading(dir);
   };
