@@ -23,7 +23,8 @@ export interface Driver {
   perOperationConnection: boolean;
   /** True when nothing comes back: loss is counted by the server, latency is not measured. */
   oneWay?: boolean;
-  pipes(target: Target, size: number): OpenPipe;
+  /** `timeoutMs` is the session's per-operation timeout, for drivers that must free what it abandons. */
+  pipes(target: Target, size: number, timeoutMs: number): OpenPipe;
 }
 
 const DRIVER_TABLE = {
@@ -47,8 +48,8 @@ const DRIVER_TABLE = {
   },
   "tcp-connect": { label: "TCP connect", server: "tcp", mode: "echo", perOperationConnection: true, pipes: (t) => exchangePipes(() => connectOnce(t)) },
   "ws-connect": { label: "WebSocket handshake", server: "ws", mode: "echo", perOperationConnection: true, pipes: (t) => exchangePipes(() => handshakeOnce(t)) },
-  "tcp-new": { label: "TCP, new connection per message", server: "tcp", mode: "echo", perOperationConnection: true, pipes: (t, size) => firstReplyPipes(ECHO_CLIENTS.tcp, t, size) },
-  "ws-new": { label: "WebSocket, new connection per message", server: "ws", mode: "echo", perOperationConnection: true, pipes: (t, size) => firstReplyPipes(ECHO_CLIENTS.ws, t, size) },
+  "tcp-new": { label: "TCP, new connection per message", server: "tcp", mode: "echo", perOperationConnection: true, pipes: (t, size, timeoutMs) => firstReplyPipes(ECHO_CLIENTS.tcp, t, size, timeoutMs) },
+  "ws-new": { label: "WebSocket, new connection per message", server: "ws", mode: "echo", perOperationConnection: true, pipes: (t, size, timeoutMs) => firstReplyPipes(ECHO_CLIENTS.ws, t, size, timeoutMs) },
 } as const satisfies Record<string, Driver>;
 
 export type DriverName = keyof typeof DRIVER_TABLE;

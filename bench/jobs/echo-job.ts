@@ -12,7 +12,7 @@ import type { JobContext } from "./context.ts";
 
 export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoResult> {
   if (!isDriverName(job.driver)) throw new Error(`unknown driver ${job.driver}`);
-  const openPipe = DRIVERS[job.driver].pipes(job.target, job.size);
+  const openPipe = DRIVERS[job.driver].pipes(job.target, job.size, job.timeoutMs);
   const session = new Session(realScheduler, job.timeoutMs * 1e6);
   const pipes: Pipe[] = [];
   for (let i = 0; i < job.pipes; i++) {

@@ -1,4 +1,4 @@
-import type { OpenEcho, Target } from "../../clients/types.ts";
+import type { EchoChannel, OpenEcho, Target } from "../../clients/types.ts";
 import { BENCH_HEADER_BYTES, readBenchSeq, writeBenchHeader } from "../../protocol/bench-frame.ts";
 import { codeOf } from "../../lib/errors.ts";
 import type { OpenPipe, Pipe, PipeEvents } from "./types.ts";
@@ -32,6 +32,11 @@ export function echoPipes(open: OpenEcho, target: Target, size: number): OpenPip
   };
 }
 
+/** How a failed operation is counted: its error code ("ECONNREFUSED"), or the start of its message. */
+function failureKind(err: unknown): string {
+  return codeOf(err) ?? (err instanceof Error ? err.message.slice(0, 60) : "failed");
+}
+
 /**
  * A pipe whose operation is a whole short-lived exchange (connect, handshake, one request on a
  * fresh connection): several may run at once, each ends in success or a failure by kind.
@@ -44,7 +49,7 @@ export function exchangePipes(exchange: () => Promise<void>): OpenPipe {
         if (!open) return false;
         exchange().then(
           () => events.done(seq),
-          (err: unknown) => events.failed(seq, codeOf(err) ?? (err instanceof Error ? err.message.slice(0, 60) : "failed")),
+          (err: unknown) => events.failed(seq, failureKind(err)),
         );
         return true;
       },
@@ -59,24 +64,56 @@ export function exchangePipes(exchange: () => Promise<void>): OpenPipe {
  * A whole exchange on a fresh connection: open it, send one message, take its reply. This is
  * what a client pays to use a connection once (handshakes included), and the way to time a
  * connection through the network relay, where connect() itself resolves at loopback speed.
- * The connection is closed without waiting: its closing handshake is not part of the cost.
+ * The connection is closed without waiting: its closing handshake is not part of the cost. One
+ * whose reply never comes is closed a second after the session has counted its timeout (so it
+ * is not counted twice), and every one still open is closed with the pipe.
  */
-export function firstReplyPipes(open: OpenEcho, target: Target, size: number): OpenPipe {
+export function firstReplyPipes(open: OpenEcho, target: Target, size: number, timeoutMs: number): OpenPipe {
   const message = new Uint8Array(size);
-  return exchangePipes(async () => {
-    let settle = { resolve: () => {}, reject: (_reason: string) => {} };
-    const replied = new Promise<void>((resolve, reject) => (settle = { resolve, reject: (reason) => reject(new Error(reason)) }));
-    const channel = await open(target, {
-      onReply: (reply) => (reply.length === size ? settle.resolve() : settle.reject("corrupt reply")),
-      onClose: (reason) => settle.reject(reason),
-    });
-    try {
-      if (!channel.send(message)) throw new Error("not sent");
-      await replied;
-    } finally {
-      channel.close().catch(() => {});
-    }
-  });
+  return async (_index: number, events: PipeEvents): Promise<Pipe> => {
+    const live = new Set<EchoChannel>();
+    let closing = false;
+    return {
+      issue(seq) {
+        if (closing) return false;
+        let channel: EchoChannel | undefined;
+        let settled = false;
+        /** Ends the operation once: done (no failure), failed (a kind), or abandoned after its timeout. */
+        const finish = (failure?: string, abandoned = false): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(deadline);
+          if (failure === undefined && !abandoned) events.done(seq);
+          else if (failure !== undefined) events.failed(seq, failure);
+          if (channel) {
+            live.delete(channel);
+            channel.close().catch(() => {});
+          }
+        };
+        const deadline = setTimeout(() => finish(undefined, true), timeoutMs + 1000);
+        open(target, {
+          onReply: (reply) => finish(reply.length === size ? undefined : "corrupt reply"),
+          onClose: (reason) => finish(reason),
+        }).then(
+          (opened) => {
+            channel = opened;
+            if (settled) {
+              opened.close().catch(() => {});
+              return;
+            }
+            live.add(opened);
+            if (!opened.send(message)) finish("not sent");
+          },
+          (err: unknown) => finish(failureKind(err)),
+        );
+        return true;
+      },
+      async close() {
+        closing = true;
+        await Promise.allSettled([...live].map((c) => c.close()));
+      },
+    };
+  };
 }
 
 /**
