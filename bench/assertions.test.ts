@@ -29,6 +29,14 @@ describe("parsing thresholds", () => {
 
   test("a sweep point may be named", () => {
     expect(parse("tcp.throughput@1024B.rate > 1k/s").problems).toEqual([]);
+    expect(parse("ws-new.distance@100ms.p50 < 350ms", "ws-new.distance.rtts < 3.2").problems).toEqual([]);
+  });
+
+  test("connect under --net names TCP by what it times there: a message on a new connection", () => {
+    const names = (argv: string[]) => validMetricNames(parseBenchArgs(argv) as BenchConfig);
+    expect(names(["connect"])).toContain("tcp.connect.p50");
+    expect(names(["connect", "--net", "lan"])).toContain("tcp-new.connect.p50");
+    expect(names(["connect", "--net", "lan"])).not.toContain("tcp.connect.p50");
   });
 
   test("bad syntax, unknown metrics and wrong units are each one clear problem", () => {

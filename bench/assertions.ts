@@ -1,9 +1,9 @@
 import type { BenchConfig, Scenario } from "./config.ts";
 import { formatMetric, metricsOf, type Metric, type Unit } from "./metrics.ts";
-import { patternSubject, pushPatterns } from "./scenarios/push.ts";
+import { distancePushSubject, patternSubject, pushPatterns } from "./scenarios/patterns.ts";
 import type { BenchResult } from "./results.ts";
 import { DRIVER_SUBJECT } from "./subjects.ts";
-import { distanceDrivers, distancePatterns, distancePushSubject } from "./scenarios/distance-rows.ts";
+import { distanceDrivers } from "./scenarios/distance-rows.ts";
 
 /**
  * Thresholds for CI: `--assert "ws.rtt.p99 < 2ms"`, `--assert "udp.loss < 0.1%"`. Parsed and
@@ -43,7 +43,7 @@ const SECTIONS: Record<Scenario, string[]> = {
 /** Distance rows are request rows (echo figures) or push rows, and each has its cost in round trips. */
 function distanceNames(config: BenchConfig): string[] {
   const requests = distanceDrivers(config).map((d) => DRIVER_SUBJECT[d]);
-  const pushes = distancePatterns(config).map(distancePushSubject);
+  const pushes = pushPatterns(config, "distance").map(distancePushSubject);
   return [
     ...requests.flatMap((s) => [...ECHO_FIGURES, "rtts"].map((f) => `${s}.distance.${f}`)),
     ...pushes.flatMap((s) => [...PUSH_FIGURES, "rtts"].map((f) => `${s}.distance.${f}`)),
@@ -62,7 +62,8 @@ function subjects(section: string, config: BenchConfig): string[] {
     case "rtt":
       return t.flatMap((x) => (x === "http" ? ["http", "http-close"] : [x]));
     case "connect":
-      return t.filter((x) => x !== "udp").map((x) => (x === "http" ? "http-close" : x));
+      // Under --net a TCP connection is timed to its first reply (tcp-new), not to connect().
+      return t.filter((x) => x !== "udp").map((x) => (x === "http" ? "http-close" : x === "tcp" && config.net ? "tcp-new" : x));
     case "udp":
       return ["udp", "udp-oneway"];
     default:

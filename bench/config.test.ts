@@ -63,8 +63,16 @@ describe("bench options", () => {
 
   test("distance: --rtts is its list of round-trip times; it sets its own delays, so --net is refused", () => {
     expect(parse(["distance", "--rtts", "0,20,150"])).toMatchObject({ scenario: "distance", rtts: [0, 20, 150] });
+    expect(parse(["distance", "--rtts", "0ms,40ms"]).rtts).toEqual([0, 40]);
+    expect(problemsOf(["distance", "--rtts", "20,1kb,20,3000"])).toEqual([
+      '--rtts: "1kb" is not a round-trip time from 0 to 2000 ms (e.g. 0,20,100 or 20ms)',
+      "--rtts: 20 ms is given twice",
+      '--rtts: "3000" is not a round-trip time from 0 to 2000 ms (e.g. 0,20,100 or 20ms)',
+    ]);
+    expect(problemsOf(["distance", "--rtts", "50"])).toEqual(["--rtts needs at least two different round-trip times: a row's cost is the slope of its latency between them"]);
+    expect(problemsOf(["suite", "--net", "lan", "--rtts", "0,50"])).toEqual(["--rtts does nothing with --net: the suite then leaves its distance section out"]);
     expect(problemsOf(["distance", "--net", "wifi", "--rtts", "0,x", "--rate", "5"])).toEqual([
-      '--rtts: "x" is not a number from 0 to 10000',
+      '--rtts: "x" is not a round-trip time from 0 to 2000 ms (e.g. 0,20,100 or 20ms)',
       "distance sets its own delays (--rtts): --net does not combine with it",
       "--rate does not apply to distance: each row is one message or event at a time",
     ]);

@@ -170,7 +170,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     subscribers: listOpt(args, "subscribers", 1, 10_000, false),
     eventRate: optionalInt(args, "event-rate", 1, 100_000),
     eventSize: intOpt(args, "event-size", 64, 0, 65_536),
-    rtts: listOpt(args, "rtts", 0, 10_000, false),
+    rtts: rttsOpt(args),
     outDir: stringOpt(args, "out") ?? "reports",
     format: choiceOpt(args, "format", REPORT_FORMATS, "both"),
     repeat: intOpt(args, "repeat", 1, 1, 100),
@@ -196,6 +196,28 @@ function targetOpt(args: ParsedArgs): Target | undefined {
     return undefined;
   }
   return { host: m[1]!, port };
+}
+
+/** The largest round trip --rtts takes: runs last about twelve of them, and timeouts stretch with it. */
+export const MAX_RTT_MS = 2000;
+
+/**
+ * `--rtts 0,20,100` (milliseconds, "ms" optional): at least two different ones, since a row's
+ * cost is the slope of its latency between them; each at most once.
+ */
+function rttsOpt(args: ParsedArgs): number[] | undefined {
+  const raw = stringOpt(args, "rtts");
+  if (raw === undefined) return undefined;
+  const out: number[] = [];
+  for (const item of raw.split(",").map((s) => s.trim())) {
+    const m = /^(\d+(?:\.\d+)?)(ms)?$/.exec(item);
+    const value = m ? Number(m[1]) : NaN;
+    if (!(value <= MAX_RTT_MS)) args.problems.push(`--rtts: "${item}" is not a round-trip time from 0 to ${MAX_RTT_MS} ms (e.g. 0,20,100 or 20ms)`);
+    else if (out.includes(value)) args.problems.push(`--rtts: ${value} ms is given twice`);
+    else out.push(value);
+  }
+  if (out.length < 2 && !args.problems.some((p) => p.startsWith("--rtts"))) args.problems.push("--rtts needs at least two different round-trip times: a row's cost is the slope of its latency between them");
+  return out;
 }
 
 /** `--net`: a netem profile, checked now so a bad one fails before anything starts. */
@@ -236,6 +258,7 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
     for (const o of ["size", "rate", "window", "count"]) if (args.values.has(o)) problems.push(`--${o} is for echo scenarios; push uses --event-rate and --event-size`);
   }
   if (!["distance", "suite"].includes(c.scenario) && args.values.has("rtts")) problems.push(`--rtts is for the distance scenario (and the suite's distance section), not ${c.scenario}`);
+  if (c.scenario === "suite" && args.values.has("rtts") && c.net !== undefined) problems.push("--rtts does nothing with --net: the suite then leaves its distance section out");
   if (c.scenario === "distance") {
     if (args.values.has("net")) problems.push("distance sets its own delays (--rtts): --net does not combine with it");
     if (!c.transports.some((t) => t !== "udp")) problems.push("distance compares tcp, ws and http: --transports needs at least one of them");

@@ -1,8 +1,10 @@
 import type { LoadResult } from "./load-run.ts";
 import type { PushRunResult } from "./push-run.ts";
+import { latency } from "./report/format.ts";
 import { DRIVER_SUBJECT } from "./subjects.ts";
 import { loadRuns, type BenchResult, type Section } from "./results.ts";
 import { distanceRows, rttOfRun } from "./scenarios/distance-rows.ts";
+import { patternSubject } from "./scenarios/patterns.ts";
 import { lossShare } from "./scenarios/udp.ts";
 
 /**
@@ -78,7 +80,7 @@ export function pushFigures(r: PushRunResult): Figures {
 }
 
 export function pushSubject(r: PushRunResult): string {
-  return r.spec.pattern === "short" ? `short${r.spec.intervalMs}` : r.spec.pattern;
+  return patternSubject({ kind: r.spec.pattern, intervalMs: r.spec.intervalMs });
 }
 
 interface RunEntry {
@@ -161,7 +163,7 @@ export function metricsOf(result: BenchResult): Map<string, Metric> {
 export function formatMetric(value: number, unit: Unit): string {
   switch (unit) {
     case "ns":
-      return value >= 1e9 ? `${(value / 1e9).toPrecision(3)} s` : value >= 1e6 ? `${(value / 1e6).toPrecision(3)} ms` : `${(value / 1e3).toPrecision(3)} µs`;
+      return latency(value);
     case "per_s":
       return `${Math.round(value).toLocaleString("en-US")}/s`;
     case "bytes_per_s":

@@ -1,4 +1,5 @@
 import type { Target } from "../clients/types.ts";
+import { parseProfile } from "../netem/profile.ts";
 import type { ClockOffset } from "./clock-offset.ts";
 import { PUSH_PATTERNS } from "./drivers.ts";
 import { runSwarm, split, swarmCost, type PinMode, type RelayOutcome, type SwarmOutcome } from "./orchestrate.ts";
@@ -56,10 +57,19 @@ export interface PushRunResult {
   repeat?: Repetitions;
 }
 
+/** The longest round trip a relay profile adds: twice its delay plus jitter (0 without a relay). */
+function relayRoundTripMs(net: string | undefined): number {
+  if (net === undefined) return 0;
+  const p = parseProfile(net);
+  return 2 * (p.delayMs + p.jitterMs);
+}
+
 export async function runPush(spec: PushSpec): Promise<PushRunResult> {
   const pattern = PUSH_PATTERNS[spec.pattern];
-  // A short poller can be one whole interval late by design; wait that long for the window's last events.
-  const graceMs = (spec.pattern === "short" ? spec.intervalMs : 0) + 500;
+  // A short poller can be one whole interval late by design, and through a relay a poll can take
+  // a round trip and a half more: wait that long for the window's last events (the wait ends
+  // early once every subscriber has had one from after the window).
+  const graceMs = (spec.pattern === "short" ? spec.intervalMs : 0) + 500 + 2 * relayRoundTripMs(spec.net);
   const jobs: Omit<PushJob, "target">[] = split(spec.subscribers, spec.procs).map((n) => ({
     kind: "push",
     pattern: spec.pattern,

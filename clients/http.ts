@@ -60,8 +60,8 @@ export interface SubscribeOptions {
   timeoutMs: number;
   /**
    * Short polling: make the first pause a random part of a whole polling cycle (the interval
-   * plus the first request's round trip), so pollers started together do not stay in step and
-   * their polls fall evenly over the cycle, as real clients started at different times do.
+   * plus a request's round trip), so pollers started together do not stay in step and their
+   * polls fall evenly over the cycle, as real clients started at different times do.
    */
   stagger?: boolean;
 }
@@ -100,7 +100,9 @@ const pollLoop: Loop = async (target, options, signal, stats, deliver, answered)
     for (const event of reply.events) deliver(event);
     since = reply.next;
     if (options.pattern === "short") {
-      const cycleMs = options.intervalMs + (performance.now() - sentAt);
+      // The first request opened the connection too: of its two round trips, one is the
+      // handshake, which later polls do not pay. A poll cycle is the interval plus one.
+      const cycleMs = options.intervalMs + (performance.now() - sentAt) / 2;
       await abortableSleep(options.stagger && first ? Math.random() * cycleMs : options.intervalMs, signal);
     }
     first = false;

@@ -1,10 +1,12 @@
 /** Number formatting shared by the report and the terminal summary. */
 
-/** Nanoseconds as µs or ms with three significant figures: "48.2 µs", "131 ms". */
+/** Nanoseconds as µs, ms or s with three significant figures: "48.2 µs", "131 ms", "1.00 s". */
 export function latency(ns: number): string {
-  if (ns >= 1e9) return `${(ns / 1e9).toPrecision(3)} s`;
-  if (ns >= 1e6) return `${(ns / 1e6).toPrecision(3)} ms`;
-  return `${(ns / 1e3).toPrecision(3)} µs`;
+  // Rounded first, so the unit fits the figure shown: 999.8 ms is "1.00 s", not "1.00e+3 ms".
+  const shown = Number(ns.toPrecision(3));
+  if (shown >= 1e9) return `${(shown / 1e9).toPrecision(3)} s`;
+  if (shown >= 1e6) return `${(shown / 1e6).toPrecision(3)} ms`;
+  return `${(shown / 1e3).toPrecision(3)} µs`;
 }
 
 export function count(n: number): string {

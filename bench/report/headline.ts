@@ -72,22 +72,18 @@ export function headline(result: BenchResult): string[] {
   return lines;
 }
 
-/** At the longest round trip: what each row took, in time and in round trips, and any row the reasoning does not explain. */
+/** Each row's cost in round trips, its p50 at the longest round trip, and any row the reasoning does not explain. */
 function distanceFindings(s: Of<"distance">): string[] {
   const far = Math.max(...s.rttsMs);
   const rows = distanceRows(s);
-  const at = (push: boolean) =>
-    rows
-      .filter((row) => ("driver" in row.runs[0]!.spec) !== push)
-      .flatMap((row) => {
-        const r = runAt(row, far);
-        return r ? [`${row.label} ${latency(r.latency.p50)}${row.roundTrips === undefined ? "" : ` (${row.roundTrips.toFixed(2)} round trips)`}`] : [];
-      });
+  const costs = rows.filter((row) => row.roundTrips !== undefined).map((row) => `${row.label} ${row.roundTrips!.toFixed(2)}`);
+  const farthest = rows.flatMap((row) => {
+    const r = runAt(row, far);
+    return r ? [`${row.label} ${latency(r.latency.p50)}`] : [];
+  });
   const lines: string[] = [];
-  const requests = at(false);
-  const pushes = at(true);
-  if (far > 0 && requests.length) lines.push(`At a ${far} ms round trip (p50): ${requests.join("; ")}.`);
-  if (far > 0 && pushes.length) lines.push(`Pushed events at a ${far} ms round trip (p50): ${pushes.join("; ")}.`);
+  if (costs.length) lines.push(`Cost in round trips (the slope of p50 over round trips of ${s.rttsMs.join(", ")} ms): ${costs.join("; ")}.`);
+  if (farthest.length) lines.push(`At a ${far} ms round trip, p50: ${farthest.join("; ")}.`);
   const off = rows.filter((row) => row.roundTrips !== undefined && !agrees(row.roundTrips, row.expected));
   if (off.length) lines.push(`Not as reasoned: ${off.map((row) => `${row.label} cost ${row.roundTrips!.toFixed(2)} round trips, not ${expectedText(row.expected)}`).join("; ")}.`);
   return lines;

@@ -30,6 +30,9 @@ test("formatting", () => {
   expect(latency(48_213)).toBe("48.2 µs");
   expect(latency(131_400_000)).toBe("131 ms");
   expect(latency(1_500_000_000)).toBe("1.50 s");
+  expect(latency(999_817_215)).toBe("1.00 s"); // not "1.00e+3 ms"
+  expect(latency(999_950)).toBe("1.00 ms");
+  expect(latency(999_400)).toBe("999 µs");
   expect(times(497.3)).toBe("497×");
   expect(times(2.14)).toBe("2.1×");
   expect(table(["a", "b"], [["x|y", "1"]])).toBe("| a | b |\n| --- | ---: |\n| x\\|y | 1 |");

@@ -1,14 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import type { LoadResult } from "../load-run.ts";
 import type { PushRunResult } from "../push-run.ts";
-import { agrees, distanceDrivers, distancePatterns, distanceRows, expectedText, roundTripsOf, rttOfRun } from "./distance-rows.ts";
+import { pushPatterns } from "./patterns.ts";
+import { agrees, distanceDrivers, distanceRows, expectedText, roundTripsOf, rttOfRun, runAt } from "./distance-rows.ts";
 
-/** Just enough of a run for the grouping: its spec and its p50. */
-function load(driver: LoadResult["spec"]["driver"], rttMs: number, p50Ns: number): LoadResult {
-  return { spec: { driver, net: `delay=${rttMs * 500}us` }, latency: { p50: p50Ns } } as unknown as LoadResult;
+/** Just enough of a run for the grouping: its spec and its p50 (a run with no samples has p50 0). */
+function load(driver: LoadResult["spec"]["driver"], rttMs: number, p50Ns: number, count = 100): LoadResult {
+  return { spec: { driver, net: `delay=${rttMs * 500}us` }, latency: { p50: p50Ns, count } } as unknown as LoadResult;
 }
 function push(pattern: PushRunResult["spec"]["pattern"], intervalMs: number, rttMs: number, p50Ns: number): PushRunResult {
-  return { spec: { pattern, intervalMs, net: `delay=${rttMs * 500}us` }, label: `${pattern} ${intervalMs}`, latency: { p50: p50Ns } } as unknown as PushRunResult;
+  return { spec: { pattern, intervalMs, eventsPerSec: 100, net: `delay=${rttMs * 500}us` }, label: `${pattern} ${intervalMs}`, latency: { p50: p50Ns, count: 100 } } as unknown as PushRunResult;
 }
 
 describe("distance rows", () => {
@@ -37,6 +38,22 @@ describe("distance rows", () => {
     expect(rows.map((r) => Number(r.roundTrips!.toFixed(3)))).toEqual([1, 3, 0.5, 1]);
   });
 
+  test("a run that measured nothing is left out of the slope and shows as missing", () => {
+    const [row] = distanceRows({ runs: [load("ws", 0, 1e5), load("ws", 20, 20.1e6), load("ws", 100, 0, 0)], push: [] });
+    expect(row!.roundTrips).toBeCloseTo(1, 2);
+    expect(runAt(row!, 100)).toBeUndefined();
+    expect(runAt(row!, 20)?.latency.p50).toBe(20.1e6);
+  });
+
+  test("long polling should cost one round trip when events outpace round trips, ½ to 1½ when they are sparse", () => {
+    const long = (eventsPerSec: number) => {
+      const runs = [0, 20, 100].map((rtt) => ({ spec: { pattern: "long", intervalMs: 0, eventsPerSec, net: `delay=${rtt * 500}us` }, label: "long", latency: { p50: rtt * 1e6, count: 1 } }) as unknown as PushRunResult);
+      return distanceRows({ runs: [], push: runs })[0]!.expected;
+    };
+    expect(long(100)).toMatchObject({ low: 1, high: 1 }); // an event every 10 ms, round trips of 20 ms and more
+    expect(long(20)).toMatchObject({ low: 0.5, high: 1.5 }); // every 50 ms
+  });
+
   test("agreement allows a tenth of a round trip either side of the reasoning", () => {
     const longPolling = { low: 0.5, high: 1.5, why: "" };
     expect(agrees(0.41, longPolling)).toBe(true);
@@ -49,7 +66,7 @@ describe("distance rows", () => {
     const transports = ["tcp", "udp", "ws", "http"] as const;
     expect(distanceDrivers({ scenario: "distance", transports: [...transports] })).toEqual(["tcp-new", "ws", "ws-new", "http", "http-close"]);
     expect(distanceDrivers({ scenario: "suite", transports: [...transports] })).toEqual(["ws", "ws-new", "http", "http-close"]);
-    expect(distancePatterns({ transports: ["ws", "http"], intervals: undefined })).toEqual([{ kind: "ws", intervalMs: 0 }, { kind: "long", intervalMs: 0 }, { kind: "short", intervalMs: 250 }]);
-    expect(distancePatterns({ transports: ["http"], intervals: [100, 1000] }).map((p) => p.intervalMs)).toEqual([0, 100, 1000]);
+    expect(pushPatterns({ transports: ["ws", "http"], intervals: undefined, quick: false }, "distance")).toEqual([{ kind: "ws", intervalMs: 0 }, { kind: "long", intervalMs: 0 }, { kind: "short", intervalMs: 250 }]);
+    expect(pushPatterns({ transports: ["http"], intervals: [100, 1000], quick: true }, "distance").map((p) => p.intervalMs)).toEqual([0, 100, 1000]);
   });
 });

@@ -4,7 +4,7 @@ import type { DriverName } from "../drivers.ts";
 import { DRIVER_SUBJECT } from "../subjects.ts";
 import type { LoadResult } from "../load-run.ts";
 import type { PushRunResult } from "../push-run.ts";
-import type { Pattern } from "./push.ts";
+import { distancePushSubject } from "./patterns.ts";
 
 /**
  * The distance section's rows, for the scenario and for everything that reports on it: what
@@ -40,17 +40,6 @@ export function distanceDrivers(config: Pick<BenchConfig, "transports" | "scenar
   return transports.flatMap((t) => REQUEST_ROWS[t] ?? []).map((r) => r.driver);
 }
 
-/** WebSocket push, long polling, and short polling (every 250 ms unless --intervals says otherwise). */
-export function distancePatterns(config: Pick<BenchConfig, "transports" | "intervals">): Pattern[] {
-  const list: Pattern[] = [];
-  if (config.transports.includes("ws")) list.push({ kind: "ws", intervalMs: 0 });
-  if (config.transports.includes("http")) {
-    list.push({ kind: "long", intervalMs: 0 });
-    for (const ms of config.intervals ?? [250]) list.push({ kind: "short", intervalMs: ms });
-  }
-  return list;
-}
-
 /** How far (in round trips) a measured cost may be from the reasoning and still agree with it. */
 export const DISTANCE_TOLERANCE = 0.1;
 
@@ -66,7 +55,13 @@ export interface Expected {
   why: string;
 }
 
-function expectedFor(run: LoadResult | PushRunResult): Expected {
+/**
+ * What a row should cost by the lab's reasoning. Long polling depends on the event rate: when
+ * events come at least twice per round trip, every poll finds some waiting, so polls go back
+ * to back, one per round trip, and an event waits half of one before going back one way (1);
+ * sparser events usually find a poll waiting (½) but not always (up to 1½).
+ */
+function expectedFor(run: LoadResult | PushRunResult, shortestRttMs: number): Expected {
   if ("driver" in run.spec) {
     const r = requestRow(run.spec.driver);
     return r ? { low: r.roundTrips, high: r.roundTrips, why: r.why } : { low: NaN, high: NaN, why: "" };
@@ -76,6 +71,9 @@ function expectedFor(run: LoadResult | PushRunResult): Expected {
     case "sse":
       return { low: 0.5, high: 0.5, why: "one way, sent as it happens" };
     case "long":
+      if (run.spec.eventsPerSec > 0 && 1000 / run.spec.eventsPerSec <= shortestRttMs / 2) {
+        return { low: 1, high: 1, why: "events outpace round trips, so polls go back to back: half a round trip waiting, then one way" };
+      }
       return { low: 0.5, high: 1.5, why: "one way to a waiting poll, a round trip more while the next poll travels" };
     case "short":
       return { low: 1, high: 1, why: "half a cycle of interval + round trip, then one way" };
@@ -118,19 +116,14 @@ export interface DistanceRow {
   roundTrips?: number;
 }
 
-/** The row's run at a round-trip time, if it was made. */
+/** The row's run at a round-trip time, if it was made and measured anything. */
 export function runAt(row: DistanceRow, rttMs: number): LoadResult | PushRunResult | undefined {
-  return row.runs.find((r) => rttOfRun(r) === rttMs);
+  return row.runs.find((r) => rttOfRun(r) === rttMs && r.latency.count > 0);
 }
 
 /** "1", "0.5–1.5": a cost in round trips as the reasoning gives it. */
 export function expectedText(e: Expected): string {
   return e.low === e.high ? String(e.low) : `${e.low}–${e.high}`;
-}
-
-/** A push row's subject: "ws-push" (not "ws", which names the request row), "long", "short250". */
-export function distancePushSubject(p: Pattern): string {
-  return p.kind === "short" ? `short${p.intervalMs}` : p.kind === "ws" ? "ws-push" : p.kind;
 }
 
 function subjectOf(r: LoadResult | PushRunResult): string {
@@ -144,12 +137,15 @@ function labelOf(r: LoadResult | PushRunResult): string {
 /** The section's runs grouped into rows (request rows first, then push), each with its slope. */
 export function distanceRows(section: { runs: LoadResult[]; push: PushRunResult[] }): DistanceRow[] {
   const rows = new Map<string, DistanceRow>();
-  for (const r of [...section.runs, ...section.push]) {
+  const all = [...section.runs, ...section.push];
+  const shortestRttMs = Math.min(...all.map(rttOfRun).filter((ms) => ms > 0));
+  for (const r of all) {
     const subject = subjectOf(r);
-    const row = rows.get(subject) ?? { subject, label: labelOf(r), runs: [], expected: expectedFor(r) };
+    const row = rows.get(subject) ?? { subject, label: labelOf(r), runs: [], expected: expectedFor(r, shortestRttMs) };
     row.runs.push(r);
     rows.set(subject, row);
   }
-  for (const row of rows.values()) row.roundTrips = roundTripsOf(row.runs.map((r) => ({ rttMs: rttOfRun(r), p50Ns: r.latency.p50 })));
+  // A run that measured nothing has no p50 (its summary says 0): it is left out of the slope.
+  for (const row of rows.values()) row.roundTrips = roundTripsOf(row.runs.filter((r) => r.latency.count > 0).map((r) => ({ rttMs: rttOfRun(r), p50Ns: r.latency.p50 })));
   return [...rows.values()];
 }

@@ -4,7 +4,8 @@ import type { LoadResult } from "../load-run.ts";
 import type { PushRunResult } from "../push-run.ts";
 import type { Progress, Section } from "../results.ts";
 import { latency } from "../report/format.ts";
-import { distanceDrivers, distancePatterns } from "./distance-rows.ts";
+import { distanceDrivers } from "./distance-rows.ts";
+import { pushPatterns } from "./patterns.ts";
 import { loadSpec, measure } from "./profile.ts";
 import { runPatterns } from "./push.ts";
 
@@ -43,15 +44,17 @@ const DISTANCE_SHORT_POLLERS = 100;
  * Long enough for a median at every distance: about twelve round trips, at least 0.5 s (0.3 s
  * with --quick), and for push rows at least two polling cycles (interval + round trip). Warm-up
  * only needs to swallow each connection's first, handshake-delayed operation, which is issued
- * during it and so never counted.
+ * during it and so never counted. The timeout stretches to at least four round trips and a
+ * second, as a new WebSocket connection's first reply takes three.
  */
-function pointConfig(config: BenchConfig, rttMs: number, cycleMs: number): BenchConfig {
+function pointConfig(config: BenchConfig, rttMs: number, pollIntervalMs: number): BenchConfig {
   const floor = config.quick ? 300 : 500;
   return {
     ...config,
     net: profileFor(rttMs),
-    durationMs: config.durationMs ?? Math.max(floor, 12 * rttMs, cycleMs > 0 ? 2 * (cycleMs + rttMs) : 0),
+    durationMs: config.durationMs ?? Math.max(floor, 12 * rttMs, pollIntervalMs > 0 ? 2 * (pollIntervalMs + rttMs) : 0),
     warmupMs: config.warmupMs ?? (config.quick ? 100 : 200),
+    timeoutMs: Math.max(config.timeoutMs, 4 * rttMs + 1000),
   };
 }
 
@@ -62,7 +65,7 @@ function pointConfig(config: BenchConfig, rttMs: number, cycleMs: number): Bench
 export async function distance(config: BenchConfig, progress: Progress): Promise<Section> {
   const rttsMs = config.rtts ?? (config.quick ? QUICK_RTTS_MS : DISTANCE_RTTS_MS);
   const drivers = distanceDrivers(config);
-  const patterns = distancePatterns(config);
+  const patterns = pushPatterns(config, "distance");
   const runs: LoadResult[] = [];
   const push: PushRunResult[] = [];
   const longestPoll = Math.max(0, ...patterns.map((p) => p.intervalMs));

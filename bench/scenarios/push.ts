@@ -3,39 +3,10 @@ import { pushFigures } from "../metrics.ts";
 import { runPush, type PushRunResult, type PushSpec } from "../push-run.ts";
 import { repeated } from "../repeat.ts";
 import type { Progress, Section } from "../results.ts";
-import type { PushKind } from "../worker-protocol.ts";
 import { latency } from "../report/format.ts";
+import { pushPatterns, type Pattern } from "./patterns.ts";
 
-export const PUSH_INTERVALS = [50, 250, 1000];
-/** The suite polls at two intervals only, to stay within its minute. */
-export const SUITE_PUSH_INTERVALS = [250, 1000];
-
-export type Pattern = { kind: PushKind; intervalMs: number };
-
-/**
- * The patterns a push run measures, given the options: WebSocket push where ws is chosen; SSE,
- * long polling and short polling at each interval where http is. --quick keeps one interval and
- * leaves SSE out. Fan-out compares the push patterns only (no short polling).
- */
-export function pushPatterns(config: BenchConfig, use: "push" | "suite" | "fanout"): Pattern[] {
-  const list: Pattern[] = [];
-  if (config.transports.includes("ws")) list.push({ kind: "ws", intervalMs: 0 });
-  if (config.transports.includes("http")) {
-    if (!config.quick || use === "fanout") list.push({ kind: "sse", intervalMs: 0 });
-    list.push({ kind: "long", intervalMs: 0 });
-    if (use !== "fanout") {
-      const intervals = config.intervals ?? (config.quick ? [250] : use === "suite" ? SUITE_PUSH_INTERVALS : PUSH_INTERVALS);
-      for (const ms of intervals) list.push({ kind: "short", intervalMs: ms });
-    }
-  }
-  return list;
-}
-
-/** How a pattern is named in metrics: "ws", "sse", "long", "short250". */
-export function patternSubject(p: Pattern): string {
-  return p.kind === "short" ? `short${p.intervalMs}` : p.kind;
-}
-
+/** Each pattern run once (or --repeat times) with these subscribers and events, its progress reported. */
 export async function runPatterns(config: BenchConfig, progress: Progress, list: Pattern[], subscribers: number, eventsPerSec: number, full: number, quick: number, tag: string): Promise<PushRunResult[]> {
   const runs: PushRunResult[] = [];
   for (const p of list) {

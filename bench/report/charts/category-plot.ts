@@ -86,7 +86,9 @@ export function categoryPlot(spec: CategoryPlotSpec): string {
     return svg(body);
   }
 
-  const labelled = spec.groups.every((g) => g.values.every((v) => textWidth(spec.valueLabel(v), VALUE_SIZE) <= plot.band / 2 - 12));
+  // A label starts 10 px right of its group's line and must end before the next group's markers
+  // (radius 5, a band further on), with a little air: all are drawn, or none.
+  const labelled = spec.groups.every((g) => g.values.every((v) => textWidth(spec.valueLabel(v), VALUE_SIZE) <= plot.band - 22));
   const body = spec.groups.map((g, gi) => {
     const style = seriesStyle(g.style);
     const cx = plot.x(gi);

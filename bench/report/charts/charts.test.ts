@@ -86,10 +86,10 @@ describe("charts of the example suite", () => {
       throughput: TRANSPORTS.slice(0, 4),
       "throughput-mbps": TRANSPORTS.slice(0, 4),
       "load-spectrum": TRANSPORTS.slice(0, 4),
-      // Each name ends with the row's measured cost, "(1.01 RTT)": compared without it.
+      // Each name ends with the row's measured cost, "(slope 1.01)": compared without it.
       "distance-latency": ["WebSocket message, open connection", "WebSocket message, new connection", "HTTP request, keep-alive connection", "HTTP request, new connection", "WebSocket push", "HTTP long polling", "HTTP short polling, every 250 ms"],
     };
-    const withoutCost = (name: string) => name.replace(/ \(\d+\.\d\d RTT\)$/, "");
+    const withoutCost = (name: string) => name.replace(/ \(slope \d+\.\d\d\)$/, "");
     for (const c of charts) {
       expect({ chart: c.name, series: seriesOf(c.svg).map(withoutCost) }).toEqual({ chart: c.name, series: expected[c.name] ?? [] });
       const legend = elements(parse(c.svg), "g")

@@ -20,7 +20,7 @@ export function distanceChart(section: Extract<Section, { kind: "distance" }>, s
       .map((r) => ({ x: rttOfRun(r), y: r.latency.p50 }))
       .sort((a, b) => a.x - b.x);
     const style = sequential(i);
-    const roundTrips = row.roundTrips === undefined ? "" : ` (${row.roundTrips.toFixed(2)} RTT)`;
+    const roundTrips = row.roundTrips === undefined ? "" : ` (slope ${row.roundTrips.toFixed(2)})`;
     return { label: `${row.label}${roundTrips}`, style, lines: [{ points, dash: seriesStyle(style).dash, markers: points }] };
   });
   const xs = series.flatMap((s) => s.lines.flatMap((l) => l.points.map((p) => p.x)));
