@@ -3,7 +3,7 @@ import { formatMetric, metricsOf, type Metric, type Unit } from "./metrics.ts";
 import { distancePushSubject, patternSubject, pushPatterns } from "./scenarios/patterns.ts";
 import type { BenchResult } from "./results.ts";
 import { DRIVER_SUBJECT } from "./subjects.ts";
-import { distanceDrivers } from "./scenarios/distance-rows.ts";
+import { distanceDrivers, hasDistance } from "./scenarios/distance-rows.ts";
 
 /**
  * Thresholds for CI: `--assert "ws.rtt.p99 < 2ms"`, `--assert "udp.loss < 0.1%"`. Parsed and
@@ -76,8 +76,8 @@ export function validMetricNames(config: BenchConfig): string[] {
   const names = new Set<string>();
   for (const section of SECTIONS[config.scenario]) {
     if (section === "distance") {
-      // The suite leaves the distance section out under --net.
-      if (config.scenario === "distance" || (config.net === undefined && config.transports.some((t) => t === "ws" || t === "http"))) for (const name of distanceNames(config)) names.add(name);
+      // The suite leaves the distance section out under --net, or without WebSocket and HTTP.
+      if (hasDistance(config)) for (const name of distanceNames(config)) names.add(name);
       continue;
     }
     const figures = section === "push" || section === "fanout" ? PUSH_FIGURES : ECHO_FIGURES;

@@ -56,6 +56,8 @@ export function mergeResults(parts: BenchResult[], names: string[] = parts.map((
     finishedAt: new Date(finished).toISOString(),
     elapsedSec: (finished - started) / 1000,
     sections: first.sections.map((_, i) => mergeSection(parts.map((p) => p.sections[i]!))),
+    // Each part measured the relay on its own machine; the first part's stands for the merge, as its environment does.
+    ...(first.relayOverhead ? { relayOverhead: first.relayOverhead } : {}),
     // Thresholds were judged on each part; the merged figures have not been judged.
     assertions: undefined,
   };

@@ -231,4 +231,5 @@ const resultShape = obj({
   elapsedSec: num,
   parts: optional(num),
   sections: list(section),
+  relayOverhead: optional(list(obj({ transport: oneOf(["tcp", "udp"]), roundTrips: num, directP50Ns: num, relayedP50Ns: num, addedP50Ns: num }))),
 });

@@ -5,6 +5,7 @@ import type { Environment } from "./environment.ts";
 import type { LoadResult } from "./load-run.ts";
 import type { PushRunResult } from "./push-run.ts";
 import type { Exchange } from "./transcript.ts";
+import type { RelayOverhead } from "./relay-overhead.ts";
 
 /** The outcome of one scenario: its runs, plus what the scenario concluded from them. */
 export type Section =
@@ -62,6 +63,8 @@ export interface BenchResult {
   finishedAt: string;
   elapsedSec: number;
   sections: Section[];
+  /** With a relay (--net, distance): what the relay itself added per round trip, measured before the run. */
+  relayOverhead?: RelayOverhead[];
   /** The --assert thresholds, evaluated once the run was done. */
   assertions?: AssertionOutcome[];
 }

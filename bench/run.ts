@@ -3,6 +3,8 @@ import type { BenchConfig } from "./config.ts";
 import { PIN_DESCRIPTIONS, environment } from "./environment.ts";
 import { RESULT_FORMAT, sectionRuns, type BenchResult, type Progress, type Section } from "./results.ts";
 import { SCENARIO_RUNNERS } from "./scenarios/index.ts";
+import { measureRelayOverhead, relaysOf, type RelayOverhead } from "./relay-overhead.ts";
+import { latency } from "./report/format.ts";
 
 /** How the runs were placed on CPUs, summarized over every run (e.g. "server on CPU 1, swarm on CPU 0"). */
 function describePlacement(sections: Section[], config: BenchConfig): string {
@@ -25,6 +27,13 @@ function describePlacement(sections: Section[], config: BenchConfig): string {
 export async function run(config: BenchConfig, progress: Progress): Promise<BenchResult> {
   const started = new Date();
   const t0 = performance.now();
+  // Measured first, on a quiet machine: what the relay adds besides the profile's conditions.
+  const relayOverhead: RelayOverhead[] = [];
+  for (const transport of relaysOf(config)) {
+    const o = await measureRelayOverhead(transport);
+    progress(`relay  ${transport} relay with no delay adds ${latency(o.addedP50Ns)} per round trip at p50 (${o.roundTrips} round trips, direct and relayed in turn)`);
+    relayOverhead.push(o);
+  }
   const sections = await SCENARIO_RUNNERS[config.scenario](config, progress);
   const { argv, ...rest } = config;
   return {
@@ -37,6 +46,7 @@ export async function run(config: BenchConfig, progress: Progress): Promise<Benc
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
     elapsedSec: (performance.now() - t0) / 1000,
+    ...(relayOverhead.length ? { relayOverhead } : {}),
     sections,
   };
 }

@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { startServer } from "../bench/server-process.ts";
+import { measureRelayOverhead } from "../bench/relay-overhead.ts";
 import { killAll } from "../test/support/processes.ts";
-import { startRelayProcess } from "./relay-process.ts";
-import { openRoundTripper, pairedRoundTrips, percentile } from "./round-trips.ts";
 
 /**
  * The relay must add what its profile says. The echo server and the relay each run in their
@@ -20,24 +18,11 @@ afterAll(killAll);
 
 const COUNT = 300;
 const WARMUP = 30;
-const host = "127.0.0.1";
 
+/** Direct and relayed round trips compared, in µs, through bench/relay-overhead.ts. */
 async function measure(transport: "tcp" | "udp", net: string): Promise<{ directUs: number; relayedUs: number; addedUs: number }> {
-  const server = await startServer(transport, ["--mode", "echo", "--quiet"]);
-  const relay = await startRelayProcess(transport, { host, port: server.port }, net);
-  try {
-    const direct = await openRoundTripper(transport, { host, port: server.port });
-    const relayed = await openRoundTripper(transport, { host, port: relay.port });
-    const r = await pairedRoundTrips(direct, relayed, COUNT, WARMUP);
-    await direct.close();
-    await relayed.close();
-    const directUs = percentile(r.direct, 50) / 1000;
-    const relayedUs = percentile(r.relayed, 50) / 1000;
-    return { directUs, relayedUs, addedUs: relayedUs - directUs };
-  } finally {
-    await relay.stop();
-    await server.stop();
-  }
+  const m = await measureRelayOverhead(transport, COUNT, WARMUP, net);
+  return { directUs: m.directP50Ns / 1000, relayedUs: m.relayedP50Ns / 1000, addedUs: m.addedP50Ns / 1000 };
 }
 
 describe("the relay adds what its profile says", () => {

@@ -93,4 +93,9 @@ test("distance: through the relay at two round-trip times, each row costs the ro
   expect(markdown).toContain("| WebSocket message, new connection | 3 (TCP handshake, upgrade, message) |");
   expect(markdown).toContain("p50 at 40 ms");
   expect(markdown).not.toContain("Network conditions:"); // each run's own conditions, stated in the section
+  // What the relay itself adds was measured first, and the report says so.
+  expect(result.relayOverhead?.map((o) => o.transport)).toEqual(["tcp"]);
+  expect(result.relayOverhead![0]!.addedP50Ns).toBeLessThan(1e6);
+  expect(result.relayOverhead![0]!.relayedP50Ns).toBeGreaterThan(0);
+  expect(markdown).toContain("The distance section runs through a relay in user space. The relay itself adds");
 }, 60_000);

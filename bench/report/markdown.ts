@@ -244,6 +244,14 @@ function clockNote(runs: PushRunResult[]): string {
   return `The server is on another host: its clock was estimated ${clock.offsetMs >= 0 ? "+" : ""}${clock.offsetMs.toFixed(3)} ms from ours (NTP-style, the fastest of ${clock.samples} round trips), so every latency here is uncertain by ±${clock.uncertaintyMs.toFixed(3)} ms. `;
 }
 
+/** " The relay itself adds 21.3 µs per round trip at p50 (TCP) ...", or "" when none was measured. */
+function relayOverheadNote(result: BenchResult): string {
+  const o = result.relayOverhead ?? [];
+  if (!o.length) return "";
+  const added = o.map((x) => `${latency(x.addedP50Ns)} (${x.transport.toUpperCase()})`).join(" and ");
+  return ` The relay itself adds ${added} per round trip at p50, measured before the run: ${o[0]!.roundTrips} round trips of 64 B to an echo server, direct and through a relay with no conditions, in turn.`;
+}
+
 /** The lab's WebSocket-vs-HTTP table, redone with this run's measurements. */
 function labTable(result: BenchResult): string | undefined {
   const rtt = sectionOf(result, "rtt");
@@ -369,7 +377,9 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
   const remote = result.sections.flatMap(sectionRuns).find((r) => "remote" in r && r.remote);
   // The distance section sets its own conditions per run, and says so itself.
   const relayed = result.sections.filter((s) => s.kind !== "distance").flatMap(sectionRuns).find((r) => r.relay)?.relay;
-  if (relayed) out.push(`Network conditions: ${relayed.profile}, applied in user space by a relay between the swarm and the server (every latency here includes them; the relay's own byte counts are in the JSON).`, "");
+  const overhead = relayOverheadNote(result);
+  if (relayed) out.push(`Network conditions: ${relayed.profile}, applied in user space by a relay between the swarm and the server (every latency here includes them; the relay's own byte counts are in the JSON).${overhead}`, "");
+  else if (overhead) out.push(`The distance section runs through a relay in user space.${overhead}`, "");
   if (remote && "remote" in remote) out.push(`Server: remote, at ${remote.remote}. Its CPU, memory and socket byte counts are not measured from here; "—" marks them.`, "");
   const limits = thresholds(result);
   if (limits) out.push("## Thresholds", "", limits, "");

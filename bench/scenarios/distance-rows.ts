@@ -32,6 +32,15 @@ function requestRow(driver: DriverName) {
 }
 
 /**
+ * Whether a run has a distance section: the distance scenario; the suite where it compares
+ * WebSocket or HTTP and --net does not already set the conditions for everything.
+ */
+export function hasDistance(config: Pick<BenchConfig, "scenario" | "net" | "transports">): boolean {
+  if (config.scenario === "distance") return true;
+  return config.scenario === "suite" && config.net === undefined && config.transports.some((t) => t === "ws" || t === "http");
+}
+
+/**
  * The request drivers the distance section runs for these transports. The suite keeps to the
  * lab's comparison, WebSocket against HTTP, to stay within its time.
  */

@@ -3,6 +3,7 @@ import type { Progress, Section } from "../results.ts";
 import { helloExchanges } from "../transcript.ts";
 import { connect } from "./connect.ts";
 import { distance } from "./distance.ts";
+import { hasDistance } from "./distance-rows.ts";
 import { load } from "./load.ts";
 import { fanout, push } from "./push.ts";
 import { rtt } from "./rtt.ts";
@@ -19,8 +20,8 @@ async function suite(config: BenchConfig, progress: Progress): Promise<Section[]
   const exchanges = await helloExchanges();
   progress(`hello  ${exchanges.map((e) => e.title).join(", ")}: run for the report`);
   const sections: Section[] = [{ kind: "hello", runs: [], exchanges }, await rtt(config, progress), await push(config, progress, "suite")];
-  if (config.net !== undefined) progress("distance  left out: --net already sets the conditions for the whole suite");
-  else if (config.transports.some((t) => t === "ws" || t === "http")) sections.push(await distance(config, progress));
+  if (hasDistance(config)) sections.push(await distance(config, progress));
+  else if (config.net !== undefined) progress("distance  left out: --net already sets the conditions for the whole suite");
   sections.push(await throughput(config, progress, [64, 16_384]), await load(config, progress, [5000]));
   return sections;
 }

@@ -1,0 +1,57 @@
+import type { BenchConfig } from "./config.ts";
+import { openRoundTripper, pairedRoundTrips, percentile } from "../netem/round-trips.ts";
+import { startRelayProcess } from "../netem/relay-process.ts";
+import { hasDistance } from "./scenarios/distance-rows.ts";
+import { startServer } from "./server-process.ts";
+
+/**
+ * What the relay itself costs, measured on this machine: round trips of one 64-byte message,
+ * alternating between an echo server reached directly and through a relay in its own process
+ * with no conditions. The difference of the medians is what every relayed latency carries
+ * besides the profile's delay (two more loopback hops and a pass through the relay's loop).
+ */
+export interface RelayOverhead {
+  transport: "tcp" | "udp";
+  roundTrips: number;
+  directP50Ns: number;
+  relayedP50Ns: number;
+  addedP50Ns: number;
+}
+
+const HOST = "127.0.0.1";
+
+export async function measureRelayOverhead(transport: "tcp" | "udp", roundTrips = 200, warmup = 20, net = "none"): Promise<RelayOverhead> {
+  const server = await startServer(transport, ["--mode", "echo", "--quiet"]);
+  try {
+    const relay = await startRelayProcess(transport, { host: HOST, port: server.port }, net);
+    try {
+      const direct = await openRoundTripper(transport, { host: HOST, port: server.port });
+      const relayed = await openRoundTripper(transport, { host: HOST, port: relay.port });
+      try {
+        const r = await pairedRoundTrips(direct, relayed, roundTrips, warmup);
+        const directP50Ns = percentile(r.direct, 50);
+        const relayedP50Ns = percentile(r.relayed, 50);
+        return { transport, roundTrips, directP50Ns, relayedP50Ns, addedP50Ns: relayedP50Ns - directP50Ns };
+      } finally {
+        await Promise.allSettled([direct.close(), relayed.close()]);
+      }
+    } finally {
+      await relay.stop();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * The relays a run will go through: with --net, a TCP relay for any stream transport and a UDP
+ * one for UDP; the distance scenario (and the suite's section of it, which --net leaves out)
+ * relays TCP only. None for a run without relays.
+ */
+export function relaysOf(config: Pick<BenchConfig, "scenario" | "net" | "transports">): ("tcp" | "udp")[] {
+  const streams = config.transports.some((t) => t !== "udp");
+  if (config.net === undefined) return hasDistance(config) ? ["tcp"] : [];
+  const udp = config.transports.includes("udp") && !["push", "fanout", "connect"].includes(config.scenario);
+  const tcp = streams && config.scenario !== "udp";
+  return [...(tcp ? ["tcp" as const] : []), ...(udp ? ["udp" as const] : [])];
+}
