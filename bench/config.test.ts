@@ -71,6 +71,8 @@ describe("bench options", () => {
     ]);
     expect(problemsOf(["distance", "--rtts", "50"])).toEqual(["--rtts needs at least two different round-trip times: a row's cost is the slope of its latency between them"]);
     expect(problemsOf(["suite", "--net", "lan", "--rtts", "0,50"])).toEqual(["--rtts does nothing with --net: the suite then leaves its distance section out"]);
+    expect(problemsOf(["suite", "--transports", "tcp,udp", "--rtts", "0,50"])).toEqual(["--rtts does nothing without ws or http in --transports: the suite then has no distance section"]);
+    expect(problemsOf(["distance", "--rtts", "0,0.0004"])).toEqual(["--rtts: 0 ms is given twice"]); // the relay's grid is 2 µs of round trip
     expect(problemsOf(["distance", "--net", "wifi", "--rtts", "0,x", "--rate", "5"])).toEqual([
       '--rtts: "x" is not a round-trip time from 0 to 2000 ms (e.g. 0,20,100 or 20ms)',
       "distance sets its own delays (--rtts): --net does not combine with it",

@@ -6,6 +6,7 @@ import { MAX_MESSAGE_BYTES, TRANSPORTS, type Transport } from "../protocol/limit
 import { BENCH_HEADER_BYTES } from "../protocol/bench-frame.ts";
 import type { Target } from "../clients/types.ts";
 import { PIN_MODES, type PinMode } from "./orchestrate.ts";
+import { hasDistance } from "./scenarios/distance-rows.ts";
 
 export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "connect", "udp", "fanout", "distance"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -211,7 +212,8 @@ function rttsOpt(args: ParsedArgs): number[] | undefined {
   const out: number[] = [];
   for (const item of raw.split(",").map((s) => s.trim())) {
     const m = /^(\d+(?:\.\d+)?)(ms)?$/.exec(item);
-    const value = m ? Number(m[1]) : NaN;
+    // On the relay's grid (one-way delays in whole µs), so what is run is what is named.
+    const value = m ? Math.round(Number(m[1]) * 500) / 500 : NaN;
     if (!(value <= MAX_RTT_MS)) args.problems.push(`--rtts: "${item}" is not a round-trip time from 0 to ${MAX_RTT_MS} ms (e.g. 0,20,100 or 20ms)`);
     else if (out.includes(value)) args.problems.push(`--rtts: ${value} ms is given twice`);
     else out.push(value);
@@ -258,7 +260,7 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
     for (const o of ["size", "rate", "window", "count"]) if (args.values.has(o)) problems.push(`--${o} is for echo scenarios; push uses --event-rate and --event-size`);
   }
   if (!["distance", "suite"].includes(c.scenario) && args.values.has("rtts")) problems.push(`--rtts is for the distance scenario (and the suite's distance section), not ${c.scenario}`);
-  if (c.scenario === "suite" && args.values.has("rtts") && c.net !== undefined) problems.push("--rtts does nothing with --net: the suite then leaves its distance section out");
+  if (c.scenario === "suite" && args.values.has("rtts") && !hasDistance(c)) problems.push(c.net !== undefined ? "--rtts does nothing with --net: the suite then leaves its distance section out" : "--rtts does nothing without ws or http in --transports: the suite then has no distance section");
   if (c.scenario === "distance") {
     if (args.values.has("net")) problems.push("distance sets its own delays (--rtts): --net does not combine with it");
     if (!c.transports.some((t) => t !== "udp")) problems.push("distance compares tcp, ws and http: --transports needs at least one of them");

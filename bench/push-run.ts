@@ -67,8 +67,8 @@ function relayRoundTripMs(net: string | undefined): number {
 export async function runPush(spec: PushSpec): Promise<PushRunResult> {
   const pattern = PUSH_PATTERNS[spec.pattern];
   // A short poller can be one whole interval late by design, and through a relay a poll can take
-  // a round trip and a half more: wait that long for the window's last events (the wait ends
-  // early once every subscriber has had one from after the window).
+  // up to a round trip and a half more: wait that long, with two round trips as the margin, for
+  // the window's last events (the wait ends once every subscriber has one from after it).
   const graceMs = (spec.pattern === "short" ? spec.intervalMs : 0) + 500 + 2 * relayRoundTripMs(spec.net);
   const jobs: Omit<PushJob, "target">[] = split(spec.subscribers, spec.procs).map((n) => ({
     kind: "push",

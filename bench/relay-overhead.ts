@@ -1,5 +1,5 @@
 import type { BenchConfig } from "./config.ts";
-import { openRoundTripper, pairedRoundTrips, percentile } from "../netem/round-trips.ts";
+import { openRoundTripper, pairedRoundTrips, percentile, type RoundTripper } from "../netem/round-trips.ts";
 import { startRelayProcess } from "../netem/relay-process.ts";
 import { hasDistance } from "./scenarios/distance-rows.ts";
 import { startServer } from "./server-process.ts";
@@ -22,24 +22,23 @@ const HOST = "127.0.0.1";
 
 export async function measureRelayOverhead(transport: "tcp" | "udp", roundTrips = 200, warmup = 20, net = "none"): Promise<RelayOverhead> {
   const server = await startServer(transport, ["--mode", "echo", "--quiet"]);
+  let relay: Awaited<ReturnType<typeof startRelayProcess>> | undefined;
+  const trippers: RoundTripper[] = [];
   try {
-    const relay = await startRelayProcess(transport, { host: HOST, port: server.port }, net);
-    try {
-      const direct = await openRoundTripper(transport, { host: HOST, port: server.port });
-      const relayed = await openRoundTripper(transport, { host: HOST, port: relay.port });
-      try {
-        const r = await pairedRoundTrips(direct, relayed, roundTrips, warmup);
-        const directP50Ns = percentile(r.direct, 50);
-        const relayedP50Ns = percentile(r.relayed, 50);
-        return { transport, roundTrips, directP50Ns, relayedP50Ns, addedP50Ns: relayedP50Ns - directP50Ns };
-      } finally {
-        await Promise.allSettled([direct.close(), relayed.close()]);
-      }
-    } finally {
-      await relay.stop();
-    }
+    relay = await startRelayProcess(transport, { host: HOST, port: server.port }, net);
+    const direct = await openRoundTripper(transport, { host: HOST, port: server.port });
+    trippers.push(direct);
+    const relayed = await openRoundTripper(transport, { host: HOST, port: relay.port });
+    trippers.push(relayed);
+    const r = await pairedRoundTrips(direct, relayed, roundTrips, warmup);
+    const directP50Ns = percentile(r.direct, 50);
+    const relayedP50Ns = percentile(r.relayed, 50);
+    return { transport, roundTrips, directP50Ns, relayedP50Ns, addedP50Ns: relayedP50Ns - directP50Ns };
   } finally {
-    await server.stop();
+    // Whatever failed, everything opened is closed and both processes are stopped (a failure
+    // to stop does not hide the first error).
+    await Promise.allSettled(trippers.map((t) => t.close()));
+    await Promise.allSettled([relay?.stop(), server.stop()]);
   }
 }
 

@@ -21,7 +21,8 @@ export interface EchoChannel {
   close(): Promise<void>;
 }
 
-export type OpenEcho = (target: Target, handlers: EchoHandlers) => Promise<EchoChannel>;
+/** Opens an echo channel; `timeoutMs` bounds the connection set-up where there is one (default 5 s). */
+export type OpenEcho = (target: Target, handlers: EchoHandlers, timeoutMs?: number) => Promise<EchoChannel>;
 
 /** Where the hello clients write what a person reads (a test can capture it). */
 export type Print = (line: string) => void;

@@ -5,6 +5,7 @@ import { openCollector, pattern } from "../test/support/echo.ts";
 import { rawConnect } from "../test/support/raw.ts";
 import { killAll } from "../test/support/processes.ts";
 import { until } from "../test/support/until.ts";
+import { Pacer } from "./pacer.ts";
 import { parseProfile } from "./profile.ts";
 import { startTcpRelay, type TcpRelayOptions } from "./tcp-relay.ts";
 import type { RunningRelay, TcpRelayStats } from "./types.ts";
@@ -176,6 +177,22 @@ describe("TCP relay", () => {
       replies.forEach((reply, k) => expect(reply).toEqual(numbered(k)));
       await c.channel.close();
     }
+  }, 10_000);
+
+  test("held bytes are released even when their release is due the moment it is scheduled", async () => {
+    // The real pacer runs a callback at once when its instant has passed by the time at() looks
+    // at the clock; this one always does, so the release runs as it is scheduled.
+    class DueAtOnce extends Pacer {
+      override at(_atNs: number, fn: () => void): void {
+        fn();
+      }
+    }
+    const r = await relay("delay=50ms", { pacer: new DueAtOnce() });
+    const c = await openCollector("tcp", { host: "127.0.0.1", port: r.port });
+    c.channel.send(pattern(64, 9)); // read before the emulated handshake is over: held, then released
+    const [reply] = await c.waitForReplies(1, 2000);
+    expect(reply).toEqual(pattern(64, 9));
+    await c.channel.close();
   }, 10_000);
 
   test("a target that refuses: the client is closed and the refusal counted", async () => {

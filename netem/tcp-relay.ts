@@ -204,15 +204,20 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
     }
   };
 
-  /** Lets a direction's held bytes onto the link, in the order they were read. */
+  /**
+   * Lets a direction's held bytes onto the link, in the order they were read; if the far side
+   * is gone by then, they are dropped instead of taking link time no one would use.
+   */
   const release = (dir: Direction): void => {
     const now = pacer.now();
     for (const bytes of dir.held.splice(0)) {
       dir.scheduledBytes -= bytes.length;
       dir.scheduledDeliveries--;
-      transmit(dir, bytes, now);
+      if (dir.finished || dir.dst.closed) bump(totals.errors, "discarded (peer closed)");
+      else transmit(dir, bytes, now);
     }
     updateReading(dir);
+    maybeFinish(dir);
   };
 
   /**
@@ -236,11 +241,13 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
     const bytes = new Uint8Array(chunk); // a copy: Bun's chunk is only ours during the callback
     const now = pacer.now();
     if (now < dir.notBeforeNs || dir.held.length > 0) {
-      // Counted as scheduled, so backpressure and a FIN both wait for them.
-      if (dir.held.length === 0) pacer.at(dir.notBeforeNs, () => release(dir), owner);
+      // Counted as scheduled, so backpressure and a FIN both wait for them. Held before the
+      // release is scheduled: the pacer runs a release that is already due at once.
+      const first = dir.held.length === 0;
       dir.held.push(bytes);
       dir.scheduledBytes += bytes.length;
       dir.scheduledDeliveries++;
+      if (first) pacer.at(dir.notBeforeNs, () => release(dir), owner);
     } else {
       transmit(dir, bytes, now);
     }

@@ -64,9 +64,11 @@ export function exchangePipes(exchange: () => Promise<void>): OpenPipe {
  * A whole exchange on a fresh connection: open it, send one message, take its reply. This is
  * what a client pays to use a connection once (handshakes included), and the way to time a
  * connection through the network relay, where connect() itself resolves at loopback speed.
- * The connection is closed without waiting: its closing handshake is not part of the cost. One
- * whose reply never comes is closed a second after the session has counted its timeout (so it
- * is not counted twice), and every one still open is closed with the pipe.
+ * The connection is closed without waiting: its closing handshake is not part of the cost.
+ *
+ * The session times each operation out on its own (`timeoutMs`); what happens to one after that
+ * is not reported again (it would count twice), and a connection whose reply never comes is
+ * closed a second later. Every connection still open, or still opening, ends with the pipe.
  */
 export function firstReplyPipes(open: OpenEcho, target: Target, size: number, timeoutMs: number): OpenPipe {
   const message = new Uint8Array(size);
@@ -76,29 +78,31 @@ export function firstReplyPipes(open: OpenEcho, target: Target, size: number, ti
     return {
       issue(seq) {
         if (closing) return false;
+        const issuedAt = performance.now();
         let channel: EchoChannel | undefined;
         let settled = false;
-        /** Ends the operation once: done (no failure), failed (a kind), or abandoned after its timeout. */
+        /** Ends the operation once: done, failed (a kind), or abandoned (reported by the session). */
         const finish = (failure?: string, abandoned = false): void => {
           if (settled) return;
           settled = true;
           clearTimeout(deadline);
-          if (failure === undefined && !abandoned) events.done(seq);
-          else if (failure !== undefined) events.failed(seq, failure);
+          if (failure === undefined && !abandoned) events.done(seq); // a late reply is the session's to count as late
+          else if (failure !== undefined && !abandoned && performance.now() - issuedAt < timeoutMs) events.failed(seq, failure);
           if (channel) {
             live.delete(channel);
             channel.close().catch(() => {});
           }
         };
         const deadline = setTimeout(() => finish(undefined, true), timeoutMs + 1000);
-        open(target, {
-          onReply: (reply) => finish(reply.length === size ? undefined : "corrupt reply"),
-          onClose: (reason) => finish(reason),
-        }).then(
+        open(target, { onReply: (reply) => finish(reply.length === size ? undefined : "corrupt reply"), onClose: (reason) => finish(reason) }, timeoutMs).then(
           (opened) => {
-            channel = opened;
             if (settled) {
-              opened.close().catch(() => {});
+              opened.close().catch(() => {}); // ended while opening: nothing else holds it
+              return;
+            }
+            channel = opened;
+            if (closing) {
+              finish(undefined, true); // the pipe closed while this one was opening: finish closes it
               return;
             }
             live.add(opened);

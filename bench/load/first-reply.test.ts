@@ -4,6 +4,7 @@ import { startServer, type ServerProcess } from "../server-process.ts";
 import { killAll } from "../../test/support/processes.ts";
 import { until } from "../../test/support/until.ts";
 import { firstReplyPipes } from "./echo-pipe.ts";
+import type { EchoChannel, OpenEcho } from "../../clients/types.ts";
 import type { PipeEvents } from "./types.ts";
 
 /** What a pipe reported, by kind. */
@@ -52,6 +53,22 @@ describe("a message on a new connection", () => {
       silent.stop(true);
     }
   }, 10_000);
+
+  test("closing the pipe while a connection is still opening closes that one too, and sends nothing on it", async () => {
+    let sent = 0;
+    let closed = 0;
+    let resolveOpen = (_c: EchoChannel) => {};
+    const slowOpen: OpenEcho = () => new Promise((resolve) => (resolveOpen = resolve));
+    const events = recorder();
+    const pipe = await firstReplyPipes(slowOpen, { host: "127.0.0.1", port: 1 }, 64, 1000)(0, events.events);
+    pipe.issue(0);
+    await pipe.close();
+    resolveOpen({ send: () => Boolean(++sent), close: async () => void closed++ });
+    await until("the late connection closed", () => closed === 1);
+    expect(sent).toBe(0);
+    expect(events.done).toEqual([]);
+    expect(events.failed).toEqual([]);
+  });
 
   test("a refused connection is one failure of its kind", async () => {
     const gone = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });

@@ -248,7 +248,8 @@ function clockNote(runs: PushRunResult[]): string {
 function relayOverheadNote(result: BenchResult): string {
   const o = result.relayOverhead ?? [];
   if (!o.length) return "";
-  const added = o.map((x) => `${latency(x.addedP50Ns)} (${x.transport.toUpperCase()})`).join(" and ");
+  // A difference below zero is noise: the relay cannot make a round trip faster.
+  const added = o.map((x) => `${x.addedP50Ns > 0 ? latency(x.addedP50Ns) : "nothing measurable"} (${x.transport.toUpperCase()})`).join(" and ");
   return ` The relay itself adds ${added} per round trip at p50, measured before the run: ${o[0]!.roundTrips} round trips of 64 B to an echo server, direct and through a relay with no conditions, in turn.`;
 }
 
