@@ -20,6 +20,9 @@ export type Section =
   /** The same requests and pushes at growing round-trip times (each run's relay profile says which). */
   | { kind: "distance"; rttsMs: number[]; runs: LoadResult[]; push: PushRunResult[] };
 
+/** The section of one kind: `SectionOf<"distance">`. */
+export type SectionOf<K extends Section["kind"]> = Extract<Section, { kind: K }>;
+
 /** Every run a section holds, whatever its kind keeps them in. */
 export function sectionRuns(s: Section): (LoadResult | PushRunResult)[] {
   if (s.kind === "udp") return [...s.runs, ...s.oneWay];

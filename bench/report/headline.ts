@@ -1,15 +1,13 @@
 import type { DriverName } from "../drivers.ts";
 import type { LoadResult } from "../load-run.ts";
 import type { PushRunResult } from "../push-run.ts";
-import type { BenchResult, Section } from "../results.ts";
+import type { BenchResult, Section, SectionOf } from "../results.ts";
 import { count, latency, rate, times } from "./format.ts";
 import { problems } from "./problems.ts";
 import { agrees, distanceRows, expectedText, runAt } from "../scenarios/distance-rows.ts";
 
-type Of<K extends Section["kind"]> = Extract<Section, { kind: K }>;
-
-export function sectionOf<K extends Section["kind"]>(result: BenchResult, kind: K): Of<K> | undefined {
-  return result.sections.find((s): s is Of<K> => s.kind === kind);
+export function sectionOf<K extends Section["kind"]>(result: BenchResult, kind: K): SectionOf<K> | undefined {
+  return result.sections.find((s): s is SectionOf<K> => s.kind === kind);
 }
 
 export function runFor(runs: LoadResult[], driver: DriverName, size?: number): LoadResult | undefined {
@@ -73,7 +71,7 @@ export function headline(result: BenchResult): string[] {
 }
 
 /** Each row's cost in round trips, its p50 at the longest round trip, and any row the reasoning does not explain. */
-function distanceFindings(s: Of<"distance">): string[] {
+function distanceFindings(s: SectionOf<"distance">): string[] {
   const far = Math.max(...s.rttsMs);
   const rows = distanceRows(s);
   const costs = rows.filter((row) => row.roundTrips !== undefined).map((row) => `${row.label} ${row.roundTrips!.toFixed(2)}`);

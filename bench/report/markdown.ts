@@ -1,9 +1,9 @@
 import { DRIVERS } from "../drivers.ts";
 import type { LoadResult } from "../load-run.ts";
 import type { PushRunResult } from "../push-run.ts";
-import { sectionRuns, type BenchResult, type Section } from "../results.ts";
+import { sectionRuns, type BenchResult, type Section, type SectionOf } from "../results.ts";
 import { formatMetric } from "../metrics.ts";
-import { DISTANCE_TOLERANCE, agrees, distanceRows, expectedText, runAt, type Expected } from "../scenarios/distance-rows.ts";
+import { DISTANCE_TOLERANCE, agrees, distanceRows, expectedText, p50At, type Expected } from "../scenarios/distance-rows.ts";
 import { lossShare } from "../scenarios/udp.ts";
 import { bytes, count, cpuPerOp, latency, megabytes, percent, rate, table } from "./format.ts";
 import { headline, pushRun, runFor, sectionOf, shortLabel } from "./headline.ts";
@@ -20,8 +20,6 @@ const TITLES: Record<Section["kind"], string> = {
   fanout: "Fan-out: one event to many subscribers",
   distance: "As the round trip grows: handshakes, requests and push at a distance",
 };
-
-type Of<K extends Section["kind"]> = Extract<Section, { kind: K }>;
 
 function wire(r: LoadResult): string {
   return r.wirePerOp ? `${Math.round(r.wirePerOp.in)} / ${Math.round(r.wirePerOp.out)} B` : "—";
@@ -163,14 +161,11 @@ function pushTable(runs: PushRunResult[], fanout: boolean): string {
   );
 }
 
-function distanceTable(s: Of<"distance">): string {
+function distanceTable(s: SectionOf<"distance">): string {
   return table(
     ["", "should cost (round trips)", ...s.rttsMs.map((ms) => `p50 at ${ms} ms`), "measured (round trips)"],
     distanceRows(s).map((row) => {
-      const cells = s.rttsMs.map((ms) => {
-        const r = runAt(row, ms);
-        return r ? latency(r.latency.p50) : "—";
-      });
+      const cells = s.rttsMs.map((ms) => p50At(row, ms));
       return [row.label, `${expectedText(row.expected)} (${row.expected.why})`, ...cells, row.roundTrips === undefined ? "—" : agreement(row.roundTrips, row.expected)];
     }),
   );
@@ -188,7 +183,7 @@ function pushAudience(runs: PushRunResult[]): string {
   return `${count(first)} subscribers${others.length ? ` (${others.map(([label, n]) => `${label}: ${count(n)}, as its median depends on where each poller's polls fall`).join("; ")})` : ""}`;
 }
 
-function distanceBody(s: Of<"distance">): string {
+function distanceBody(s: SectionOf<"distance">): string {
   const push = s.push[0]?.spec;
   const request = s.runs[0]?.spec;
   return [
@@ -282,15 +277,11 @@ function labTable(result: BenchResult): string | undefined {
 }
 
 /** The lab table's rows from the distance section: what each side costs in round trips, and push far away. */
-function distanceLabRows(s: Of<"distance">): string[][] {
+function distanceLabRows(s: SectionOf<"distance">): string[][] {
   const rows = new Map(distanceRows(s).map((row) => [row.subject, row]));
   const far = Math.max(...s.rttsMs);
   const trips = (subject: string) => rows.get(subject)?.roundTrips?.toFixed(2) ?? "—";
-  const farP50 = (subject: string) => {
-    const row = rows.get(subject);
-    const r = row && runAt(row, far);
-    return r ? latency(r.latency.p50) : "—";
-  };
+  const farP50 = (subject: string) => p50At(rows.get(subject), far);
   const polling = [...rows.values()].filter((row) => row.subject.startsWith("short"));
   /** "long polling X; 250 ms polling Y": the HTTP patterns' cells. */
   const httpPush = (cell: (subject: string) => string) =>

@@ -3,7 +3,7 @@ import type { BenchResult } from "../results.ts";
 import { latency, megabytes, percent, rate } from "./format.ts";
 import { lossShare } from "../scenarios/udp.ts";
 import { headline } from "./headline.ts";
-import { distanceRows, expectedText, runAt, type DistanceRow } from "../scenarios/distance-rows.ts";
+import { distanceRows, expectedText, p50At } from "../scenarios/distance-rows.ts";
 
 /** Columns padded to their widest cell; the first left-aligned, the rest right-aligned. */
 function textTable(rows: string[][]): string {
@@ -24,11 +24,7 @@ export function renderSummary(result: BenchResult): string {
       out.push(textTable([["pattern", "subscribers", "p50", "p99", "req/event"], ...s.runs.map((r) => [r.label, String(r.spec.subscribers), latency(r.latency.p50), latency(r.latency.p99), r.requestsPerEvent.toFixed(2)])]));
     } else if (s.kind === "distance") {
       const head = ["p50 at round trip", ...s.rttsMs.map((ms) => `${ms} ms`), "round trips", "should be"];
-      const p50 = (row: DistanceRow, ms: number) => {
-        const r = runAt(row, ms);
-        return r ? latency(r.latency.p50) : "—";
-      };
-      out.push(textTable([head, ...distanceRows(s).map((row) => [row.label, ...s.rttsMs.map((ms) => p50(row, ms)), row.roundTrips?.toFixed(2) ?? "—", expectedText(row.expected)])]));
+      out.push(textTable([head, ...distanceRows(s).map((row) => [row.label, ...s.rttsMs.map((ms) => p50At(row, ms)), row.roundTrips?.toFixed(2) ?? "—", expectedText(row.expected)])]));
     } else if (s.kind === "udp") {
       out.push(textTable([["offered", "echoed", "loss", "jitter"], ...s.runs.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(lossShare(r)), latency(r.sequence.jitterNs)])]));
       out.push("", textTable([["offered", "sent one way", "loss"], ...s.oneWay.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(lossShare(r))])]));

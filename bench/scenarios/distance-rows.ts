@@ -1,6 +1,7 @@
 import { parseProfile } from "../../netem/profile.ts";
 import type { BenchConfig } from "../config.ts";
 import type { DriverName } from "../drivers.ts";
+import { latency } from "../report/format.ts";
 import { DRIVER_SUBJECT } from "../subjects.ts";
 import type { LoadResult } from "../load-run.ts";
 import type { PushRunResult } from "../push-run.ts";
@@ -128,6 +129,12 @@ export interface DistanceRow {
 /** The row's run at a round-trip time, if it was made and measured anything. */
 export function runAt(row: DistanceRow, rttMs: number): LoadResult | PushRunResult | undefined {
   return row.runs.find((r) => rttOfRun(r) === rttMs && r.latency.count > 0);
+}
+
+/** A row's p50 at a round-trip time, as a table shows it: "—" where that run measured nothing. */
+export function p50At(row: DistanceRow | undefined, rttMs: number): string {
+  const r = row && runAt(row, rttMs);
+  return r ? latency(r.latency.p50) : "—";
 }
 
 /** "1", "0.5–1.5": a cost in round trips as the reasoning gives it. */

@@ -1,5 +1,5 @@
 import { distanceRows, rttOfRun } from "../../scenarios/distance-rows.ts";
-import type { Section } from "../../results.ts";
+import type { SectionOf } from "../../results.ts";
 import { linePlot, type LineSeries } from "./line-plot.ts";
 import { seriesStyle, sequential } from "./palette.ts";
 import { linearScale } from "./scale.ts";
@@ -11,7 +11,7 @@ import { latencyTick, plain } from "./units.ts";
  * Rows that cost the same (a WebSocket message and a keep-alive request) lie on top of each
  * other, so each line has its own dash and marker as well as its colour.
  */
-export function distanceChart(section: Extract<Section, { kind: "distance" }>, subtitle: string): string | undefined {
+export function distanceChart(section: SectionOf<"distance">, subtitle: string): string | undefined {
   const rows = distanceRows(section).filter((row) => row.runs.some((r) => r.latency.count > 0));
   if (!rows.length || section.rttsMs.length < 2) return undefined;
   const series: LineSeries[] = rows.map((row, i) => {

@@ -1,6 +1,6 @@
 import type { DriverName } from "../../drivers.ts";
 import type { LoadResult } from "../../load-run.ts";
-import type { BenchResult, Section } from "../../results.ts";
+import type { BenchResult, SectionOf } from "../../results.ts";
 import { count, rate } from "../format.ts";
 import { driverLabel } from "./labels.ts";
 import { sequential, styleRefs } from "./palette.ts";
@@ -23,8 +23,6 @@ export interface Chart {
   svg: string;
 }
 
-type Of<K extends Section["kind"]> = Extract<Section, { kind: K }>;
-
 function sizes(runs: LoadResult[]): string {
   return [...new Set(runs.map((r) => r.spec.size))].map(size).join(", ");
 }
@@ -33,7 +31,7 @@ function plural(n: number, word: string): string {
   return `${count(n)} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function rttCharts(s: Of<"rtt">): Chart[] {
+function rttCharts(s: SectionOf<"rtt">): Chart[] {
   const subtitle = `${sizes(s.runs)} messages, one client, one message in flight`;
   return [
     { name: "rtt-spectrum", title: "Round-trip latency by percentile", svg: spectrumChart({ title: "Round-trip latency by percentile", subtitle, yLabel: "round-trip latency (log scale)", runs: s.runs }) },
@@ -41,13 +39,13 @@ function rttCharts(s: Of<"rtt">): Chart[] {
   ].filter(drawn);
 }
 
-function pushCharts(s: Of<"push">): Chart[] {
+function pushCharts(s: SectionOf<"push">): Chart[] {
   const eventSize = s.runs[0]?.spec.eventSize;
   const subtitle = `${count(s.eventsPerSec)} events/s${eventSize === undefined ? "" : ` of ${size(eventSize)}`} to ${plural(s.subscribers, "subscriber")}; publication to receipt on a shared clock`;
   return [{ name: "push-latency", title: "Server push: delivery latency by pattern", svg: pushLatencyChart(s.runs, subtitle) }].filter(drawn);
 }
 
-function throughputCharts(s: Of<"throughput">): Chart[] {
+function throughputCharts(s: SectionOf<"throughput">): Chart[] {
   const first = s.runs[0];
   const subtitle = first ? `closed loop: ${plural(first.spec.clients, "connection")} × ${first.spec.window} messages in flight` : "";
   return [
@@ -62,7 +60,7 @@ function byDriver(runs: LoadResult[]): { driver: DriverName; runs: LoadResult[] 
   return drivers.map((driver) => ({ driver, runs: runs.filter((r) => r.spec.driver === driver) }));
 }
 
-function loadCharts(s: Of<"load">): Chart[] {
+function loadCharts(s: SectionOf<"load">): Chart[] {
   const rates = [...new Set(s.runs.map((r) => r.spec.ratePerSec))].sort((a, b) => a - b);
   const clients = s.runs[0]?.spec.clients ?? 0;
   const corrected = "timed from each message's scheduled send (corrected for coordinated omission)";
@@ -96,7 +94,7 @@ function loadCharts(s: Of<"load">): Chart[] {
   return charts.filter(drawn);
 }
 
-function udpCharts(s: Of<"udp">): Chart[] {
+function udpCharts(s: SectionOf<"udp">): Chart[] {
   if (new Set(s.runs.map((r) => r.spec.ratePerSec)).size < 2) return [];
   const loss = s.lossBeginsAt === undefined ? "no loss at any rate tried" : `loss began at ${rate(s.lossBeginsAt)}`;
   const svg = rateSweepChart({
@@ -108,7 +106,7 @@ function udpCharts(s: Of<"udp">): Chart[] {
   return [{ name: "udp-sweep", title: "UDP echo: round trip against send rate", svg }].filter(drawn);
 }
 
-function distanceCharts(s: Of<"distance">): Chart[] {
+function distanceCharts(s: SectionOf<"distance">): Chart[] {
   const subtitle = "p50 through the relay; each line's slope is its cost in round trips";
   return [{ name: "distance-latency", title: "Latency against round-trip time", svg: distanceChart(s, subtitle) }].filter(drawn);
 }
