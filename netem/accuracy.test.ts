@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { measureRelayOverhead } from "../bench/relay-overhead.ts";
+import { measureRelayOverhead } from "../bench/run/relay-overhead.ts";
 import { killAll } from "../test/support/processes.ts";
 
 /**

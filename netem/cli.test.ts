@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { startServer } from "../bench/server-process.ts";
+import { startServer } from "../bench/run/server-process.ts";
 import { openCollector, pattern } from "../test/support/echo.ts";
 import { killAll, runCli } from "../test/support/processes.ts";
 import { startRelayProcess } from "./relay-process.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startServer, type ServerProcess } from "../bench/server-process.ts";
+import { startServer, type ServerProcess } from "../bench/run/server-process.ts";
 import { encodeFrame } from "../protocol/frame.ts";
 import { openCollector, pattern } from "../test/support/echo.ts";
 import { rawConnect } from "../test/support/raw.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startServer, type ServerProcess } from "../bench/server-process.ts";
+import { startServer, type ServerProcess } from "../bench/run/server-process.ts";
 import { openCollector, pattern, type Collector } from "../test/support/echo.ts";
 import { killAll } from "../test/support/processes.ts";
 import { until } from "../test/support/until.ts";

@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BenchResult } from "../bench/results.ts";
+import type { BenchResult } from "../bench/model/results.ts";
 import { killAll, runCli, spawnCli, startServer } from "./support/processes.ts";
 
 afterAll(killAll);
@@ -21,7 +21,7 @@ function rttRuns(r: BenchResult) {
 
 test("--workers 3: three swarm processes, and their merged counts equal the total sent", async () => {
   const out = mkdtempSync(join(tmpdir(), "socketlab-"));
-  const { code } = await runCli(["bench/cli.ts", "rtt", "--transports", "tcp", "--workers", "3", "-c", "3", "-n", "3000", "--warmup", "0", "--format", "json", "--out", out], "", 30_000);
+  const { code } = await runCli(["bench/cli/main.ts", "rtt", "--transports", "tcp", "--workers", "3", "-c", "3", "-n", "3000", "--warmup", "0", "--format", "json", "--out", out], "", 30_000);
   expect(code).toBe(0);
   const [run] = rttRuns(onlyResult(out));
   expect(run!.cost.client.processes).toBe(3);
@@ -33,7 +33,7 @@ test("--workers 3: three swarm processes, and their merged counts equal the tota
 test("two agents against one server at once merge into one result with both shares", async () => {
   const server = await startServer("tcp", ["--mode", "echo"]);
   const dirs = [mkdtempSync(join(tmpdir(), "socketlab-a-")), mkdtempSync(join(tmpdir(), "socketlab-b-"))];
-  const agents = dirs.map((dir) => spawnCli(["bench/swarm-cli.ts", "rtt", "--target", `127.0.0.1:${server.port}`, "--transports", "tcp", "-n", "400", "--warmup", "0", "--out", dir]));
+  const agents = dirs.map((dir) => spawnCli(["bench/cli/swarm.ts", "rtt", "--target", `127.0.0.1:${server.port}`, "--transports", "tcp", "-n", "400", "--warmup", "0", "--out", dir]));
   for (const a of agents) {
     a.endInput();
     expect(await a.exited(30_000)).toBe(0);
@@ -42,7 +42,7 @@ test("two agents against one server at once merge into one result with both shar
   for (const p of parts) expect(rttRuns(p)[0]!.remote).toBe(`127.0.0.1:${server.port}`);
 
   const merged = join(dirs[0]!, "merged.json");
-  const m = await runCli(["bench/cli.ts", "merge", ...dirs.map((d) => join(d, readdirSync(d).find((f) => f.endsWith(".json"))!)), "-o", merged]);
+  const m = await runCli(["bench/cli/main.ts", "merge", ...dirs.map((d) => join(d, readdirSync(d).find((f) => f.endsWith(".json"))!)), "-o", merged]);
   expect(m.code).toBe(0);
   const result = JSON.parse(readFileSync(merged, "utf8")) as BenchResult;
   expect(result.parts).toBe(2);
@@ -53,19 +53,19 @@ test("two agents against one server at once merge into one result with both shar
 }, 60_000);
 
 test("an agent needs a target", async () => {
-  const { code, stderr } = await runCli(["bench/swarm-cli.ts", "rtt", "--transports", "tcp"]);
+  const { code, stderr } = await runCli(["bench/cli/swarm.ts", "rtt", "--transports", "tcp"]);
   expect(code).toBe(2);
   expect(stderr.split("\n")[0]).toBe("swarm: an agent measures a server started elsewhere: give --target HOST:PORT");
 });
 
 test("--target needs one transport and a scenario that can use a remote server", async () => {
-  const { code, stderr } = await runCli(["bench/cli.ts", "fanout", "--target", "127.0.0.1:9"]);
+  const { code, stderr } = await runCli(["bench/cli/main.ts", "fanout", "--target", "127.0.0.1:9"]);
   expect(code).toBe(2);
   expect(stderr).toContain("--target works with rtt, throughput, load, connect, udp, push");
-  const tcpPush = await runCli(["bench/cli.ts", "push", "--target", "127.0.0.1:9", "--transports", "tcp"]);
+  const tcpPush = await runCli(["bench/cli/main.ts", "push", "--target", "127.0.0.1:9", "--transports", "tcp"]);
   expect(tcpPush.stderr).toContain("push --target needs --transports ws or http (a server in --mode push)");
-  const two = await runCli(["bench/cli.ts", "rtt", "--target", "127.0.0.1:9", "--transports", "tcp,ws"]);
+  const two = await runCli(["bench/cli/main.ts", "rtt", "--target", "127.0.0.1:9", "--transports", "tcp,ws"]);
   expect(two.stderr).toContain("--target is one server: name its transport with --transports");
-  const bad = await runCli(["bench/cli.ts", "rtt", "--target", "nowhere", "--transports", "tcp"]);
+  const bad = await runCli(["bench/cli/main.ts", "rtt", "--target", "nowhere", "--transports", "tcp"]);
   expect(bad.stderr).toContain('--target must be host:port, e.g. 192.168.1.20:8080 or [::1]:8765, got "nowhere"');
 });

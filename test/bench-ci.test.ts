@@ -6,7 +6,7 @@ import { killAll, runCli } from "./support/processes.ts";
 
 afterAll(killAll);
 
-const quickRtt = ["bench/cli.ts", "rtt", "--transports", "tcp", "-n", "200", "--warmup", "0"];
+const quickRtt = ["bench/cli/main.ts", "rtt", "--transports", "tcp", "-n", "200", "--warmup", "0"];
 
 test("a threshold that holds exits 0; one that fails exits 1; both are in the report", async () => {
   const out = mkdtempSync(join(tmpdir(), "socketlab-"));
@@ -35,7 +35,7 @@ test("a malformed threshold or an unknown metric is a usage error before anythin
 });
 
 test("--list-metrics names what a scenario produces", async () => {
-  const { code, stdout } = await runCli(["bench/cli.ts", "push", "--list-metrics"]);
+  const { code, stdout } = await runCli(["bench/cli/main.ts", "push", "--list-metrics"]);
   expect(code).toBe(0);
   expect(stdout.split("\n")).toContain("ws.push.p99");
   expect(stdout.split("\n")).toContain("short250.push.bytes");

@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BenchResult } from "../bench/results.ts";
+import type { BenchResult } from "../bench/model/results.ts";
 import { killAll, runCli, spawnCli } from "./support/processes.ts";
 
 afterAll(killAll);
@@ -47,7 +47,7 @@ test("bun run bench --quick writes a report with all four transports, and its JS
 
 test("a server killed mid-run: the bench says so, exits 1, and leaves no process behind", async () => {
   const out = mkdtempSync(join(tmpdir(), "socketlab-"));
-  const bench = spawnCli(["bench/cli.ts", "rtt", "--transports", "tcp", "--duration", "20", "--warmup", "0.1", "--out", out]);
+  const bench = spawnCli(["bench/cli/main.ts", "rtt", "--transports", "tcp", "--duration", "20", "--warmup", "0.1", "--out", out]);
   const childrenOf = (pid: number) =>
     Bun.spawnSync(["pgrep", "-P", String(pid)]).stdout.toString().trim().split("\n").filter(Boolean).map(Number);
   const commandOf = (pid: number) => {
@@ -66,7 +66,7 @@ test("a server killed mid-run: the bench says so, exits 1, and leaves no process
     server = all.find((pid) => commandOf(pid).includes("servers/cli.ts"));
   }
   expect(server).toBeDefined();
-  expect(all.some((pid) => commandOf(pid).includes("bench/worker.ts"))).toBe(true);
+  expect(all.some((pid) => commandOf(pid).includes("bench/run/worker.ts"))).toBe(true);
   await Bun.sleep(500); // into the measured phase
   process.kill(server!, "SIGKILL");
 
@@ -78,7 +78,7 @@ test("a server killed mid-run: the bench says so, exits 1, and leaves no process
 }, 30_000);
 
 test("bad bench options: every problem at once, exit 2", async () => {
-  const { code, stderr } = await runCli(["bench/cli.ts", "latency", "--size", "4,abc", "--pin", "sideways", "--duration", "1", "--count", "5"]);
+  const { code, stderr } = await runCli(["bench/cli/main.ts", "latency", "--size", "4,abc", "--pin", "sideways", "--duration", "1", "--count", "5"]);
   expect(code).toBe(2);
   const problems = stderr.split("\n").filter((l) => l.startsWith("bench: "));
   expect(problems).toEqual([

@@ -1,6 +1,6 @@
 import { afterAll, expect, test } from "bun:test";
-import { runLoad } from "../bench/load-run.ts";
-import { runPush } from "../bench/push-run.ts";
+import { runLoad } from "../bench/run/load-run.ts";
+import { runPush } from "../bench/run/push-run.ts";
 import { killAll } from "./support/processes.ts";
 
 afterAll(killAll);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { runLoad, type LoadSpec } from "../bench/load-run.ts";
-import { runPush, type PushSpec } from "../bench/push-run.ts";
+import { runLoad, type LoadSpec } from "../bench/run/load-run.ts";
+import { runPush, type PushSpec } from "../bench/run/push-run.ts";
 import { killAll } from "./support/processes.ts";
 
 afterAll(killAll);

@@ -1,10 +1,10 @@
 import { afterAll, expect, test } from "bun:test";
-import { parseBenchArgs, type BenchConfig } from "../bench/config.ts";
-import { evaluateAssertions } from "../bench/assertions.ts";
-import { metricsOf } from "../bench/metrics.ts";
+import { parseBenchArgs, type BenchConfig } from "../bench/cli/options.ts";
+import { evaluateAssertions } from "../bench/model/assertions.ts";
+import { metricsOf } from "../bench/model/figures.ts";
 import { renderMarkdown } from "../bench/report/markdown.ts";
-import { run } from "../bench/run.ts";
-import type { Section } from "../bench/results.ts";
+import { run } from "../bench/run/bench-run.ts";
+import type { Section } from "../bench/model/results.ts";
 import { killAll } from "./support/processes.ts";
 
 afterAll(killAll);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BenchResult } from "../bench/results.ts";
+import type { BenchResult } from "../bench/model/results.ts";
 import { PROJECT_ROOT, spawnChild, type Child } from "../lib/children.ts";
 import { killAll } from "./support/processes.ts";
 
@@ -88,7 +88,7 @@ test.skipIf(!canCreate)("the hello exercises across two hosts", async () => {
 test.skipIf(!canCreate)("a small bench run from one host against a server on the other", async () => {
   const server = await serverInA(["tcp", "--mode", "echo"]);
   const out = mkdtempSync(join(tmpdir(), "socketlab-2h-"));
-  const bench = inNs(B, ["bench/cli.ts", "rtt", "--target", `${SERVER_IP}:${server.port}`, "--transports", "tcp", "-n", "300", "--warmup", "0", "--out", out]);
+  const bench = inNs(B, ["bench/cli/main.ts", "rtt", "--target", `${SERVER_IP}:${server.port}`, "--transports", "tcp", "-n", "300", "--warmup", "0", "--out", out]);
   bench.endInput();
   expect(await bench.exited(30_000)).toBe(0);
   const json = readdirSync(out).find((f) => f.endsWith(".json"))!;
@@ -104,7 +104,7 @@ test.skipIf(!canCreate)("a small bench run from one host against a server on the
 test.skipIf(!canCreate)("push across two hosts: every delivery made, the clock offset estimated and reported", async () => {
   const server = await serverInA(["ws", "--mode", "push", "--rate", "20"]);
   const out = mkdtempSync(join(tmpdir(), "socketlab-2h-"));
-  const bench = inNs(B, ["bench/cli.ts", "push", "--target", `${SERVER_IP}:${server.port}`, "--transports", "ws", "--subscribers", "5", "-d", "1", "--warmup", "0.2", "--out", out]);
+  const bench = inNs(B, ["bench/cli/main.ts", "push", "--target", `${SERVER_IP}:${server.port}`, "--transports", "ws", "--subscribers", "5", "-d", "1", "--warmup", "0.2", "--out", out]);
   bench.endInput();
   expect(await bench.exited(30_000)).toBe(0);
   const json = readdirSync(out).find((f) => f.endsWith(".json"))!;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ECHO_CLIENTS } from "../../clients/index.ts";
-import { startServer, type ServerProcess } from "../server-process.ts";
+import { startServer, type ServerProcess } from "../run/server-process.ts";
 import { killAll } from "../../test/support/processes.ts";
 import { until } from "../../test/support/until.ts";
 import { firstReplyPipes } from "./echo-pipe.ts";

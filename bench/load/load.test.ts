@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { summarize } from "../stats/histogram.ts";
 import { closedLoop } from "./closed.ts";
-import { FakeScheduler, fakeServerPipe } from "./fake-scheduler.ts";
+import { FakeScheduler, fakeServerPipe } from "../../test/support/fake-scheduler.ts";
 import { openLoop } from "./open.ts";
 import { Session } from "./session.ts";
 

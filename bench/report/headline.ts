@@ -1,10 +1,10 @@
-import type { DriverName } from "../drivers.ts";
-import type { LoadResult } from "../load-run.ts";
-import type { PushRunResult } from "../push-run.ts";
-import type { BenchResult, Section, SectionOf } from "../results.ts";
-import { count, latency, rate, times } from "./format.ts";
+import type { DriverName } from "../run/bind.ts";
+import type { LoadResult } from "../run/load-run.ts";
+import type { PushRunResult } from "../run/push-run.ts";
+import type { BenchResult, Section, SectionOf } from "../model/results.ts";
+import { count, latency, rate, times } from "../model/format.ts";
 import { problems } from "./problems.ts";
-import { agrees, distanceRows, expectedText, runAt } from "../scenarios/distance-rows.ts";
+import { agrees, distanceRows, expectedText, runAt } from "../model/distance-rows.ts";
 
 export function sectionOf<K extends Section["kind"]>(result: BenchResult, kind: K): SectionOf<K> | undefined {
   return result.sections.find((s): s is SectionOf<K> => s.kind === kind);

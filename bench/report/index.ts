@@ -1,8 +1,8 @@
 import { mkdir, unlink } from "node:fs/promises";
 import { RunError, UsageError, codeOf, messageOf } from "../../lib/errors.ts";
-import type { ReportFormat } from "../config.ts";
+import type { ReportFormat } from "../cli/options.ts";
 import { basename, join } from "node:path";
-import type { BenchResult } from "../results.ts";
+import type { BenchResult } from "../model/results.ts";
 import { renderCharts } from "./charts/index.ts";
 import { renderMarkdown, type ChartLink } from "./markdown.ts";
 

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import fixture from "../../test/fixtures/quick-suite.json" with { type: "json" };
-import type { BenchResult } from "../results.ts";
-import { latency, table, times } from "./format.ts";
+import type { BenchResult } from "../model/results.ts";
+import { latency, table, times } from "../model/format.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { renderSummary } from "./terminal.ts";
 

@@ -1,11 +1,11 @@
-import { DRIVERS } from "../drivers.ts";
-import type { LoadResult } from "../load-run.ts";
-import type { PushRunResult } from "../push-run.ts";
-import { sectionRuns, type BenchResult, type Section, type SectionOf } from "../results.ts";
-import { formatMetric } from "../metrics.ts";
-import { DISTANCE_TOLERANCE, agrees, distanceRows, expectedText, p50At, type Expected } from "../scenarios/distance-rows.ts";
+import { DRIVERS } from "../run/bind.ts";
+import type { LoadResult } from "../run/load-run.ts";
+import type { PushRunResult } from "../run/push-run.ts";
+import { sectionRuns, type BenchResult, type Section, type SectionOf } from "../model/results.ts";
+import { formatMetric } from "../model/figures.ts";
+import { DISTANCE_TOLERANCE, agrees, distanceRows, expectedText, p50At, type Expected } from "../model/distance-rows.ts";
 import { lossShare } from "../scenarios/udp.ts";
-import { bytes, count, cpuPerOp, latency, megabytes, percent, rate, table } from "./format.ts";
+import { bytes, count, cpuPerOp, latency, megabytes, percent, rate, table } from "../model/format.ts";
 import { headline, pushRun, runFor, sectionOf, shortLabel } from "./headline.ts";
 import { problems } from "./problems.ts";
 

@@ -1,9 +1,9 @@
-import { DRIVERS } from "../drivers.ts";
-import type { LoadResult } from "../load-run.ts";
-import type { PushRunResult } from "../push-run.ts";
-import { loadRuns, pushRuns, type Section } from "../results.ts";
-import { rttOfRun } from "../scenarios/distance-rows.ts";
-import { count, latency, percent } from "./format.ts";
+import { DRIVERS } from "../run/bind.ts";
+import type { LoadResult } from "../run/load-run.ts";
+import type { PushRunResult } from "../run/push-run.ts";
+import { loadRuns, pushRuns, type Section } from "../model/results.ts";
+import { rttOfRun } from "../model/distance-rows.ts";
+import { count, latency, percent } from "../model/format.ts";
 
 /** A swarm process busier than this share of one CPU may itself have been the bottleneck. */
 const GENERATOR_BUSY = 0.9;

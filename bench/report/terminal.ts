@@ -1,9 +1,9 @@
-import { DRIVERS } from "../drivers.ts";
-import type { BenchResult } from "../results.ts";
-import { latency, megabytes, percent, rate } from "./format.ts";
+import { DRIVERS } from "../run/bind.ts";
+import type { BenchResult } from "../model/results.ts";
+import { latency, megabytes, percent, rate } from "../model/format.ts";
 import { lossShare } from "../scenarios/udp.ts";
 import { headline } from "./headline.ts";
-import { distanceRows, expectedText, p50At } from "../scenarios/distance-rows.ts";
+import { distanceRows, expectedText, p50At } from "../model/distance-rows.ts";
 
 /** Columns padded to their widest cell; the first left-aligned, the rest right-aligned. */
 function textTable(rows: string[][]): string {

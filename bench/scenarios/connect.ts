@@ -1,10 +1,10 @@
-import type { BenchConfig } from "../config.ts";
-import { DRIVERS, type DriverName } from "../drivers.ts";
-import type { LoadResult } from "../load-run.ts";
-import type { Progress, Section } from "../results.ts";
+import type { BenchConfig } from "../cli/options.ts";
+import { DRIVERS, type DriverName } from "../run/bind.ts";
+import type { LoadResult } from "../run/load-run.ts";
+import type { Progress, Section } from "../model/results.ts";
 import { timeWaitSockets } from "../stats/wire.ts";
 import { loadSpec, measure } from "./profile.ts";
-import { latency } from "../report/format.ts";
+import { latency } from "../model/format.ts";
 
 const CONNECT_DRIVER: Partial<Record<string, DriverName>> = { tcp: "tcp-connect", ws: "ws-connect", http: "http-close" };
 /**

@@ -1,10 +1,10 @@
-import type { BenchConfig } from "../config.ts";
-import { DRIVERS } from "../drivers.ts";
-import type { LoadResult } from "../load-run.ts";
-import type { PushRunResult } from "../push-run.ts";
-import type { Progress, Section } from "../results.ts";
-import { latency } from "../report/format.ts";
-import { distanceDrivers } from "./distance-rows.ts";
+import type { BenchConfig } from "../cli/options.ts";
+import { DRIVERS } from "../run/bind.ts";
+import type { LoadResult } from "../run/load-run.ts";
+import type { PushRunResult } from "../run/push-run.ts";
+import type { Progress, Section } from "../model/results.ts";
+import { latency } from "../model/format.ts";
+import { distanceDrivers } from "../model/distance-rows.ts";
 import { pushPatterns } from "./patterns.ts";
 import { loadSpec, measure } from "./profile.ts";
 import { runPatterns } from "./push.ts";

@@ -1,9 +1,9 @@
-import type { BenchConfig, Scenario } from "../config.ts";
-import type { Progress, Section } from "../results.ts";
-import { helloExchanges } from "../transcript.ts";
+import type { BenchConfig, Scenario } from "../cli/options.ts";
+import type { Progress, Section } from "../model/results.ts";
+import { helloExchanges } from "../run/transcript.ts";
 import { connect } from "./connect.ts";
 import { distance } from "./distance.ts";
-import { hasDistance } from "./distance-rows.ts";
+import { hasDistance } from "../model/distance-rows.ts";
 import { load } from "./load.ts";
 import { fanout, push } from "./push.ts";
 import { rtt } from "./rtt.ts";

@@ -1,10 +1,10 @@
-import type { BenchConfig } from "../config.ts";
-import { DRIVERS } from "../drivers.ts";
-import type { LoadResult } from "../load-run.ts";
-import type { Knee, Progress, Section } from "../results.ts";
-import { findKnee } from "./knee.ts";
+import type { BenchConfig } from "../cli/options.ts";
+import { DRIVERS } from "../run/bind.ts";
+import type { LoadResult } from "../run/load-run.ts";
+import type { Knee, Progress, Section } from "../model/results.ts";
+import { findKnee } from "../model/knee.ts";
 import { echoDrivers, loadSpec, measure } from "./profile.ts";
-import { latency } from "../report/format.ts";
+import { latency } from "../model/format.ts";
 
 export const LOAD_RATES = [2000, 5000, 10_000, 20_000, 40_000];
 

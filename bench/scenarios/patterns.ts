@@ -1,5 +1,5 @@
-import type { BenchConfig } from "../config.ts";
-import type { PushKind } from "../worker-protocol.ts";
+import type { BenchConfig } from "../cli/options.ts";
+import type { PushKind } from "../run/worker-protocol.ts";
 
 /** The ways of learning of events each scenario compares, and their names in metrics. */
 

@@ -1,8 +1,8 @@
-import type { BenchConfig } from "../config.ts";
-import type { DriverName } from "../drivers.ts";
-import { runLoad, type LoadResult, type LoadSpec } from "../load-run.ts";
-import { loadFigures } from "../metrics.ts";
-import { repeated } from "../repeat.ts";
+import type { BenchConfig } from "../cli/options.ts";
+import type { DriverName } from "../run/bind.ts";
+import { runLoad, type LoadResult, type LoadSpec } from "../run/load-run.ts";
+import { loadFigures } from "../model/figures.ts";
+import { repeated } from "../run/repeat.ts";
 
 /** How long a run lasts: measured time and warm-up before it. */
 export interface Timing {

@@ -1,9 +1,9 @@
-import type { BenchConfig } from "../config.ts";
-import { pushFigures } from "../metrics.ts";
-import { runPush, type PushRunResult, type PushSpec } from "../push-run.ts";
-import { repeated } from "../repeat.ts";
-import type { Progress, Section } from "../results.ts";
-import { latency } from "../report/format.ts";
+import type { BenchConfig } from "../cli/options.ts";
+import { pushFigures } from "../model/figures.ts";
+import { runPush, type PushRunResult, type PushSpec } from "../run/push-run.ts";
+import { repeated } from "../run/repeat.ts";
+import type { Progress, Section } from "../model/results.ts";
+import { latency } from "../model/format.ts";
 import { pushPatterns, type Pattern } from "./patterns.ts";
 
 /** Each pattern run once (or --repeat times) with these subscribers and events, its progress reported. */

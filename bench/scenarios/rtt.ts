@@ -1,10 +1,10 @@
 import { MAX_UDP_PAYLOAD } from "../../protocol/limits.ts";
-import type { BenchConfig } from "../config.ts";
-import { DRIVERS, type DriverName } from "../drivers.ts";
-import type { LoadResult } from "../load-run.ts";
-import type { Progress, Section } from "../results.ts";
+import type { BenchConfig } from "../cli/options.ts";
+import { DRIVERS, type DriverName } from "../run/bind.ts";
+import type { LoadResult } from "../run/load-run.ts";
+import type { Progress, Section } from "../model/results.ts";
 import { loadSpec, measure } from "./profile.ts";
-import { latency } from "../report/format.ts";
+import { latency } from "../model/format.ts";
 
 /** Round-trip latency: one client, one message in flight, per transport (HTTP both with and without keep-alive). */
 export async function rtt(config: BenchConfig, progress: Progress): Promise<Section> {

@@ -1,8 +1,8 @@
 import { MAX_UDP_PAYLOAD } from "../../protocol/limits.ts";
-import type { BenchConfig } from "../config.ts";
-import { DRIVERS } from "../drivers.ts";
-import type { LoadResult } from "../load-run.ts";
-import type { Progress, Section } from "../results.ts";
+import type { BenchConfig } from "../cli/options.ts";
+import { DRIVERS } from "../run/bind.ts";
+import type { LoadResult } from "../run/load-run.ts";
+import type { Progress, Section } from "../model/results.ts";
 import { echoDrivers, loadSpec, measure } from "./profile.ts";
 
 export const THROUGHPUT_SIZES = [64, 1024, 16_384, 65_536];

@@ -1,6 +1,6 @@
-import type { BenchConfig } from "../config.ts";
-import type { LoadResult } from "../load-run.ts";
-import type { Progress, Section } from "../results.ts";
+import type { BenchConfig } from "../cli/options.ts";
+import type { LoadResult } from "../run/load-run.ts";
+import type { Progress, Section } from "../model/results.ts";
 import { loadSpec, measure } from "./profile.ts";
 
 export const UDP_RATES = [10_000, 25_000, 50_000, 100_000, 150_000, 200_000];

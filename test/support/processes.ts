@@ -1,5 +1,5 @@
 import { PROJECT_ROOT, killAllChildren, spawnChild, type Child } from "../../lib/children.ts";
-import { startServer as startServerProcess, type ServerProcess } from "../../bench/server-process.ts";
+import { startServer as startServerProcess, type ServerProcess } from "../../bench/run/server-process.ts";
 import type { Transport } from "../../protocol/limits.ts";
 
 export type { Child };

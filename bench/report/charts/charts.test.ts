@@ -4,12 +4,12 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LoadResult } from "../../load-run.ts";
-import type { BenchResult, Section } from "../../results.ts";
+import type { LoadResult } from "../../run/load-run.ts";
+import type { BenchResult, Section } from "../../model/results.ts";
 import { encodeHistogram, newHistogram, record, summarize } from "../../stats/histogram.ts";
-import { latency } from "../format.ts";
+import { latency } from "../../model/format.ts";
 import { renderCharts, type Chart } from "./index.ts";
-import { decodePng } from "./png.ts";
+import { decodePng } from "../../../test/support/png.ts";
 
 const example = (await Bun.file(join(import.meta.dir, "../../../test/fixtures/suite.json")).json()) as BenchResult;
 const charts = renderCharts(example);

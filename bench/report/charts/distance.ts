@@ -1,5 +1,5 @@
-import { distanceRows, rttOfRun } from "../../scenarios/distance-rows.ts";
-import type { SectionOf } from "../../results.ts";
+import { distanceRows, rttOfRun } from "../../model/distance-rows.ts";
+import type { SectionOf } from "../../model/results.ts";
 import { linePlot, type LineSeries } from "./line-plot.ts";
 import { seriesStyle, sequential } from "./palette.ts";
 import { linearScale } from "./scale.ts";

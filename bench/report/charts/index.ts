@@ -1,7 +1,7 @@
-import type { DriverName } from "../../drivers.ts";
-import type { LoadResult } from "../../load-run.ts";
-import type { BenchResult, SectionOf } from "../../results.ts";
-import { count, rate } from "../format.ts";
+import type { DriverName } from "../../run/bind.ts";
+import type { LoadResult } from "../../run/load-run.ts";
+import type { BenchResult, SectionOf } from "../../model/results.ts";
+import { count, rate } from "../../model/format.ts";
 import { driverLabel } from "./labels.ts";
 import { sequential, styleRefs } from "./palette.ts";
 import { distanceChart } from "./distance.ts";

@@ -1,6 +1,6 @@
-import type { DriverName } from "../../drivers.ts";
-import type { LoadResult } from "../../load-run.ts";
-import type { PushRunResult } from "../../push-run.ts";
+import type { DriverName } from "../../run/bind.ts";
+import type { LoadResult } from "../../run/load-run.ts";
+import type { PushRunResult } from "../../run/push-run.ts";
 import { compact, size } from "./units.ts";
 
 /**

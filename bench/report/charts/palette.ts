@@ -1,4 +1,4 @@
-import type { DriverName } from "../../drivers.ts";
+import type { DriverName } from "../../run/bind.ts";
 import { el, num } from "./svg.ts";
 
 /**

@@ -1,5 +1,5 @@
-import type { PushRunResult } from "../../push-run.ts";
-import { latency } from "../format.ts";
+import type { PushRunResult } from "../../run/push-run.ts";
+import { latency } from "../../model/format.ts";
 import { categoryPlot } from "./category-plot.ts";
 import { pushLabels } from "./labels.ts";
 import { sequential } from "./palette.ts";

@@ -1,4 +1,4 @@
-import type { LoadResult } from "../../load-run.ts";
+import type { LoadResult } from "../../run/load-run.ts";
 import { lineSwatch, linePlot, type LineSeries } from "./line-plot.ts";
 import type { StyleRef } from "./palette.ts";
 import { linearScale, logScale, type Scale } from "./scale.ts";

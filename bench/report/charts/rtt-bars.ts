@@ -1,5 +1,5 @@
-import type { LoadResult } from "../../load-run.ts";
-import { latency } from "../format.ts";
+import type { LoadResult } from "../../run/load-run.ts";
+import { latency } from "../../model/format.ts";
 import { categoryPlot } from "./category-plot.ts";
 import { runLabels } from "./labels.ts";
 import { sequential, styleRefs } from "./palette.ts";

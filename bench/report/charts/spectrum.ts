@@ -1,4 +1,4 @@
-import type { LoadResult } from "../../load-run.ts";
+import type { LoadResult } from "../../run/load-run.ts";
 import { decodeHistogram, percentiles } from "../../stats/histogram.ts";
 import { runLabels } from "./labels.ts";
 import { linePlot, type LineSeries } from "./line-plot.ts";

@@ -1,5 +1,5 @@
-import type { DriverName } from "../../drivers.ts";
-import type { LoadResult } from "../../load-run.ts";
+import type { DriverName } from "../../run/bind.ts";
+import type { LoadResult } from "../../run/load-run.ts";
 import { driverLabel } from "./labels.ts";
 import { linePlot, type LineSeries } from "./line-plot.ts";
 import { seriesStyle, sequential, styleRefs } from "./palette.ts";

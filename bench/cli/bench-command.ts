@@ -1,0 +1,117 @@
+import { killAllChildren } from "../../lib/children.ts";
+import { UsageError } from "../../lib/errors.ts";
+import { onShutdown } from "../../lib/main.ts";
+import { parseBenchArgs, SCENARIOS } from "./options.ts";
+import { describeOutcome, evaluateAssertions } from "../model/assertions.ts";
+import { checkWritable, writeReport } from "../report/index.ts";
+import { renderSummary } from "../report/terminal.ts";
+import { setLiveSink } from "../run/live.ts";
+import { run } from "../run/bench-run.ts";
+
+export const USAGE = `usage: bun run bench [scenario] [options]
+
+scenarios (default: suite)
+  suite        rtt + push + distance + throughput + a short load, all four transports (about 80 s)
+  rtt          round-trip latency, one message in flight: tcp, udp, ws, http keep-alive, http new connection
+  push         server events to subscribers: WebSocket push, SSE, long polling, short polling
+  throughput   messages/s and MB/s with a window in flight, over a size sweep
+  load         open loop at fixed rates (a sweep finds the knee), corrected and uncorrected
+  connect      connection set-up rate: TCP connect, WebSocket handshake, HTTP new connection
+  udp          loss, reordering, duplicates and jitter across send rates
+  fanout       one event to many subscribers: WebSocket publish vs SSE vs long polling
+  distance     WebSocket vs HTTP requests (open and new connections) and push vs polling through
+               the relay at growing round-trip times: what handshakes and round trips cost
+
+options
+  --quick, -q           short runs (the suite in about 20 s)
+  --transports LIST     tcp,udp,ws,http (default all four)
+  --clients, -c N       connections (default per scenario: 1; load 8; connect 4)
+  --workers N           swarm processes the connections are spread over, so the generator can use
+                        every core (default 1); their histograms merge exactly (--procs: the same)
+  --net PROFILE         network conditions applied by a relay between swarm and server: lan, wifi, 3g,
+                        intercontinental, or e.g. "delay=20ms,jitter=2ms,loss=1%,rate=10mbit" (one way);
+                        the suite then leaves its distance section out
+  --target HOST:PORT    measure a server started elsewhere (rtt, throughput, load, connect, udp; one
+                        transport): bun run server <t> --mode echo --host 0.0.0.0 on that computer
+  --size, -s LIST       message sizes, e.g. 64,1k,64k (k = KiB); a list is a sweep (min 8 B)
+  --rate, -r LIST       open loop: messages/s in all, e.g. 5000 or 1k,5k,20k (a sweep)
+  --window, -w N        closed loop: messages in flight per connection (throughput default 32);
+                        open loop: the in-flight cap per connection (default 1000)
+  --duration, -d S      measure for S seconds (e.g. 5, 500ms)   --count, -n N   or N messages
+  --warmup S            warm up first; discarded (default per scenario)
+  --ramp S              open the connections evenly over S before starting
+  --timeout S           give up on a reply after S (default 2 s); counted as a timeout / loss
+  --pin none|same|split CPU placement with taskset: same = server and swarm on CPU 0,
+                        split = server on CPU 0, swarm on CPU 1 (default none)
+  push, fanout: --subscribers LIST (default 10; fanout 10,100,1000) · --event-rate N (default 20/s;
+                fanout 5/s) · --event-size B (default 64) · --intervals LIST (short polling ms, default 50,250,1000)
+  distance: --rtts LIST round-trip times in ms, two or more (default 0,20,100; --quick 0,40; at most
+                2000) · requests: --clients (4), the first --size (64 B) · push: --event-rate (100/s),
+                --subscribers (10; short polling 100), --intervals (250) · timeouts stretch to 4 round trips + 1 s
+  --repeat N            make every measurement N times; show the median run and each figure's range
+  --assert "M OP V"     a threshold, e.g. "ws.rtt.p99 < 2ms", "udp.loss < 0.1%", "tcp.throughput.rate > 100k/s"
+                        (several allowed); any failure makes the exit code 1
+  --list-metrics        print the metric names this scenario produces, for --assert and compare
+  --out, -o DIR         where reports go (default reports); checked before anything runs
+  --format md|json|both which report files to write (default both)
+  --json                print the result as JSON on stdout instead of the summary
+  -h, --help            this help
+
+  bun run bench compare BASE.json NEW.json   every shared figure and its change, beyond noise or not
+  bun run bench merge A.json B.json ... -o OUT.json   combine runs made at once by several swarms or hosts
+
+Each run writes DIR/<time>-<scenario>.md with its charts (.svg) beside it, and .json. Progress goes
+to stderr: on a terminal, a live status line.
+Exit codes: 0 done (problems found are in the report), 1 the run failed or a threshold failed,
+2 bad options.
+Scenarios: ${SCENARIOS.join(", ")}.`;
+
+export const SWARM_USAGE = `usage: bun run swarm <scenario> --target HOST:PORT --transports T [options]
+
+An agent: runs one share of a load against a server started elsewhere and writes a mergeable
+result (JSON unless --format says otherwise). Combine the shares with
+bun run bench merge A.json B.json ... -o OUT.json. Options are those of bun run bench
+(see bun run bench --help); --target is required.`;
+
+/**
+ * `bun run bench` (and, as an agent, `bun run swarm`): parse and check everything, make sure the
+ * report can be written, run, evaluate thresholds, write the report, print the summary.
+ * Returns the exit code.
+ */
+export async function benchCommand(argv: string[], agent = false): Promise<number> {
+  // An agent's share is meant for merging: JSON by default.
+  const args = agent && !argv.includes("--format") ? [...argv, "--format", "json"] : argv;
+  const config = parseBenchArgs(args);
+  if (config === "help") {
+    console.log(agent ? SWARM_USAGE : USAGE);
+    return 0;
+  }
+  if ("listMetrics" in config) {
+    console.log(config.listMetrics.join("\n"));
+    return 0;
+  }
+  if (agent && !config.target) throw new UsageError("an agent measures a server started elsewhere: give --target HOST:PORT");
+  await checkWritable(config.outDir);
+  onShutdown(() => {
+    killAllChildren();
+    console.error("\nbench: interrupted; every server and swarm process was stopped");
+    process.exit(130);
+  });
+  // A live status line only where a person watches: a terminal, and not under CI.
+  const live = Boolean(process.stderr.isTTY) && process.env.CI !== "true";
+  if (live) setLiveSink((status) => process.stderr.write(`\r\x1b[K${status ?? ""}`));
+  const result = await run(config, (line) => console.error(live ? `\r\x1b[K${line}` : line));
+  result.assertions = config.assertions.length ? evaluateAssertions(config.assertions, result) : undefined;
+  const paths = await writeReport(result, config.outDir, config.format);
+  if (config.json) console.log(JSON.stringify(result));
+  else {
+    const report = paths.find((p) => p.endsWith(".md"));
+    const data = paths.find((p) => p.endsWith(".json"));
+    const charts = paths.filter((p) => p.endsWith(".svg")).length;
+    console.log(`${renderSummary(result)}\n\n${report ? `Report: ${report}${charts ? ` (and ${charts} chart${charts === 1 ? "" : "s"} beside it)` : ""}\n` : ""}${data ? `Data:   ${data}` : ""}`.trimEnd());
+  }
+  const failed = result.assertions?.filter((a) => !a.pass) ?? [];
+  for (const a of result.assertions ?? []) console.error(describeOutcome(a));
+  if (failed.length) console.error(`bench: ${failed.length} of ${result.assertions!.length} thresholds failed`);
+  return failed.length ? 1 : 0;
+}

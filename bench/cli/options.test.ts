@@ -1,0 +1,89 @@
+import { describe, expect, test } from "bun:test";
+import { UsageError } from "../../lib/errors.ts";
+import { parseBenchArgs, parseQuantity, type BenchConfig } from "./options.ts";
+
+const parse = (argv: string[]) => parseBenchArgs(argv) as BenchConfig;
+
+function problemsOf(argv: string[]): string[] {
+  try {
+    parseBenchArgs(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("quantities", () => {
+  test("sizes read k and m as KiB and MiB; rates as thousands and millions", () => {
+    expect(parseQuantity("64", true)).toBe(64);
+    expect(parseQuantity("64k", true)).toBe(65_536);
+    expect(parseQuantity("1KiB", true)).toBe(1024);
+    expect(parseQuantity("1m", true)).toBe(1 << 20);
+    expect(parseQuantity("5k", false)).toBe(5000);
+    expect(parseQuantity("1.5m", false)).toBe(1_500_000);
+    expect(parseQuantity("1kb", true)).toBe(1000);
+    expect(parseQuantity("12 parsecs", false)).toBeUndefined();
+    expect(parseQuantity("0.5", true)).toBeUndefined();
+  });
+});
+
+describe("bench options", () => {
+  test("no arguments: the suite, all four transports, defaults left to the scenarios", () => {
+    const c = parse([]);
+    expect(c.scenario).toBe("suite");
+    expect(c.transports).toEqual(["tcp", "udp", "ws", "http"]);
+    expect(c.clients).toBeUndefined();
+    expect(c.sizes).toBeUndefined();
+    expect(c.pin).toBe("none");
+    expect(c.timeoutMs).toBe(2000);
+  });
+
+  test("lists, durations and flags are read", () => {
+    const c = parse(["throughput", "--transports", "tcp,ws", "-s", "64,1k", "-d", "500ms", "--warmup", "0", "-w", "8", "-c", "4", "--procs", "2", "-q"]);
+    expect(c).toMatchObject({ scenario: "throughput", transports: ["tcp", "ws"], sizes: [64, 1024], durationMs: 500, warmupMs: 0, window: 8, clients: 4, procs: 2, quick: true });
+  });
+
+  test("every problem is reported at once, one line each", () => {
+    expect(problemsOf(["rtt", "--transports", "tcp,quic", "--clients", "0", "--window", "4", "--timeout", "never"])).toEqual([
+      '--transports: unknown transport "quic" (use tcp, udp, ws, http)',
+      '--clients must be a whole number from 1 to 10000, got "0"',
+      '--timeout must be a duration such as 5, 2s or 250ms (at most 600 s), got "never"',
+      "--window is 1 by definition in rtt: use throughput for a pipeline",
+    ]);
+  });
+
+  test("limits that depend on other options", () => {
+    expect(problemsOf(["throughput", "--size", "65536"])).toEqual([]); // UDP is skipped there, and the report says so
+    expect(problemsOf(["load", "--clients", "2", "--procs", "4"])).toEqual(["--clients (2) must be at least --workers (4): every swarm process needs a connection"]);
+    expect(problemsOf(["rtt", "--subscribers", "5"])).toEqual(["--subscribers is for the push, fanout and distance scenarios, not rtt"]);
+    expect(problemsOf(["push", "--rate", "5"])).toEqual(["--rate is for echo scenarios; push uses --event-rate and --event-size"]);
+    expect(problemsOf(["udp", "--transports", "tcp"])).toEqual(["the udp scenario is UDP only: --transports does not apply"]);
+  });
+
+  test("distance: --rtts is its list of round-trip times; it sets its own delays, so --net is refused", () => {
+    expect(parse(["distance", "--rtts", "0,20,150"])).toMatchObject({ scenario: "distance", rtts: [0, 20, 150] });
+    expect(parse(["distance", "--rtts", "0ms,40ms"]).rtts).toEqual([0, 40]);
+    expect(problemsOf(["distance", "--rtts", "20,1kb,20,3000"])).toEqual([
+      '--rtts: "1kb" is not a round-trip time from 0 to 2000 ms (e.g. 0,20,100 or 20ms)',
+      "--rtts: 20 ms is given twice",
+      '--rtts: "3000" is not a round-trip time from 0 to 2000 ms (e.g. 0,20,100 or 20ms)',
+    ]);
+    expect(problemsOf(["distance", "--rtts", "50"])).toEqual(["--rtts needs at least two different round-trip times: a row's cost is the slope of its latency between them"]);
+    expect(problemsOf(["suite", "--net", "lan", "--rtts", "0,50"])).toEqual(["--rtts does nothing with --net: the suite then leaves its distance section out"]);
+    expect(problemsOf(["suite", "--transports", "tcp,udp", "--rtts", "0,50"])).toEqual(["--rtts does nothing without ws or http in --transports: the suite then has no distance section"]);
+    expect(problemsOf(["distance", "--rtts", "0,0.0004"])).toEqual(["--rtts: 0 ms is given twice"]); // the relay's grid is 2 µs of round trip
+    expect(problemsOf(["distance", "--net", "wifi", "--rtts", "0,x", "--rate", "5"])).toEqual([
+      '--rtts: "x" is not a round-trip time from 0 to 2000 ms (e.g. 0,20,100 or 20ms)',
+      "distance sets its own delays (--rtts): --net does not combine with it",
+      "--rate does not apply to distance: each row is one message or event at a time",
+    ]);
+    expect(problemsOf(["distance", "--transports", "udp"])).toEqual(["distance compares tcp, ws and http: --transports needs at least one of them"]);
+    expect(problemsOf(["rtt", "--rtts", "0,20"])).toEqual(["--rtts is for the distance scenario (and the suite's distance section), not rtt"]);
+    expect(problemsOf(["suite", "--rtts", "0,50"])).toEqual([]);
+  });
+
+  test("--help wins over everything else", () => {
+    expect(parseBenchArgs(["--help", "--bogus"])).toBe("help");
+  });
+});

@@ -1,0 +1,277 @@
+import { choiceOpt, durationOpt, flagOpt, intOpt, parseArgs, stringOpt, stringsOpt, type OptionSpecs, type ParsedArgs } from "../../lib/args.ts";
+import { parseAssertions, validMetricNames, type Assertion } from "../model/assertions.ts";
+import { UsageError, messageOf } from "../../lib/errors.ts";
+import { parseProfile } from "../../netem/profile.ts";
+import { MAX_MESSAGE_BYTES, TRANSPORTS, type Transport } from "../../protocol/limits.ts";
+import { BENCH_HEADER_BYTES } from "../../protocol/bench-frame.ts";
+import type { Target } from "../../clients/types.ts";
+import { PIN_MODES, type PinMode } from "../run/orchestrate.ts";
+import { hasDistance } from "../model/distance-rows.ts";
+
+export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "connect", "udp", "fanout", "distance"] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+/**
+ * Everything a run needs, validated. Options left out are undefined here and take each
+ * scenario's own default (listed in the usage), so one flag can mean the right thing everywhere.
+ */
+export interface BenchConfig {
+  scenario: Scenario;
+  transports: Transport[];
+  /** A server started elsewhere (`--target host:port`): nothing is started locally. */
+  target?: Target;
+  /** Network conditions applied by a relay between swarm and server (`--net "delay=20ms,..."` or a profile name). */
+  net?: string;
+  clients?: number;
+  procs: number;
+  sizes?: number[];
+  rates?: number[];
+  window?: number;
+  durationMs?: number;
+  count?: number;
+  warmupMs?: number;
+  rampMs: number;
+  timeoutMs: number;
+  pin: PinMode;
+  quick: boolean;
+  /** Push: short-polling intervals (ms), subscribers per run, events per second and size. */
+  intervals?: number[];
+  subscribers?: number[];
+  eventRate?: number;
+  eventSize: number;
+  /** Distance: the round-trip times to emulate (ms). */
+  rtts?: number[];
+  outDir: string;
+  /** Which report files to write. */
+  format: ReportFormat;
+  /** Run every measurement this many times; tables show the median run and each figure's range. */
+  repeat: number;
+  /** Thresholds evaluated at the end (exit 1 if any fails). */
+  assertions: Assertion[];
+  /** Print the JSON result on stdout instead of the summary table. */
+  json: boolean;
+  /** The command line, for the report's "reproduce" section. */
+  argv: string[];
+}
+
+export const BENCH_OPTIONS = {
+  transports: { type: "string" },
+  clients: { type: "string", short: "c" },
+  procs: { type: "string" },
+  workers: { type: "string" },
+  target: { type: "string" },
+  net: { type: "string" },
+  size: { type: "string", short: "s" },
+  rate: { type: "string", short: "r" },
+  window: { type: "string", short: "w" },
+  duration: { type: "string", short: "d" },
+  count: { type: "string", short: "n" },
+  warmup: { type: "string" },
+  ramp: { type: "string" },
+  timeout: { type: "string" },
+  pin: { type: "string" },
+  quick: { type: "boolean", short: "q" },
+  intervals: { type: "string" },
+  subscribers: { type: "string" },
+  "event-rate": { type: "string" },
+  "event-size": { type: "string" },
+  rtts: { type: "string" },
+  out: { type: "string", short: "o" },
+  format: { type: "string" },
+  repeat: { type: "string" },
+  assert: { type: "string", multiple: true },
+  "list-metrics": { type: "boolean" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies OptionSpecs;
+
+const UNITS: Record<string, number> = { "": 1, k: 1e3, m: 1e6, kib: 1024, mib: 1 << 20, kb: 1000, mb: 1e6, b: 1 };
+
+/** "64", "1k" (1000), "1KiB" (1024), "2m"... as a whole number; undefined when malformed. */
+export function parseQuantity(raw: string, binary: boolean): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  if (!m) return undefined;
+  let unit = m[2]!.toLowerCase();
+  // For sizes, "k" and "m" mean KiB and MiB, as people say "a 64k message".
+  if (binary && (unit === "k" || unit === "m")) unit += "ib";
+  const factor = UNITS[unit];
+  if (factor === undefined) return undefined;
+  const value = Number(m[1]) * factor;
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** A comma-separated list of quantities within [min, max]; each bad item is its own problem. */
+function listOpt(args: ParsedArgs, name: string, min: number, max: number, binary: boolean): number[] | undefined {
+  const raw = stringOpt(args, name);
+  if (raw === undefined) return undefined;
+  const out: number[] = [];
+  for (const item of raw.split(",")) {
+    const value = parseQuantity(item, binary);
+    if (value === undefined || value < min || value > max) args.problems.push(`--${name}: "${item.trim()}" is not a number from ${min} to ${max}`);
+    else out.push(value);
+  }
+  if (out.length === 0 && !args.problems.some((p) => p.startsWith(`--${name}`))) args.problems.push(`--${name} needs at least one value`);
+  return out;
+}
+
+function optionalInt(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  return args.values.has(name) ? intOpt(args, name, min, min, max) : undefined;
+}
+
+function optionalDuration(args: ParsedArgs, name: string, maxMs: number, allowZero = false): number | undefined {
+  if (!args.values.has(name)) return undefined;
+  if (allowZero && stringOpt(args, name)?.trim().replace(/s$|ms$/, "") === "0") return 0;
+  return durationOpt(args, name, 0, maxMs);
+}
+
+export const REPORT_FORMATS = ["both", "md", "json"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** "help", a list of metric names (--list-metrics), or a validated config. */
+export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMetrics: string[] } {
+  const args = parseArgs(argv, BENCH_OPTIONS);
+  if (flagOpt(args, "help")) return "help";
+  const [word, ...extra] = args.positionals;
+  if (extra.length > 0) args.problems.push(`unexpected argument "${extra[0]}"`);
+  let scenario: Scenario = "suite";
+  if (word !== undefined) {
+    if ((SCENARIOS as readonly string[]).includes(word)) scenario = word as Scenario;
+    else args.problems.push(`unknown scenario "${word}": use ${SCENARIOS.join(", ")}`);
+  }
+
+  let transports: Transport[] = [...TRANSPORTS];
+  const rawTransports = stringOpt(args, "transports");
+  if (rawTransports !== undefined) {
+    transports = [];
+    for (const t of rawTransports.split(",").map((s) => s.trim())) {
+      if ((TRANSPORTS as readonly string[]).includes(t)) transports.push(t as Transport);
+      else args.problems.push(`--transports: unknown transport "${t}" (use tcp, udp, ws, http)`);
+    }
+  }
+
+  const config: BenchConfig = {
+    scenario,
+    transports,
+    clients: optionalInt(args, "clients", 1, 10_000),
+    // --workers is the documented name; --procs is kept for existing scripts.
+    procs: intOpt(args, args.values.has("workers") ? "workers" : "procs", 1, 1, 64),
+    target: targetOpt(args),
+    net: netOpt(args),
+    sizes: listOpt(args, "size", BENCH_HEADER_BYTES, MAX_MESSAGE_BYTES, true),
+    rates: listOpt(args, "rate", 1, 10_000_000, false),
+    window: optionalInt(args, "window", 1, 100_000),
+    durationMs: optionalDuration(args, "duration", 3600_000),
+    count: optionalInt(args, "count", 1, 1_000_000_000),
+    warmupMs: optionalDuration(args, "warmup", 600_000, true),
+    rampMs: args.values.has("ramp") ? (optionalDuration(args, "ramp", 600_000, true) ?? 0) : 0,
+    timeoutMs: durationOpt(args, "timeout", 2000, 600_000),
+    pin: choiceOpt(args, "pin", PIN_MODES, "none"),
+    quick: flagOpt(args, "quick"),
+    intervals: listOpt(args, "intervals", 1, 600_000, false),
+    subscribers: listOpt(args, "subscribers", 1, 10_000, false),
+    eventRate: optionalInt(args, "event-rate", 1, 100_000),
+    eventSize: intOpt(args, "event-size", 64, 0, 65_536),
+    rtts: rttsOpt(args),
+    outDir: stringOpt(args, "out") ?? "reports",
+    format: choiceOpt(args, "format", REPORT_FORMATS, "both"),
+    repeat: intOpt(args, "repeat", 1, 1, 100),
+    assertions: [],
+    json: flagOpt(args, "json"),
+    argv,
+  };
+  validateCombinations(config, args);
+  config.assertions = parseAssertions(stringsOpt(args, "assert"), config, args.problems);
+  if (args.problems.length > 0) throw new UsageError(args.problems);
+  if (flagOpt(args, "list-metrics")) return { listMetrics: validMetricNames(config) };
+  return config;
+}
+
+/** `--target host:port` (IPv6 in brackets), or undefined when absent or malformed (a problem is noted). */
+function targetOpt(args: ParsedArgs): Target | undefined {
+  const raw = stringOpt(args, "target");
+  if (raw === undefined) return undefined;
+  const m = /^\[?([A-Za-z0-9._:%-]+?)\]?:(\d{1,5})$/.exec(raw.trim());
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65535) {
+    args.problems.push(`--target must be host:port, e.g. 192.168.1.20:8080 or [::1]:8765, got "${raw}"`);
+    return undefined;
+  }
+  return { host: m[1]!, port };
+}
+
+/** The largest round trip --rtts takes: runs last about twelve of them, and timeouts stretch with it. */
+export const MAX_RTT_MS = 2000;
+
+/**
+ * `--rtts 0,20,100` (milliseconds, "ms" optional): at least two different ones, since a row's
+ * cost is the slope of its latency between them; each at most once.
+ */
+function rttsOpt(args: ParsedArgs): number[] | undefined {
+  const raw = stringOpt(args, "rtts");
+  if (raw === undefined) return undefined;
+  const out: number[] = [];
+  for (const item of raw.split(",").map((s) => s.trim())) {
+    const m = /^(\d+(?:\.\d+)?)(ms)?$/.exec(item);
+    // On the relay's grid (one-way delays in whole µs), so what is run is what is named.
+    const value = m ? Math.round(Number(m[1]) * 500) / 500 : NaN;
+    if (!(value <= MAX_RTT_MS)) args.problems.push(`--rtts: "${item}" is not a round-trip time from 0 to ${MAX_RTT_MS} ms (e.g. 0,20,100 or 20ms)`);
+    else if (out.includes(value)) args.problems.push(`--rtts: ${value} ms is given twice`);
+    else out.push(value);
+  }
+  if (out.length < 2 && !args.problems.some((p) => p.startsWith("--rtts"))) args.problems.push("--rtts needs at least two different round-trip times: a row's cost is the slope of its latency between them");
+  return out;
+}
+
+/** `--net`: a netem profile, checked now so a bad one fails before anything starts. */
+function netOpt(args: ParsedArgs): string | undefined {
+  const raw = stringOpt(args, "net");
+  if (raw === undefined) return undefined;
+  try {
+    parseProfile(raw);
+    return raw;
+  } catch (err) {
+    args.problems.push(`--net: ${messageOf(err)}`);
+    return undefined;
+  }
+}
+
+/** Scenarios that can measure a server started elsewhere: the echo-based ones. */
+export const TARGET_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "connect", "udp", "push"];
+
+/**
+ * Problems no single option shows: pinning, exclusive options, options of other scenarios.
+ * (Sizes above UDP's datagram limit are not among them: a sweep runs them for the other
+ * transports and the report says UDP was skipped there.)
+ */
+function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
+  const problems = args.problems;
+  if (c.durationMs !== undefined && c.count !== undefined) problems.push("--duration and --count exclude each other: give one");
+  if (c.clients !== undefined && c.clients < c.procs) problems.push(`--clients (${c.clients}) must be at least --workers (${c.procs}): every swarm process needs a connection`);
+  if (c.pin !== "none") {
+    const cpus = navigator.hardwareConcurrency;
+    if (c.pin === "split" && cpus < 2) problems.push("--pin split needs two CPUs; this machine has one");
+    if (Bun.which("taskset") === null) problems.push("--pin needs taskset (Debian: apt-get install util-linux)");
+  }
+  const pushOnly = ["intervals", "subscribers", "event-rate", "event-size"];
+  if (!["push", "fanout", "suite", "distance"].includes(c.scenario)) {
+    for (const o of pushOnly) if (args.values.has(o)) problems.push(`--${o} is for the push, fanout and distance scenarios, not ${c.scenario}`);
+  }
+  if (["push", "fanout"].includes(c.scenario)) {
+    for (const o of ["size", "rate", "window", "count"]) if (args.values.has(o)) problems.push(`--${o} is for echo scenarios; push uses --event-rate and --event-size`);
+  }
+  if (!["distance", "suite"].includes(c.scenario) && args.values.has("rtts")) problems.push(`--rtts is for the distance scenario (and the suite's distance section), not ${c.scenario}`);
+  if (c.scenario === "suite" && args.values.has("rtts") && !hasDistance(c)) problems.push(c.net !== undefined ? "--rtts does nothing with --net: the suite then leaves its distance section out" : "--rtts does nothing without ws or http in --transports: the suite then has no distance section");
+  if (c.scenario === "distance") {
+    if (args.values.has("net")) problems.push("distance sets its own delays (--rtts): --net does not combine with it");
+    if (!c.transports.some((t) => t !== "udp")) problems.push("distance compares tcp, ws and http: --transports needs at least one of them");
+    for (const o of ["rate", "window", "count"]) if (args.values.has(o)) problems.push(`--${o} does not apply to distance: each row is one message or event at a time`);
+  }
+  if (c.scenario === "rtt" && args.values.has("window")) problems.push("--window is 1 by definition in rtt: use throughput for a pipeline");
+  if (c.scenario === "udp" && args.values.has("transports")) problems.push("the udp scenario is UDP only: --transports does not apply");
+  if (args.values.has("workers") && args.values.has("procs")) problems.push("--workers and --procs are the same option: give one");
+  if (c.target) {
+    if (!TARGET_SCENARIOS.includes(c.scenario)) problems.push(`--target works with ${TARGET_SCENARIOS.join(", ")}: start the remote server with bun run server <transport> --mode echo (push: --mode push) --host 0.0.0.0`);
+    else if (c.scenario !== "udp" && (c.transports.length !== 1 || !args.values.has("transports"))) problems.push("--target is one server: name its transport with --transports (one of tcp, udp, ws, http)");
+    else if (c.scenario === "push" && !["ws", "http"].includes(c.transports[0]!)) problems.push("push --target needs --transports ws or http (a server in --mode push)");
+  }
+}

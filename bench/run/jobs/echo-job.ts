@@ -1,0 +1,45 @@
+import { withTimeout } from "../../../lib/timeout.ts";
+import { DRIVERS, isDriverName } from "../bind.ts";
+import { closedLoop } from "../../load/closed.ts";
+import { openLoop } from "../../load/open.ts";
+import { realScheduler } from "../../load/scheduler.ts";
+import { Session } from "../../load/session.ts";
+import type { Pipe } from "../../load/types.ts";
+import { encodeHistogram } from "../../stats/histogram.ts";
+import type { EchoJob, EchoResult } from "../worker-protocol.ts";
+import { PROGRESS_EVERY_MS } from "../live.ts";
+import type { JobContext } from "./context.ts";
+
+export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoResult> {
+  if (!isDriverName(job.driver)) throw new Error(`unknown driver ${job.driver}`);
+  const openPipe = DRIVERS[job.driver].pipes(job.target, job.size, job.timeoutMs);
+  const session = new Session(realScheduler, job.timeoutMs * 1e6);
+  const pipes: Pipe[] = [];
+  for (let i = 0; i < job.pipes; i++) {
+    if (job.rampMs > 0 && i > 0) await Bun.sleep(job.rampMs / job.pipes);
+    const pipe = await withTimeout(openPipe(i, session.eventsFor(i)), job.timeoutMs + 5000, `connection ${i + 1} of ${job.pipes} timed out`);
+    session.add(pipe);
+    pipes.push(pipe);
+  }
+  await ctx.ready(pipes.length);
+
+  session.onPhase = (phase) => ctx.phase(phase);
+  const reporter = setInterval(() => {
+    if (session.phase === "measure") ctx.progress(session.completedMeasured, session.problems, session.latency.totalCount ? session.latency.getValueAtPercentile(99) : 0);
+  }, PROGRESS_EVERY_MS);
+  const phases = { warmupNs: job.warmupMs * 1e6, durationNs: job.durationMs === undefined ? undefined : job.durationMs * 1e6, count: job.count };
+  if (job.model === "closed") await closedLoop(session, { ...phases, window: job.window });
+  else await openLoop(session, { ...phases, ratePerSec: job.ratePerSec, maxInflightPerPipe: job.window });
+
+  clearInterval(reporter);
+  await ctx.released();
+  await Promise.race([Promise.allSettled(pipes.map((p) => p.close())), Bun.sleep(2000)]);
+  const r = session.result();
+  return {
+    counts: r.counts,
+    histograms: { latency: encodeHistogram(r.latency), uncorrected: encodeHistogram(r.uncorrected), lag: encodeHistogram(r.lag) },
+    sequence: r.sequence,
+    measuredNs: r.measuredNs,
+    cost: ctx.cost(),
+  };
+}

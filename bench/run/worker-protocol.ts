@@ -1,0 +1,93 @@
+import type { Target } from "../../clients/types.ts";
+import type { ClockOffset } from "./clock-offset.ts";
+import type { Phase, SessionCounts } from "../load/session.ts";
+import type { ProcessCost } from "../stats/cost.ts";
+import type { SequenceReport } from "../stats/sequence.ts";
+
+/** How an echo load is shaped, whether for the whole swarm or one of its processes. */
+export interface LoadShape {
+  /** Message size, bytes. */
+  size: number;
+  model: "closed" | "open";
+  /** Closed loop: operations in flight per connection. Open loop: the per-connection in-flight cap. */
+  window: number;
+  warmupMs: number;
+  durationMs?: number;
+  count?: number;
+  /** An operation with no reply after this long is given up (counted as a timeout / lost). */
+  timeoutMs: number;
+  /** Connections are opened evenly over this long before the load starts. */
+  rampMs: number;
+}
+
+/** An echo load for one swarm process: its share of the connections, the rate and the count. */
+export interface EchoJob extends LoadShape {
+  kind: "echo";
+  driver: string;
+  target: Target;
+  /** Connections (pipes) this process opens. */
+  pipes: number;
+  /** Open loop: this process's share of the total rate, per second. */
+  ratePerSec: number;
+}
+
+export const PUSH_KINDS = ["ws", "sse", "long", "short"] as const;
+export type PushKind = (typeof PUSH_KINDS)[number];
+
+/** Subscribers receiving a push-mode server's events. */
+export interface PushJob {
+  kind: "push";
+  pattern: PushKind;
+  /** Short polling: pause between polls. */
+  intervalMs: number;
+  target: Target;
+  subscribers: number;
+  warmupMs: number;
+  durationMs: number;
+  /** After the window, how long to wait for events published in it still on their way. */
+  graceMs: number;
+  timeoutMs: number;
+  rampMs: number;
+  /** The server is on another host: estimate its clock offset first and apply it to every latency. */
+  remoteClock?: boolean;
+}
+
+export type WorkerJob = EchoJob | PushJob;
+
+export interface EchoResult {
+  counts: SessionCounts;
+  histograms: { latency: string; uncorrected: string; lag: string };
+  sequence: SequenceReport;
+  measuredNs: number;
+  /** CPU used during the measured phase; peak RSS over the whole life of the process. */
+  cost: ProcessCost;
+}
+
+export interface PushResult {
+  /** Publish-to-receipt latency of every delivery of an event published in the window, ns. */
+  latency: string;
+  delivered: number;
+  /** The lowest and highest event id published in the window that any subscriber received. */
+  firstId: number;
+  lastId: number;
+  /** Requests and empty polls during the window, over all subscribers. */
+  requests: number;
+  emptyPolls: number;
+  missed: number;
+  /** Deliveries that seemed to arrive before they were published (clock trouble), counted as 0. */
+  clockAnomalies: number;
+  /** For each event: the latency of its slowest delivery (time until the last subscriber had it). */
+  slowestDelivery: [id: number, ns: number][];
+  /** With a remote server: the clock offset applied, and how far it may be off. */
+  clock?: ClockOffset;
+  cost: ProcessCost;
+}
+
+/** One JSON object per stdout line. The parent answers "go" on stdin once every worker is ready. */
+export type WorkerMessage =
+  | { type: "ready"; pipes: number }
+  | { type: "phase"; phase: Phase }
+  /** Every half second during the run: operations done, problems, p99 so far (measured phase only). */
+  | { type: "progress"; done: number; errors: number; p99Ns: number }
+  | { type: "result"; result: EchoResult | PushResult }
+  | { type: "error"; message: string };

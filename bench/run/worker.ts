@@ -1,0 +1,71 @@
+#!/usr/bin/env bun
+/**
+ * One swarm process. Started by the orchestrator with a job as its argument; it opens its
+ * connections, says "ready", waits for "go" on stdin, runs the job, and prints its result. It
+ * never shares a process (or an event loop) with the server it measures.
+ */
+import { createInterface } from "node:readline";
+import { messageOf } from "../../lib/errors.ts";
+import { withTimeout } from "../../lib/timeout.ts";
+import type { JobContext } from "./jobs/context.ts";
+import { runEchoJob } from "./jobs/echo-job.ts";
+import { runPushJob } from "./jobs/push-job.ts";
+import type { WorkerJob, WorkerMessage } from "./worker-protocol.ts";
+
+const emit = (message: WorkerMessage): void => {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
+};
+
+/** The orchestrator's words on stdin, one per line, in order ("go", then "release"). */
+const words: string[] = [];
+let heard = (): void => {};
+createInterface({ input: process.stdin, terminal: false }).on("line", (line) => {
+  words.push(line.trim());
+  heard();
+});
+
+async function hear(word: string, timeoutMs: number): Promise<void> {
+  const arrived = new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (words[0] !== word) return;
+      words.shift();
+      resolve();
+    };
+    heard = check;
+    check();
+  });
+  await withTimeout(arrived, timeoutMs, `no "${word}" from the orchestrator within ${timeoutMs / 1000} s`);
+}
+
+let cpuAtStart = process.cpuUsage();
+let cpuMeasured: NodeJS.CpuUsage | undefined;
+
+const ctx: JobContext = {
+  async ready(pipes) {
+    emit({ type: "ready", pipes });
+    await hear("go", 120_000);
+  },
+  released: () => hear("release", 120_000),
+  progress(done, errors, p99Ns) {
+    emit({ type: "progress", done, errors, p99Ns });
+  },
+  phase(phase) {
+    if (phase === "measure") cpuAtStart = process.cpuUsage();
+    else cpuMeasured = process.cpuUsage(cpuAtStart);
+    emit({ type: "phase", phase });
+  },
+  cost() {
+    const cpu = cpuMeasured ?? process.cpuUsage(cpuAtStart);
+    return { userMs: cpu.user / 1000, sysMs: cpu.system / 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  },
+};
+
+try {
+  const job = JSON.parse(process.argv[2] ?? "{}") as WorkerJob;
+  const result = job.kind === "push" ? await runPushJob(job, ctx) : await runEchoJob(job, ctx);
+  emit({ type: "result", result });
+  process.exit(0);
+} catch (err) {
+  emit({ type: "error", message: messageOf(err).split("\n")[0]! });
+  process.exit(1);
+}

@@ -1,6 +1,0 @@
-#!/usr/bin/env bun
-/** `bun run swarm`: an agent that runs one share of a load against a remote server (bench/command.ts). */
-import { runMain } from "../lib/main.ts";
-import { SWARM_USAGE, benchCommand } from "./command.ts";
-
-await runMain("swarm", SWARM_USAGE, () => benchCommand(process.argv.slice(2), true));

@@ -1,0 +1,192 @@
+#!/usr/bin/env bun
+/**
+ * `bun run bench:peers [--rounds N] [--seconds S]`: the harness beside the tools it wants to
+ * replace, on this machine, in the same CPU layouts. Each pair is measured in alternating rounds
+ * (peer, harness, peer, harness, ...) and reported as medians with their range, because a single
+ * run on a small VM can be off by 20%. Needs sockperf, wrk and iperf3 (Debian: apt-get install
+ * sockperf wrk iperf3); a missing tool's rows are skipped, saying so. Loopback only.
+ */
+import { mkdir } from "node:fs/promises";
+import { intOpt, parseArgs } from "../../lib/args.ts";
+import { PROJECT_ROOT, killAllChildren, spawnChild } from "../../lib/children.ts";
+import { UsageError } from "../../lib/errors.ts";
+import { onShutdown, runMain } from "../../lib/main.ts";
+import { runLoad, type LoadSpec } from "../run/load-run.ts";
+import { pinPrefixes, type PinMode } from "../run/orchestrate.ts";
+import { count, latency, table } from "../model/format.ts";
+import { startServer } from "../run/server-process.ts";
+
+const USAGE = "usage: bun run bench:peers [--rounds N (default 3)] [--seconds S per measurement (default 3)]";
+
+interface Row {
+  what: string;
+  layout: string;
+  harness: string;
+  peer: string;
+  ratio: string;
+  target: string;
+}
+
+/** Median and range of a list of measurements. */
+function spread(values: number[], show: (v: number) => string): { median: number; text: string } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return { median, text: sorted.length > 1 ? `${show(median)} (${show(sorted[0]!)}–${show(sorted.at(-1)!)})` : show(median) };
+}
+
+async function freePort(): Promise<number> {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
+}
+
+async function output(cmd: string[], timeoutMs: number): Promise<string> {
+  const child = spawnChild(cmd, PROJECT_ROOT);
+  await child.exited(timeoutMs);
+  return `${child.stdout.text}\n${child.stderr.text}`;
+}
+
+class Peers {
+  readonly rows: Row[] = [];
+  readonly notes: string[] = [];
+  constructor(readonly rounds: number, readonly seconds: number) {}
+
+  private base(driver: LoadSpec["driver"], pin: PinMode): LoadSpec {
+    return { driver, clients: 1, procs: 1, size: 64, model: "closed", window: 1, ratePerSec: 0, warmupMs: 500, durationMs: this.seconds * 1000, timeoutMs: 2000, rampMs: 0, pin };
+  }
+
+  /** Alternates peer and harness measurements; returns both lists. */
+  private async alternate(peer: () => Promise<number | undefined>, ours: () => Promise<number>): Promise<{ peer: number[]; ours: number[] }> {
+    const out = { peer: [] as number[], ours: [] as number[] };
+    for (let i = 0; i < this.rounds; i++) {
+      const p = await peer();
+      if (p !== undefined) out.peer.push(p);
+      out.ours.push(await ours());
+    }
+    return out;
+  }
+
+  private row(what: string, layout: string, values: { peer: number[]; ours: number[] }, show: (v: number) => string, peerName: string, target: string): void {
+    if (values.peer.length === 0) return void this.notes.push(`${what} (${layout}): ${peerName} gave no result`);
+    const ours = spread(values.ours, show);
+    const peer = spread(values.peer, show);
+    const ratio = ours.median / peer.median;
+    this.rows.push({ what, layout, harness: ours.text, peer: `${peer.text} ${peerName}`, ratio: `${ratio.toFixed(2)}×`, target });
+  }
+
+  /** sockperf prints half the round trip ("latency"); doubled here to compare round trips. */
+  private async sockperfRtt(udp: boolean, pin: PinMode): Promise<number | undefined> {
+    const port = await freePort();
+    const prefix = pinPrefixes(pin);
+    const proto = udp ? [] : ["--tcp"];
+    const server = spawnChild([...prefix.server, "sockperf", "server", ...proto, "-i", "127.0.0.1", "-p", String(port)], PROJECT_ROOT);
+    try {
+      await Bun.sleep(300);
+      const text = await output([...prefix.swarm, "sockperf", "ping-pong", ...proto, "-i", "127.0.0.1", "-p", String(port), "-m", "64", "-t", String(this.seconds)], (this.seconds + 10) * 1000);
+      const half = /percentile 50\.000 =\s+([\d.]+)/.exec(text)?.[1];
+      return half ? Number(half) * 2 * 1000 : undefined;
+    } finally {
+      server.kill("SIGKILL");
+    }
+  }
+
+  async rtt(): Promise<void> {
+    if (!Bun.which("sockperf")) return void this.notes.push("sockperf not installed: round-trip rows skipped (apt-get install sockperf)");
+    for (const pin of ["same", "split"] as const) {
+      const layout = pin === "same" ? "both on CPU 0" : "CPU 0 / CPU 1";
+      for (const [driver, udp, target, name] of [["tcp", false, "≤ 1.2×", "TCP"], ["udp", true, "≤ 1.2×", "UDP"], ["ws", false, "≤ 1.5×", "WebSocket (vs C TCP)"]] as const) {
+        const values = await this.alternate(
+          () => this.sockperfRtt(udp, pin),
+          async () => (await runLoad(this.base(driver, pin))).latency.p50,
+        );
+        this.row(`round trip p50, ${name}, 64 B`, layout, values, latency, "(sockperf ping-pong)", target);
+      }
+    }
+  }
+
+  async http(): Promise<void> {
+    if (!Bun.which("wrk")) return void this.notes.push("wrk not installed: HTTP row skipped (apt-get install wrk)");
+    const script = "/tmp/socketlab-wrk-post.lua";
+    await Bun.write(script, 'wrk.method = "POST"\nwrk.body = string.rep("x", 64)\nwrk.headers["Content-Type"] = "application/octet-stream"\n');
+    const values = await this.alternate(
+      async () => {
+        const server = await startServer("http", ["--mode", "echo", "--quiet"]);
+        try {
+          const text = await output(["wrk", "-t1", "-c50", `-d${this.seconds}s`, "-s", script, `http://127.0.0.1:${server.port}/echo`], (this.seconds + 15) * 1000);
+          const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
+          return Number.isFinite(rps) ? rps : undefined;
+        } finally {
+          server.kill("SIGKILL");
+        }
+      },
+      async () => (await runLoad({ ...this.base("http", "none"), clients: 50 })).opsPerSec,
+    );
+    this.row("HTTP POST /echo, 64 B, 50 connections, 1 in flight each: requests/s", "not pinned", values, (v) => count(v), "(wrk -t1 -c50)", "≥ 1.0×");
+  }
+
+  async udp(): Promise<void> {
+    if (!Bun.which("iperf3")) return void this.notes.push("iperf3 not installed: UDP row skipped (apt-get install iperf3)");
+    const losses = { ours: [] as number[], peer: [] as number[] };
+    const values = await this.alternate(
+      async () => {
+        const port = await freePort();
+        const server = spawnChild(["iperf3", "-s", "-1", "-p", String(port)], PROJECT_ROOT);
+        try {
+          await Bun.sleep(300);
+          const text = await output(["iperf3", "-c", "127.0.0.1", "-p", String(port), "-u", "-l", "64", "-b", "0", "-t", String(this.seconds), "--json"], (this.seconds + 15) * 1000);
+          const sum = (JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) as { end: { sum: { packets: number; seconds: number; lost_percent: number } } }).end.sum;
+          losses.peer.push(sum.lost_percent);
+          return sum.packets / sum.seconds;
+        } finally {
+          server.kill("SIGKILL");
+        }
+      },
+      async () => {
+        // As fast as possible, like iperf3 -b 0: offer more than can be sent and see what left.
+        const r = await runLoad({ ...this.base("udp-oneway", "none"), model: "open", ratePerSec: 600_000, window: 10_000 });
+        losses.ours.push(r.oneWay && r.oneWay.sent ? (100 * r.oneWay.lost) / r.oneWay.sent : 0);
+        return r.opsPerSec;
+      },
+    );
+    this.row("UDP 64 B one way, as fast as possible: datagrams sent/s", "not pinned", values, (v) => count(v), "(iperf3 -u -b 0)", "≥ 1.0×");
+    const pct = (v: number) => `${v.toFixed(2)}%`;
+    this.notes.push(`Loss in those UDP runs, median (range): socketlab ${spread(losses.ours, pct).text}, iperf3 ${spread(losses.peer, pct).text}. Both count what the receiver never got.`);
+  }
+
+  markdown(): string {
+    return [
+      "# socketlab against its peers",
+      "",
+      `${new Date().toISOString()} · Bun ${Bun.version} · ${navigator.hardwareConcurrency} CPUs · ${this.rounds} alternating rounds of ${this.seconds} s each; medians, with the range in parentheses`,
+      "",
+      table(["measurement", "CPU layout", "socketlab", "peer", "ratio of medians", "target"], this.rows.map((r) => [r.what, r.layout, r.harness, r.peer, r.ratio, r.target])),
+      "",
+      ...this.notes.map((n) => `- ${n}`),
+      "",
+    ].join("\n");
+  }
+}
+
+await runMain("bench:peers", USAGE, async () => {
+  const args = parseArgs(process.argv.slice(2), { rounds: { type: "string" }, seconds: { type: "string" } });
+  const rounds = intOpt(args, "rounds", 3, 1, 50);
+  const seconds = intOpt(args, "seconds", 3, 1, 60);
+  if (args.positionals.length) args.problems.push(`unexpected argument "${args.positionals[0]}"`);
+  if (args.problems.length) throw new UsageError(args.problems);
+  onShutdown(() => {
+    killAllChildren();
+    process.exit(130);
+  });
+  const peers = new Peers(rounds, seconds);
+  await peers.rtt();
+  await peers.http();
+  await peers.udp();
+  const md = peers.markdown();
+  console.log(md);
+  await mkdir("reports", { recursive: true });
+  const path = `reports/${new Date().toISOString().slice(0, 19).replace(/:/g, "-")}-peers.md`;
+  await Bun.write(path, md);
+  console.log(`Written: ${path}`);
+  return 0;
+});
