@@ -7,9 +7,9 @@ import { printable } from "../lib/text.ts";
 import { DEFAULT_HOST, DEFAULT_PORTS, HELLO_FROM_CLIENT, TRANSPORTS, type Transport } from "../protocol/limits.ts";
 import * as http from "./http.ts";
 import * as tcp from "./tcp.ts";
-import type { Target } from "./types.ts";
 import * as udp from "./udp.ts";
 import * as ws from "./ws.ts";
+import type { Target } from "../lib/net.ts";
 
 const USAGE = `usage: bun run client <tcp|udp|ws|http> [options]
 

@@ -1,7 +1,5 @@
-/**
- * An incremental HTTP/1.1 response parser, for the lean HTTP client: status line, header fields,
- * and bodies framed by Content-Length, chunked Transfer-Encoding or the end of the connection.
- */
+// An incremental HTTP/1.1 response parser, for the lean HTTP client: status line, header fields,
+// and bodies framed by Content-Length, chunked Transfer-Encoding or the end of the connection.
 import { printable } from "../lib/text.ts";
 
 /** Status line plus header fields (and, separately, chunked trailers) may take this much. */
@@ -125,10 +123,13 @@ export class ResponseParser {
     }
     if (this.idle) return;
     const where =
-      this.state === BODY ? `after ${this.contentLength - this.remaining} of ${this.contentLength} body bytes`
-      : this.state === STATUS_LINE ? "in the status line"
-      : this.state === HEADER_LINE ? "in the header fields"
-      : `in the chunked body, after ${this.bodyLength} bytes`;
+      this.state === BODY
+        ? `after ${this.contentLength - this.remaining} of ${this.contentLength} body bytes`
+        : this.state === STATUS_LINE
+          ? "in the status line"
+          : this.state === HEADER_LINE
+            ? "in the header fields"
+            : `in the chunked body, after ${this.bodyLength} bytes`;
     this.state = STOPPED;
     throw new HttpParseError(`the response was cut off ${where}`);
   }
@@ -139,7 +140,9 @@ export class ResponseParser {
     const stop = lf < 0 ? chunk.length : lf;
     this.sectionBytes += stop - pos + (lf < 0 ? 0 : 1);
     if (this.sectionBytes > MAX_HEAD_BYTES) {
-      throw new HttpParseError(this.state <= HEADER_LINE ? `response head over ${MAX_HEAD_BYTES} bytes` : `chunk framing line or trailers over ${MAX_HEAD_BYTES} bytes`);
+      throw new HttpParseError(
+        this.state <= HEADER_LINE ? `response head over ${MAX_HEAD_BYTES} bytes` : `chunk framing line or trailers over ${MAX_HEAD_BYTES} bytes`,
+      );
     }
     if (lf < 0) {
       this.keep(chunk, pos, stop);
@@ -197,9 +200,20 @@ export class ResponseParser {
   private statusLine(b: Uint8Array, s: number, e: number): void {
     // "HTTP/1.x NNN reason": the version, one space, three digits, then a space or the end.
     const ok =
-      e - s >= 12 && b[s] === 72 && b[s + 1] === 84 && b[s + 2] === 84 && b[s + 3] === 80 && b[s + 4] === 47 &&
-      b[s + 5] === 49 && b[s + 6] === 46 && isDigit(b[s + 7]) && b[s + 8] === SP &&
-      isDigit(b[s + 9]) && isDigit(b[s + 10]) && isDigit(b[s + 11]) && (e - s === 12 || b[s + 12] === SP);
+      e - s >= 12 &&
+      b[s] === 72 &&
+      b[s + 1] === 84 &&
+      b[s + 2] === 84 &&
+      b[s + 3] === 80 &&
+      b[s + 4] === 47 &&
+      b[s + 5] === 49 &&
+      b[s + 6] === 46 &&
+      isDigit(b[s + 7]) &&
+      b[s + 8] === SP &&
+      isDigit(b[s + 9]) &&
+      isDigit(b[s + 10]) &&
+      isDigit(b[s + 11]) &&
+      (e - s === 12 || b[s + 12] === SP);
     if (!ok) throw new HttpParseError(`expected an HTTP/1.x status line, got "${printable(b.subarray(s, e), 60)}"`);
     this.http10 = b[s + 7] === 48;
     this.status = (b[s + 9]! - 48) * 100 + (b[s + 10]! - 48) * 10 + (b[s + 11]! - 48);

@@ -5,7 +5,7 @@ import { pattern } from "../test/support/echo.ts";
 import { killAll, startServer } from "../test/support/processes.ts";
 import { rawConnect } from "../test/support/raw.ts";
 import { openWireEcho, type WireEchoChannel, type WireEchoOptions } from "./http-wire.ts";
-import type { Target } from "./types.ts";
+import type { Target } from "../lib/net.ts";
 
 afterAll(killAll);
 
@@ -55,16 +55,20 @@ async function openWire(target: Target, options: WireEchoOptions): Promise<Wire>
       });
     },
   };
-  wire.channel = await openWireEcho(target, {
-    onReply(payload) {
-      wire.replies.push(payload.slice());
-      wake();
+  wire.channel = await openWireEcho(
+    target,
+    {
+      onReply(payload) {
+        wire.replies.push(payload.slice());
+        wake();
+      },
+      onClose(reason) {
+        wire.closedReason = reason;
+        wake();
+      },
     },
-    onClose(reason) {
-      wire.closedReason = reason;
-      wake();
-    },
-  }, options);
+    options,
+  );
   return wire;
 }
 
@@ -302,7 +306,11 @@ function sinkServer() {
     waitForBytes(count: number, timeoutMs = 20_000): Promise<void> {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${total} of ${count} bytes within ${timeoutMs} ms`)), timeoutMs);
-        wake = () => total >= count && (clearTimeout(timer), resolve());
+        wake = () => {
+          if (total < count) return;
+          clearTimeout(timer);
+          resolve();
+        };
         wake();
       });
     },
@@ -325,14 +333,19 @@ describe.each([true, false])("wire echo against a misbehaving server, reuse=%p",
     const server = cannedServer("SSH-2.0-OpenSSH_9.6\r\n");
     const echo = await openWire(server.target, { reuse });
     echo.channel.send(pattern(10, 1));
-    expect(await echo.waitForClose()).toBe(`malformed response from 127.0.0.1:${server.target.port}: expected an HTTP/1.x status line, got "SSH-2.0-OpenSSH_9.6"`);
+    expect(await echo.waitForClose()).toBe(
+      `malformed response from 127.0.0.1:${server.target.port}: expected an HTTP/1.x status line, got "SSH-2.0-OpenSSH_9.6"`,
+    );
     server.stop();
   });
 
   test("a chunked response, and one whose body runs to the close, are read whole", async () => {
     const chunked = cannedServer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\nWiki\r\n6;x=y\r\npedia \r\n0\r\n\r\n");
     const toClose = cannedServer("HTTP/1.0 200 OK\r\n\r\nbody until the close");
-    for (const [server, body] of [[chunked, "Wikipedia "], [toClose, "body until the close"]] as const) {
+    for (const [server, body] of [
+      [chunked, "Wikipedia "],
+      [toClose, "body until the close"],
+    ] as const) {
       const echo = await openWire(server.target, { reuse });
       echo.channel.send(pattern(10, 1));
       expect(Buffer.from((await echo.waitForReplies(1))[0]!).toString()).toBe(body);

@@ -1,14 +1,12 @@
-/**
- * A lean HTTP/1.1 echo client on raw TCP (Bun.connect), for measurements fetch cannot make:
- * exact control over connections (one keep-alive connection with pipelined requests, or a new
- * connection per request) and exact counts of the bytes written to and read from the wire.
- */
+// A lean HTTP/1.1 echo client on raw TCP (Bun.connect), for measurements fetch cannot make:
+// exact control over connections (one keep-alive connection with pipelined requests, or a new
+// connection per request) and exact counts of the bytes written to and read from the wire.
 import type { Socket } from "bun";
-import { describeNetError, hostPort, netRunError } from "../lib/net.ts";
+import { describeNetError, hostPort, netRunError, type Target } from "../lib/net.ts";
 import { SocketWriter, type WritableSocket } from "../lib/socket-writer.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import { CR, HttpParseError, LF, ResponseParser, ascii, type ResponseHandler } from "./http-response-parser.ts";
-import type { EchoChannel, EchoHandlers, OpenEcho, Target } from "./types.ts";
+import type { EchoChannel, EchoHandlers, OpenEcho } from "./types.ts";
 
 /** A channel may have this much unsent request data queued, like the TCP echo channel. */
 const MAX_QUEUED_BYTES = 256 << 20;
@@ -274,7 +272,11 @@ class WireEcho implements WireEchoChannel {
     const ok = parser.status >= 200 && parser.status < 300;
     // A response nobody asked for would shift every later reply onto the wrong request.
     if (ok && wire.outstanding > 0) return true;
-    this.fail(ok ? `response from ${this.where} to no request (HTTP ${parser.status})` : `HTTP ${parser.status}${parser.reason ? ` ${parser.reason}` : ""} from ${this.where}`);
+    this.fail(
+      ok
+        ? `response from ${this.where} to no request (HTTP ${parser.status})`
+        : `HTTP ${parser.status}${parser.reason ? ` ${parser.reason}` : ""} from ${this.where}`,
+    );
     return false;
   }
 
@@ -302,7 +304,8 @@ class WireEcho implements WireEchoChannel {
     }
     if (wire.outstanding === 0 && !this.reuse) return; // answered, by a body that ran to the close
     if (err) return this.fail(describeNetError(err, this.target.host, this.target.port));
-    if (wire.outstanding > 0) return this.fail(`${this.where} closed the connection with ${wire.outstanding} request${wire.outstanding === 1 ? "" : "s"} unanswered`);
+    if (wire.outstanding > 0)
+      return this.fail(`${this.where} closed the connection with ${wire.outstanding} request${wire.outstanding === 1 ? "" : "s"} unanswered`);
     this.fail(`${this.where} closed the connection${wire.parser.closeAfter ? " (as its last response announced)" : " (idle keep-alive connection)"}`);
   }
 

@@ -1,9 +1,9 @@
 import { EVENT_PATHS, SseDecoder, isServerEvent, type PollReply, type ServerEvent } from "../protocol/events.ts";
 import { RunError } from "../lib/errors.ts";
-import { describeNetError, hostPort } from "../lib/net.ts";
+import { describeNetError, hostPort, type Target } from "../lib/net.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs } from "../lib/timeout.ts";
-import type { PollStats, Print, Subscription, Target } from "./types.ts";
+import type { PollStats, Print, Subscription } from "./types.ts";
 
 export function baseUrl(target: Target): string {
   return `http://${hostPort(target.host, target.port)}`;
@@ -83,7 +83,14 @@ export function subscribe(target: Target, options: SubscribeOptions, onEvent: (e
   return { stats, ready: Promise.race([ready, done]), done, close: () => stop.abort() };
 }
 
-type Loop = (target: Target, options: SubscribeOptions, signal: AbortSignal, stats: PollStats, deliver: (e: ServerEvent) => void, answered: () => void) => Promise<void>;
+type Loop = (
+  target: Target,
+  options: SubscribeOptions,
+  signal: AbortSignal,
+  stats: PollStats,
+  deliver: (e: ServerEvent) => void,
+  answered: () => void,
+) => Promise<void>;
 
 const pollLoop: Loop = async (target, options, signal, stats, deliver, answered) => {
   let since = options.since;
@@ -115,9 +122,16 @@ const streamLoop: Loop = async (target, options, signal, stats, deliver, answere
   const headerDeadline = setTimeout(() => connected.abort(), options.timeoutMs);
   let res: Response;
   try {
-    res = await request(target, `${EVENT_PATHS.stream}?since=${options.since}`, { headers: { accept: "text/event-stream" } }, 24 * 3600_000, AbortSignal.any([signal, connected.signal]));
+    res = await request(
+      target,
+      `${EVENT_PATHS.stream}?since=${options.since}`,
+      { headers: { accept: "text/event-stream" } },
+      24 * 3600_000,
+      AbortSignal.any([signal, connected.signal]),
+    );
   } catch (err) {
-    if (connected.signal.aborted && !signal.aborted) throw new RunError(`no answer from ${baseUrl(target)}${EVENT_PATHS.stream} within ${formatMs(options.timeoutMs)}`);
+    if (connected.signal.aborted && !signal.aborted)
+      throw new RunError(`no answer from ${baseUrl(target)}${EVENT_PATHS.stream} within ${formatMs(options.timeoutMs)}`);
     throw err;
   } finally {
     clearTimeout(headerDeadline);

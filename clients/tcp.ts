@@ -2,11 +2,11 @@ import type { Socket } from "bun";
 import { FrameDecoder, encodeFrame, framePayload } from "../protocol/frame.ts";
 import { MAX_MESSAGE_BYTES } from "../protocol/limits.ts";
 import { RunError } from "../lib/errors.ts";
-import { netRunError } from "../lib/net.ts";
+import { netRunError, type Target } from "../lib/net.ts";
 import { SocketWriter } from "../lib/socket-writer.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
-import type { EchoChannel, EchoHandlers, Print, Target } from "./types.ts";
+import type { EchoChannel, EchoHandlers, Print } from "./types.ts";
 
 /** A client may have this much unsent data queued (a window of large messages). */
 const MAX_QUEUED_BYTES = 256 << 20;

@@ -1,12 +1,9 @@
-/**
- * What every transport's client offers the tests and the bench: an echo channel. The load
- * models drive channels; they never learn which transport is underneath.
- */
+// What every transport's client offers the tests and the bench: an echo channel. The load
+// models drive channels; they never learn which transport is underneath.
 
-export interface Target {
-  host: string;
-  port: number;
-}
+import type { Target } from "../lib/net.ts";
+
+export type { Target };
 
 export interface EchoHandlers {
   /** A reply's payload. It may be a view of a reused buffer: copy it to keep it. */

@@ -1,8 +1,8 @@
 import { RunError, codeOf } from "../lib/errors.ts";
-import { hostPort, resolveIp } from "../lib/net.ts";
+import { hostPort, resolveIp, type Target } from "../lib/net.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs } from "../lib/timeout.ts";
-import type { EchoChannel, EchoHandlers, Print, Target } from "./types.ts";
+import type { EchoChannel, EchoHandlers, Print } from "./types.ts";
 
 type Listener = (payload: Uint8Array) => void;
 
@@ -94,7 +94,9 @@ export async function hello(target: Target, message: string, timeoutMs: number, 
       // ICMP "port unreachable" is a definite answer: retrying cannot help.
       if (refused) throw new RunError(`no UDP server at ${hostPort(target.host, target.port)}: the port is unreachable (is the server running on that port?)`);
     }
-    throw new RunError(`no answer from ${hostPort(target.host, target.port)} after ${tries} tries of ${formatMs(timeoutMs)} (is the UDP server running, and is the port right?)`);
+    throw new RunError(
+      `no answer from ${hostPort(target.host, target.port)} after ${tries} tries of ${formatMs(timeoutMs)} (is the UDP server running, and is the port right?)`,
+    );
   } finally {
     socket.close();
   }

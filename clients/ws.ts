@@ -1,9 +1,9 @@
 import { RunError } from "../lib/errors.ts";
-import { hostPort, netRunError, resolveIp } from "../lib/net.ts";
+import { hostPort, netRunError, resolveIp, type Target } from "../lib/net.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import { isServerEvent, type ServerEvent } from "../protocol/events.ts";
-import type { EchoChannel, EchoHandlers, PollStats, Print, Subscription, Target } from "./types.ts";
+import type { EchoChannel, EchoHandlers, PollStats, Print, Subscription } from "./types.ts";
 
 export function wsUrl(target: Target): string {
   return `ws://${hostPort(target.host, target.port)}/`;

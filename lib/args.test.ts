@@ -1,7 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { durationOpt, hostOpt, intOpt, parseArgs, parseDurationMs, portOpt } from "./args.ts";
 
-const specs = { port: { type: "string" }, host: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" }, n: { type: "string" } } as const;
+const specs = {
+  port: { type: "string" },
+  host: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  n: { type: "string" },
+} as const;
 
 describe("parseArgs", () => {
   test("reads positionals, --name value, --name=value, booleans and short flags", () => {
@@ -28,7 +34,14 @@ describe("parseArgs", () => {
 
 describe("typed options", () => {
   test("ports: 0 only where allowed, nothing above 65535, no fractions", () => {
-    for (const [raw, allowZero, ok] of [["0", true, true], ["0", false, false], ["65535", false, true], ["65536", true, false], ["80.5", true, false], ["http", true, false]] as const) {
+    for (const [raw, allowZero, ok] of [
+      ["0", true, true],
+      ["0", false, false],
+      ["65535", false, true],
+      ["65536", true, false],
+      ["80.5", true, false],
+      ["http", true, false],
+    ] as const) {
       const args = parseArgs(["--port", raw], specs);
       portOpt(args, 1, allowZero);
       expect(args.problems.length === 0).toBe(ok);

@@ -1,8 +1,6 @@
-/**
- * A small command-line parser that collects every problem instead of stopping at the first,
- * so a user fixes a bad command line in one go. Typed readers below add their own problems
- * to the same list; the caller throws one UsageError at the end.
- */
+// A small command-line parser that collects every problem instead of stopping at the first,
+// so a user fixes a bad command line in one go. Typed readers below add their own problems
+// to the same list; the caller throws one UsageError at the end.
 
 /** `multiple`: the option may be given several times; every value is kept, in order. */
 export type OptionSpec = { type: "string" | "boolean"; short?: string; multiple?: boolean };

@@ -1,7 +1,5 @@
-/**
- * Errors a user can act on. The CLI runner prints them as one line (never a stack trace)
- * and maps them to exit codes: usage problems exit 2, failed runs exit 1.
- */
+// Errors a user can act on. The CLI runner prints them as one line (never a stack trace)
+// and maps them to exit codes: usage problems exit 2, failed runs exit 1.
 
 /** Bad command-line input. Carries every problem found, so they can all be reported at once. */
 export class UsageError extends Error {

@@ -2,6 +2,12 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { RunError, codeOf, messageOf } from "./errors.ts";
 
+/** Where a server listens: a host name or IP and a port. */
+export interface Target {
+  host: string;
+  port: number;
+}
+
 /** "127.0.0.1:8080" or "[::1]:8080". */
 export function hostPort(host: string, port: number): string {
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;

@@ -1,9 +1,7 @@
-/**
- * Bun's TCP `socket.write` does not buffer: it returns how many bytes the kernel took (possibly
- * fewer than asked, 0 when full, -1 once the socket is closing). This keeps the unsent tail,
- * resends it on `drain` (which can fire spuriously, so it simply tries again), and refuses to
- * queue beyond `limit` bytes so a peer that never reads cannot grow our memory without bound.
- */
+// Bun's TCP `socket.write` does not buffer: it returns how many bytes the kernel took (possibly
+// fewer than asked, 0 when full, -1 once the socket is closing). This keeps the unsent tail,
+// resends it on `drain` (which can fire spuriously, so it simply tries again), and refuses to
+// queue beyond `limit` bytes so a peer that never reads cannot grow our memory without bound.
 
 export interface WritableSocket {
   write(data: Uint8Array): number;
@@ -16,7 +14,10 @@ export class SocketWriter {
   shortWrites = 0;
   closed = false;
 
-  constructor(private readonly socket: WritableSocket, readonly limit: number) {}
+  constructor(
+    private readonly socket: WritableSocket,
+    readonly limit: number,
+  ) {}
 
   get pending(): number {
     return this.queuedBytes;

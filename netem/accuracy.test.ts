@@ -26,16 +26,28 @@ async function measure(transport: "tcp" | "udp", net: string): Promise<{ directU
 }
 
 describe("the relay adds what its profile says", () => {
-  test.each(["tcp", "udp"] as const)("%s: 5 ms each way raises the round-trip p50 by 10 ms ± 2%", async (transport) => {
-    const m = await measure(transport, "delay=5ms");
-    const errorPct = (m.addedUs / 10_000 - 1) * 100;
-    console.log(`${transport} delay=5ms: direct p50 ${m.directUs.toFixed(1)} µs, relayed p50 ${m.relayedUs.toFixed(1)} µs, added ${m.addedUs.toFixed(1)} µs (${errorPct >= 0 ? "+" : ""}${errorPct.toFixed(2)}% vs 10 ms)`);
-    expect(Math.abs(errorPct)).toBeLessThanOrEqual(2);
-  }, 20_000);
+  test.each(["tcp", "udp"] as const)(
+    "%s: 5 ms each way raises the round-trip p50 by 10 ms ± 2%",
+    async (transport) => {
+      const m = await measure(transport, "delay=5ms");
+      const errorPct = (m.addedUs / 10_000 - 1) * 100;
+      console.log(
+        `${transport} delay=5ms: direct p50 ${m.directUs.toFixed(1)} µs, relayed p50 ${m.relayedUs.toFixed(1)} µs, added ${m.addedUs.toFixed(1)} µs (${errorPct >= 0 ? "+" : ""}${errorPct.toFixed(2)}% vs 10 ms)`,
+      );
+      expect(Math.abs(errorPct)).toBeLessThanOrEqual(2);
+    },
+    20_000,
+  );
 
-  test.each(["tcp", "udp"] as const)("%s: with no delay the relay itself adds well under 1 ms", async (transport) => {
-    const m = await measure(transport, "none");
-    console.log(`${transport} relay overhead: direct p50 ${m.directUs.toFixed(1)} µs, relayed p50 ${m.relayedUs.toFixed(1)} µs, added ${m.addedUs.toFixed(1)} µs`);
-    expect(m.addedUs).toBeLessThan(1000);
-  }, 20_000);
+  test.each(["tcp", "udp"] as const)(
+    "%s: with no delay the relay itself adds well under 1 ms",
+    async (transport) => {
+      const m = await measure(transport, "none");
+      console.log(
+        `${transport} relay overhead: direct p50 ${m.directUs.toFixed(1)} µs, relayed p50 ${m.relayedUs.toFixed(1)} µs, added ${m.addedUs.toFixed(1)} µs`,
+      );
+      expect(m.addedUs).toBeLessThan(1000);
+    },
+    20_000,
+  );
 });

@@ -16,7 +16,9 @@ describe("netem/cli.ts", () => {
       'netem: unknown transport "sctp": use tcp or udp',
       'netem: --listen must be HOST:PORT such as 127.0.0.1:0 (IPv6 as [::1]:8080), got "nowhere"',
       'netem: --target must be HOST:PORT such as 127.0.0.1:8080 (IPv6 as [::1]:8080), got "127.0.0.1:0"',
-      expect.stringContaining('netem: --net: bad network profile "delay=5,loss=1": delay=5 is not a time such as 20ms, 250us or 1s; loss=1 is not a percentage'),
+      expect.stringContaining(
+        'netem: --net: bad network profile "delay=5,loss=1": delay=5 is not a time such as 20ms, 250us or 1s; loss=1 is not a percentage',
+      ),
       "netem: --idle is for the udp relay",
     ]);
     expect(r.stderr).toContain("usage: bun netem/cli.ts <tcp|udp>");
@@ -39,36 +41,50 @@ describe("netem/cli.ts", () => {
     const server = await startServer("tcp", ["--mode", "echo", "--quiet"]);
     const r = await runCli(["netem/cli.ts", "tcp", "--listen", `127.0.0.1:${server.port}`, "--target", "127.0.0.1:9", "--net", "lan"]);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(`netem: port ${server.port} on 127.0.0.1 is already in use (stop the other program or pick another --listen port; port 0 picks a free one)`);
+    expect(r.stderr.trim()).toBe(
+      `netem: port ${server.port} on 127.0.0.1 is already in use (stop the other program or pick another --listen port; port 0 picks a free one)`,
+    );
     await server.stop();
   }, 15_000);
 
-  test.each(["tcp", "udp"] as const)("%s: JSON ready line, then on SIGTERM a stopped line whose byte counts match the client's", async (transport) => {
-    const server = await startServer(transport, ["--mode", "echo", "--quiet"]);
-    const relay = await startRelayProcess(transport, { host: "127.0.0.1", port: server.port }, "delay=1ms,jitter=500us");
-    const ready = JSON.parse(relay.stdout.lines[0]!);
-    expect(ready).toMatchObject({ event: "ready", transport, host: "127.0.0.1", port: relay.port, target: `127.0.0.1:${server.port}`, net: "delay 1 ms ± 0.5 ms", profile: { delayMs: 1, jitterMs: 0.5, loss: 0 } });
+  test.each(["tcp", "udp"] as const)(
+    "%s: JSON ready line, then on SIGTERM a stopped line whose byte counts match the client's",
+    async (transport) => {
+      const server = await startServer(transport, ["--mode", "echo", "--quiet"]);
+      const relay = await startRelayProcess(transport, { host: "127.0.0.1", port: server.port }, "delay=1ms,jitter=500us");
+      const ready = JSON.parse(relay.stdout.lines[0]!);
+      expect(ready).toMatchObject({
+        event: "ready",
+        transport,
+        host: "127.0.0.1",
+        port: relay.port,
+        target: `127.0.0.1:${server.port}`,
+        net: "delay 1 ms ± 0.5 ms",
+        profile: { delayMs: 1, jitterMs: 0.5, loss: 0 },
+      });
 
-    const c = await openCollector(transport, { host: "127.0.0.1", port: relay.port });
-    const sizes = [10, 100, 1000, 5000, 64];
-    for (const [i, size] of sizes.entries()) {
-      c.channel.send(pattern(size, i));
-      await c.waitForReplies(i + 1, 3000);
-    }
-    await c.channel.close();
-    // TCP carries a 4-byte length before each message; UDP datagrams are the messages.
-    const framing = transport === "tcp" ? 4 : 0;
-    const bytes = sizes.reduce((sum, size) => sum + size + framing, 0);
-    const stats = await relay.stop();
-    if ("bytes" in stats) {
-      expect(stats.bytes).toEqual({ up: bytes, down: bytes });
-      expect(stats.connections).toBe(1);
-    } else {
-      expect(stats.up).toMatchObject({ datagrams: sizes.length, bytes, dropped: 0 });
-      expect(stats.down).toMatchObject({ datagrams: sizes.length, bytes, dropped: 0 });
-    }
-    // And the server agrees: two independent counts of the bytes on the wire.
-    const served = await server.stop();
-    expect(served.bytesIn).toBe(bytes);
-  }, 15_000);
+      const c = await openCollector(transport, { host: "127.0.0.1", port: relay.port });
+      const sizes = [10, 100, 1000, 5000, 64];
+      for (const [i, size] of sizes.entries()) {
+        c.channel.send(pattern(size, i));
+        await c.waitForReplies(i + 1, 3000);
+      }
+      await c.channel.close();
+      // TCP carries a 4-byte length before each message; UDP datagrams are the messages.
+      const framing = transport === "tcp" ? 4 : 0;
+      const bytes = sizes.reduce((sum, size) => sum + size + framing, 0);
+      const stats = await relay.stop();
+      if ("bytes" in stats) {
+        expect(stats.bytes).toEqual({ up: bytes, down: bytes });
+        expect(stats.connections).toBe(1);
+      } else {
+        expect(stats.up).toMatchObject({ datagrams: sizes.length, bytes, dropped: 0 });
+        expect(stats.down).toMatchObject({ datagrams: sizes.length, bytes, dropped: 0 });
+      }
+      // And the server agrees: two independent counts of the bytes on the wire.
+      const served = await server.stop();
+      expect(served.bytesIn).toBe(bytes);
+    },
+    15_000,
+  );
 });

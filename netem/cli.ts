@@ -102,7 +102,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const cmd = parseCommand(args);
-  const options = { listenHost: cmd.listen.host, listenPort: cmd.listen.port, targetHost: cmd.target.host, targetPort: cmd.target.port, profile: cmd.profile, seed: cmd.seed };
+  const options = {
+    listenHost: cmd.listen.host,
+    listenPort: cmd.listen.port,
+    targetHost: cmd.target.host,
+    targetPort: cmd.target.port,
+    profile: cmd.profile,
+    seed: cmd.seed,
+  };
   if (cmd.transport === "tcp" && cmd.profile.loss > 0) {
     console.error("netem: note: loss applies to udp only; TCP would retransmit, so on a real path loss shows as delay");
   }
@@ -114,7 +121,9 @@ async function main(): Promise<number> {
     // A RunError already explains itself (an unknown target host); socket errors name the listen address.
     if (err instanceof RunError) throw err;
     if (codeOf(err) === "EADDRINUSE") {
-      throw new RunError(`port ${cmd.listen.port} on ${cmd.listen.host} is already in use (stop the other program or pick another --listen port; port 0 picks a free one)`);
+      throw new RunError(
+        `port ${cmd.listen.port} on ${cmd.listen.host} is already in use (stop the other program or pick another --listen port; port 0 picks a free one)`,
+      );
     }
     throw netRunError(err, cmd.listen.host, cmd.listen.port);
   }
@@ -132,7 +141,18 @@ async function main(): Promise<number> {
 
   const net = describeProfile(cmd.profile);
   if (cmd.json) {
-    console.log(JSON.stringify({ event: "ready", transport: cmd.transport, host: relay.host, port: relay.port, pid: process.pid, target: hostPort(cmd.target.host, cmd.target.port), net, profile: cmd.profile }));
+    console.log(
+      JSON.stringify({
+        event: "ready",
+        transport: cmd.transport,
+        host: relay.host,
+        port: relay.port,
+        pid: process.pid,
+        target: hostPort(cmd.target.host, cmd.target.port),
+        net,
+        profile: cmd.profile,
+      }),
+    );
   } else {
     console.log(`netem ${cmd.transport} relay on ${hostPort(relay.host, relay.port)} -> ${hostPort(cmd.target.host, cmd.target.port)}, ${net}`);
   }

@@ -24,7 +24,11 @@ export class Link {
   private readonly lossRandom: Random;
   private readonly jitterRandom: Random;
 
-  constructor(readonly profile: Profile, seed: number | undefined, stream: number) {
+  constructor(
+    readonly profile: Profile,
+    seed: number | undefined,
+    stream: number,
+  ) {
     this.delayNs = Math.round(profile.delayMs * 1e6);
     this.jitterNs = Math.round(profile.jitterMs * 1e6);
     this.nsPerByte = profile.rateBitsPerSec === undefined ? 0 : 8e9 / profile.rateBitsPerSec;

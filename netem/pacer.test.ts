@@ -26,7 +26,10 @@ describe("Pacer", () => {
       pacer.at(at, () => ran.push(i));
     }
     await drained(pacer, 2000);
-    const expected = instants.map((at, i) => ({ at, i })).sort((a, b) => a.at - b.at || a.i - b.i).map((e) => e.i);
+    const expected = instants
+      .map((at, i) => ({ at, i }))
+      .sort((a, b) => a.at - b.at || a.i - b.i)
+      .map((e) => e.i);
     expect(ran).toEqual(expected);
   }, 5000);
 

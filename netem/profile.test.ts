@@ -51,20 +51,24 @@ describe("parseProfile", () => {
     ["=5ms", 'unknown key ""'],
   ];
 
-  test.each(malformed)("%p is refused: %s", (text, why) => {
-    let message = "";
-    try {
-      parseProfile(text);
-    } catch (err) {
-      message = (err as Error).message;
-    }
-    expect(message).toContain(`bad network profile "${text}"`);
-    expect(message).toContain(why);
-    // One line, naming every valid key and profile.
-    expect(message).not.toContain("\n");
-    for (const key of ["delay", "jitter", "loss", "rate"]) expect(message).toContain(key);
-    for (const name of PROFILE_NAMES) expect(message).toContain(name);
-  }, 5000);
+  test.each(malformed)(
+    "%p is refused: %s",
+    (text, why) => {
+      let message = "";
+      try {
+        parseProfile(text);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toContain(`bad network profile "${text}"`);
+      expect(message).toContain(why);
+      // One line, naming every valid key and profile.
+      expect(message).not.toContain("\n");
+      for (const key of ["delay", "jitter", "loss", "rate"]) expect(message).toContain(key);
+      for (const name of PROFILE_NAMES) expect(message).toContain(name);
+    },
+    5000,
+  );
 
   test("every problem is named at once", () => {
     expect(() => parseProfile("delay=5,foo=1,loss=200%")).toThrow(/delay=5 is not a time.*unknown key "foo".*loss=200% is not a percentage/);

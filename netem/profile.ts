@@ -1,25 +1,23 @@
-/**
- * Network conditions for the relays: one-way delay, jitter, loss and a bandwidth cap, parsed
- * from "delay=20ms,jitter=2ms,loss=1%,rate=10mbit" or a named profile ("wifi", optionally
- * followed by overrides: "wifi,loss=2%").
- *
- * Every figure applies to each direction on its own, as `tc netem` on both ends of a link would:
- * a round trip pays the delay twice.
- *
- * - delay: one-way propagation delay.
- * - jitter: the largest deviation from `delay`. Each chunk or datagram draws its deviation from
- *   a UNIFORM distribution on [-jitter, +jitter] (netem's default when no distribution table
- *   is given). Uniform, not normal, because "max deviation" then means what it says: no draw
- *   ever falls outside it. A delay that would come out negative is taken as 0.
- * - loss: probability that a UDP datagram is dropped, independently per datagram. TCP is not
- *   dropped: on a real path TCP retransmits a lost segment, so for TCP loss shows up as extra
- *   delay, not as missing bytes — and a relay that ends TCP on both sides cannot model that
- *   retransmission faithfully, so it leaves TCP loss out rather than fake it.
- * - rate: the link's capacity in each direction, in bits per second; data waits its
- *   serialization time (bytes × 8 / rate) in a queue shared by every flow through the relay.
- *   Only payload bytes count: TCP/IP and UDP/IP headers are not emulated, so at the cap the
- *   payload rate is a few percent above what a real link of that rate would carry.
- */
+// Network conditions for the relays: one-way delay, jitter, loss and a bandwidth cap, parsed
+// from "delay=20ms,jitter=2ms,loss=1%,rate=10mbit" or a named profile ("wifi", optionally
+// followed by overrides: "wifi,loss=2%").
+//
+// Every figure applies to each direction on its own, as `tc netem` on both ends of a link would:
+// a round trip pays the delay twice.
+//
+// - delay: one-way propagation delay.
+// - jitter: the largest deviation from `delay`. Each chunk or datagram draws its deviation from
+//   a UNIFORM distribution on [-jitter, +jitter] (netem's default when no distribution table
+//   is given). Uniform, not normal, because "max deviation" then means what it says: no draw
+//   ever falls outside it. A delay that would come out negative is taken as 0.
+// - loss: probability that a UDP datagram is dropped, independently per datagram. TCP is not
+//   dropped: on a real path TCP retransmits a lost segment, so for TCP loss shows up as extra
+//   delay, not as missing bytes — and a relay that ends TCP on both sides cannot model that
+//   retransmission faithfully, so it leaves TCP loss out rather than fake it.
+// - rate: the link's capacity in each direction, in bits per second; data waits its
+//   serialization time (bytes × 8 / rate) in a queue shared by every flow through the relay.
+//   Only payload bytes count: TCP/IP and UDP/IP headers are not emulated, so at the cap the
+//   payload rate is a few percent above what a real link of that rate would carry.
 
 export interface Profile {
   /** The named profile this is exactly, if any ("wifi"); overridden profiles have none. */
@@ -219,4 +217,14 @@ function formatRate(bits: number): string {
 /** At most three decimals, no trailing zeros (and no 7.000000000000001 from 0.07 × 100). */
 function trim(n: number): string {
   return String(Number(n.toFixed(3)));
+}
+
+/**
+ * The profile as parseProfile reads it, exactly: what a relay is started with when the profile
+ * was parsed already. Loss is given in percent, rates in kbit (both to full precision).
+ */
+export function profileText(p: Profile): string {
+  const parts = [`delay=${p.delayMs}ms`, `jitter=${p.jitterMs}ms`, `loss=${p.loss * 100}%`];
+  if (p.rateBitsPerSec !== undefined) parts.push(`rate=${p.rateBitsPerSec / 1e3}kbit`);
+  return parts.join(",");
 }

@@ -1,5 +1,5 @@
 import { ECHO_CLIENTS } from "../clients/index.ts";
-import type { Target } from "../clients/types.ts";
+import type { Target } from "../lib/net.ts";
 
 /**
  * Sequential round trips through the project's echo clients: one message in flight, timed from

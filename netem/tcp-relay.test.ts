@@ -22,11 +22,17 @@ afterAll(async () => {
 });
 
 async function relay(net: string, extra: Partial<TcpRelayOptions> = {}): Promise<RunningRelay<TcpRelayStats>> {
-  const r = await startTcpRelay({ listenHost: "127.0.0.1", listenPort: 0, targetHost: "127.0.0.1", targetPort: server.port, profile: parseProfile(net), ...extra });
+  const r = await startTcpRelay({
+    listenHost: "127.0.0.1",
+    listenPort: 0,
+    targetHost: "127.0.0.1",
+    targetPort: server.port,
+    profile: parseProfile(net),
+    ...extra,
+  });
   running.push(r);
   return r;
 }
-
 
 /** A 64-byte message carrying its number, then bytes derived from it. */
 function numbered(n: number): Uint8Array {
@@ -47,7 +53,8 @@ describe("TCP relay", () => {
     const replies = await c.waitForReplies(2000, 10_000);
     for (let n = 0; n < 2000; n++) {
       const reply = replies[n]!;
-      if (new DataView(reply.buffer, reply.byteOffset).getUint32(0) !== n) throw new Error(`reply ${n} carries message ${new DataView(reply.buffer, reply.byteOffset).getUint32(0)}`);
+      if (new DataView(reply.buffer, reply.byteOffset).getUint32(0) !== n)
+        throw new Error(`reply ${n} carries message ${new DataView(reply.buffer, reply.byteOffset).getUint32(0)}`);
       expect(reply).toEqual(numbered(n));
     }
     const stats = r.stats();
@@ -68,7 +75,7 @@ describe("TCP relay", () => {
     });
     const replies = await c.waitForReplies(sizes.length, 10_000);
     const received = replies.reduce((sum, reply) => sum + 4 + reply.length, 0);
-    replies.forEach((reply, i) => expect(reply).toEqual(pattern(sizes[i]!, i + 1)));
+    for (const [i, reply] of replies.entries()) expect(reply).toEqual(pattern(sizes[i]!, i + 1));
     await c.channel.close();
     await until("the relay closes both sides", () => r.stats().active === 0);
     const stats = r.stats();
@@ -90,7 +97,7 @@ describe("TCP relay", () => {
     console.log(`1 MB at 8 Mbit/s through the relay: ${seconds.toFixed(3)} s (ideal 1.000 s up + 0.020 s for the last echo)`);
     expect(seconds).toBeGreaterThan(0.85);
     expect(seconds).toBeLessThan(1.15);
-    replies.forEach((reply, i) => expect(reply).toEqual(pattern(19_996, i + 1)));
+    for (const [i, reply] of replies.entries()) expect(reply).toEqual(pattern(19_996, i + 1));
     const stats = r.stats();
     expect(stats.bytes).toEqual({ up: 1_000_000, down: 1_000_000 });
     expect(stats.pauses).toBeGreaterThan(0);
@@ -174,7 +181,7 @@ describe("TCP relay", () => {
       const replies = await c.waitForReplies(3, 3000);
       // Four one-way trips (SYN, SYN-ACK, data, reply), each at least 15 ms.
       expect((Bun.nanoseconds() - start) / 1e6).toBeGreaterThanOrEqual(60);
-      replies.forEach((reply, k) => expect(reply).toEqual(numbered(k)));
+      for (const [k, reply] of replies.entries()) expect(reply).toEqual(numbered(k));
       await c.channel.close();
     }
   }, 10_000);

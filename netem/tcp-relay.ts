@@ -109,7 +109,20 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
   const totals = { connections: 0, pauses: 0, bytes: { up: 0, down: 0 }, chunks: { up: 0, down: 0 }, errors: {} as Record<string, number> };
 
   const newSide = (): Side => ({ socket: undefined, writer: undefined, early: [], paused: false, closed: false });
-  const newDirection = (name: "up" | "down", conn: Conn, src: Side, dst: Side): Direction => ({ name, conn, src, dst, link: links[name], notBeforeNs: 0, held: [], lastAtNs: 0, scheduledBytes: 0, scheduledDeliveries: 0, srcEnded: false, finished: false });
+  const newDirection = (name: "up" | "down", conn: Conn, src: Side, dst: Side): Direction => ({
+    name,
+    conn,
+    src,
+    dst,
+    link: links[name],
+    notBeforeNs: 0,
+    held: [],
+    lastAtNs: 0,
+    scheduledBytes: 0,
+    scheduledDeliveries: 0,
+    srcEnded: false,
+    finished: false,
+  });
   const opposite = (dir: Direction): Direction => (dir.name === "up" ? dir.conn.down : dir.conn.up);
   const from = (tag: Tag): Direction => (tag.side === "client" ? tag.conn.up : tag.conn.down);
   const to = (tag: Tag): Direction => (tag.side === "client" ? tag.conn.down : tag.conn.up);
@@ -331,7 +344,13 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
         live.add(conn);
         totals.connections++;
         updateReading(conn.up); // holds the client until the target answers
-        Bun.connect<Tag>({ hostname: options.targetHost, port: options.targetPort, data: { conn, side: "target" }, allowHalfOpen: true, socket: targetHandlers }).catch(() => {
+        Bun.connect<Tag>({
+          hostname: options.targetHost,
+          port: options.targetPort,
+          data: { conn, side: "target" },
+          allowHalfOpen: true,
+          socket: targetHandlers,
+        }).catch(() => {
           // Reported by connectError.
         });
       },

@@ -19,11 +19,17 @@ afterAll(async () => {
 });
 
 async function relay(net: string, extra: Partial<UdpRelayOptions> = {}): Promise<RunningRelay<UdpRelayStats>> {
-  const r = await startUdpRelay({ listenHost: "127.0.0.1", listenPort: 0, targetHost: "127.0.0.1", targetPort: server.port, profile: parseProfile(net), ...extra });
+  const r = await startUdpRelay({
+    listenHost: "127.0.0.1",
+    listenPort: 0,
+    targetHost: "127.0.0.1",
+    targetPort: server.port,
+    profile: parseProfile(net),
+    ...extra,
+  });
   running.push(r);
   return r;
 }
-
 
 /** A datagram carrying its number, then bytes derived from it. */
 function numbered(n: number, size = 64): Uint8Array {
@@ -46,7 +52,12 @@ async function sendPaced(c: Collector, count: number, perMs: number, size = 64):
 
 /** Everything sent has been through the relay both ways (dropped, or delivered and echoed back). */
 function settled(s: UdpRelayStats, sent: number): boolean {
-  return s.up.received === sent && s.up.datagrams + s.up.dropped === sent && s.down.received === s.up.datagrams && s.down.datagrams + s.down.dropped === s.down.received;
+  return (
+    s.up.received === sent &&
+    s.up.datagrams + s.up.dropped === sent &&
+    s.down.received === s.up.datagrams &&
+    s.down.datagrams + s.down.dropped === s.down.received
+  );
 }
 
 /** The range a Binomial(n, p) count falls in except with odds of about 1 in 1.7 million (±5 sd). */
@@ -71,7 +82,9 @@ describe("UDP relay", () => {
     const { s } = first;
     const [upLow, upHigh] = binomialBounds(2000, 0.1);
     const [downLow, downHigh] = binomialBounds(s.up.datagrams, 0.1);
-    console.log(`10% loss over 2000 datagrams: ${s.up.dropped} dropped up (bound ${upLow}-${upHigh}), ${s.down.dropped} of ${s.down.received} dropped down (bound ${downLow}-${downHigh})`);
+    console.log(
+      `10% loss over 2000 datagrams: ${s.up.dropped} dropped up (bound ${upLow}-${upHigh}), ${s.down.dropped} of ${s.down.received} dropped down (bound ${downLow}-${downHigh})`,
+    );
     expect(s.up.dropped).toBeGreaterThanOrEqual(upLow);
     expect(s.up.dropped).toBeLessThanOrEqual(upHigh);
     expect(s.down.dropped).toBeGreaterThanOrEqual(downLow);
@@ -94,7 +107,7 @@ describe("UDP relay", () => {
     }
     const sent = sizes.reduce((a, b) => a + b, 0);
     const received = c.replies.reduce((sum, reply) => sum + reply.length, 0);
-    c.replies.forEach((reply, i) => expect(reply).toEqual(pattern(sizes[i]!, i + 1)));
+    for (const [i, reply] of c.replies.entries()) expect(reply).toEqual(pattern(sizes[i]!, i + 1));
     const s = r.stats();
     expect(s.up).toMatchObject({ received: sizes.length, datagrams: sizes.length, bytes: sent, dropped: 0 });
     expect(s.down).toMatchObject({ received: sizes.length, datagrams: sizes.length, bytes: received, dropped: 0 });

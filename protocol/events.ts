@@ -1,8 +1,6 @@
-/**
- * Events published by a server and delivered by push (WebSocket, SSE) or pull (short and long
- * polling). `t` is the publish time on a clock that two processes on one host share, so a
- * subscriber in another process can compute delivery latency.
- */
+// Events published by a server and delivered by push (WebSocket, SSE) or pull (short and long
+// polling). `t` is the publish time on a clock that two processes on one host share, so a
+// subscriber in another process can compute delivery latency.
 
 export interface ServerEvent {
   /** Sequence number: 1, 2, 3, ... per server, never reused. */
@@ -66,8 +64,7 @@ export class SseDecoder {
   push(text: string): ServerEvent[] {
     this.buffer += text.replace(/\r\n?/g, "\n");
     const out: ServerEvent[] = [];
-    let end: number;
-    while ((end = this.buffer.indexOf("\n\n")) !== -1) {
+    for (let end = this.buffer.indexOf("\n\n"); end !== -1; end = this.buffer.indexOf("\n\n")) {
       const block = this.buffer.slice(0, end);
       this.buffer = this.buffer.slice(end + 2);
       const data = block

@@ -1,12 +1,13 @@
-/**
- * Length-prefixed framing for TCP, which is a byte stream with no message boundaries:
- * each message is a 4-byte big-endian payload length followed by the payload.
- */
+// Length-prefixed framing for TCP, which is a byte stream with no message boundaries:
+// each message is a 4-byte big-endian payload length followed by the payload.
 
 export const FRAME_HEADER_BYTES = 4;
 
 export class FrameTooLargeError extends Error {
-  constructor(readonly claimed: number, readonly max: number) {
+  constructor(
+    readonly claimed: number,
+    readonly max: number,
+  ) {
     super(`frame claims ${claimed} bytes, more than the ${max}-byte limit`);
     this.name = "FrameTooLargeError";
   }

@@ -1,4 +1,4 @@
-/** What both ends agree on: default ports, the lab's hello texts and the size limits. */
+//  What both ends agree on: default ports, the lab's hello texts and the size limits.
 
 export const TRANSPORTS = ["tcp", "udp", "ws", "http"] as const;
 export type Transport = (typeof TRANSPORTS)[number];

@@ -79,7 +79,10 @@ function parseCommand(args: ParsedArgs): ServerCommand {
 }
 
 function describeStats(stats: ServerStats): string {
-  const list = (counts: Record<string, number>) => Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
+  const list = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ") || "none";
   return `served ${stats.connections} connections, ${stats.messages} messages, ${stats.bytesIn} bytes in, ${stats.bytesOut} bytes out; rejected: ${list(stats.rejected)}; errors: ${list(stats.errors)}`;
 }
 
@@ -96,7 +99,15 @@ async function main(): Promise<number> {
 
   let server: RunningServer;
   try {
-    server = await entry.start({ host: cmd.host, port: cmd.port, mode: cmd.mode, maxMessage: cmd.maxMessage, push: cmd.push, dropEvery: cmd.dropEvery, log: cmd.quiet ? undefined : activity });
+    server = await entry.start({
+      host: cmd.host,
+      port: cmd.port,
+      mode: cmd.mode,
+      maxMessage: cmd.maxMessage,
+      push: cmd.push,
+      dropEvery: cmd.dropEvery,
+      log: cmd.quiet ? undefined : activity,
+    });
   } catch (err) {
     throw netRunError(err, cmd.host, cmd.port);
   }
@@ -123,7 +134,11 @@ async function main(): Promise<number> {
   if (server.say) {
     const say = server.say;
     if (!cmd.json) console.log("Type a line and press Enter to send it to every client.");
-    input = readLines((line) => line.trim() && say(line), () => {}, "");
+    input = readLines(
+      (line) => line.trim() && say(line),
+      () => {},
+      "",
+    );
   }
   return stopped;
 }

@@ -16,7 +16,12 @@ export interface ServerEntry {
 /** One line per transport: adding one means a server file and an entry here. */
 export const SERVERS: Record<Transport, ServerEntry> = {
   tcp: { start: tcp.start, modes: tcp.MODES, defaultMode: "hello", readyLine: (h, p, m) => `Server listening on port ${p} (tcp ${m} on ${h})` },
-  udp: { start: udp.start, modes: udp.MODES, defaultMode: "hello", readyLine: (h, p, m) => `UDP Server is up and waiting for messages on port ${p} (${m} on ${h})...` },
+  udp: {
+    start: udp.start,
+    modes: udp.MODES,
+    defaultMode: "hello",
+    readyLine: (h, p, m) => `UDP Server is up and waiting for messages on port ${p} (${m} on ${h})...`,
+  },
   ws: { start: ws.start, modes: ws.MODES, defaultMode: "chat", readyLine: (h, p, m) => `Server started at ws://${urlHost(h)}:${p} (${m} mode)` },
   http: { start: http.start, modes: http.MODES, defaultMode: "hello", readyLine: (h, p, m) => `Server listening at http://${urlHost(h)}:${p} (${m} mode)` },
 };

@@ -1,5 +1,6 @@
 import type { Server } from "bun";
 import type { Transport } from "../protocol/limits.ts";
+import type { ServerStats } from "../protocol/server-stats.ts";
 
 export const SERVER_MODES = ["hello", "echo", "chat", "push", "sink"] as const;
 export type ServerMode = (typeof SERVER_MODES)[number];
@@ -19,16 +20,7 @@ export interface ServerOptions {
   push?: { ratePerSec: number; eventSize: number };
 }
 
-export interface ServerStats {
-  connections: number;
-  messages: number;
-  bytesIn: number;
-  bytesOut: number;
-  /** Input refused, by reason ("oversize", "truncated", "malformed", ...). */
-  rejected: Record<string, number>;
-  /** Failures of our own sends, by reason ("backpressure", "send-failed", ...). */
-  errors: Record<string, number>;
-}
+export type { ServerStats };
 
 export interface RunningServer {
   transport: Transport;
@@ -64,7 +56,14 @@ export function requireMode(transport: Transport, mode: ServerMode, supported: r
 }
 
 /** The RunningServer of a Bun.serve instance (the WebSocket and HTTP servers). */
-export function servedBy(transport: Transport, options: ServerOptions, server: Server<unknown>, stats: ServerStats, say?: (text: string) => void, onStop?: () => void): RunningServer {
+export function servedBy(
+  transport: Transport,
+  options: ServerOptions,
+  server: Server<unknown>,
+  stats: ServerStats,
+  say?: (text: string) => void,
+  onStop?: () => void,
+): RunningServer {
   return {
     transport,
     mode: options.mode,

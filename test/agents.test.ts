@@ -21,7 +21,11 @@ function rttRuns(r: BenchResult) {
 
 test("--workers 3: three swarm processes, and their merged counts equal the total sent", async () => {
   const out = mkdtempSync(join(tmpdir(), "socketlab-"));
-  const { code } = await runCli(["bench/cli/main.ts", "rtt", "--transports", "tcp", "--workers", "3", "-c", "3", "-n", "3000", "--warmup", "0", "--format", "json", "--out", out], "", 30_000);
+  const { code } = await runCli(
+    ["bench/cli/main.ts", "rtt", "--transports", "tcp", "--workers", "3", "-c", "3", "-n", "3000", "--warmup", "0", "--format", "json", "--out", out],
+    "",
+    30_000,
+  );
   expect(code).toBe(0);
   const [run] = rttRuns(onlyResult(out));
   expect(run!.cost.client.processes).toBe(3);
@@ -33,7 +37,9 @@ test("--workers 3: three swarm processes, and their merged counts equal the tota
 test("two agents against one server at once merge into one result with both shares", async () => {
   const server = await startServer("tcp", ["--mode", "echo"]);
   const dirs = [mkdtempSync(join(tmpdir(), "socketlab-a-")), mkdtempSync(join(tmpdir(), "socketlab-b-"))];
-  const agents = dirs.map((dir) => spawnCli(["bench/cli/swarm.ts", "rtt", "--target", `127.0.0.1:${server.port}`, "--transports", "tcp", "-n", "400", "--warmup", "0", "--out", dir]));
+  const agents = dirs.map((dir) =>
+    spawnCli(["bench/cli/swarm.ts", "rtt", "--target", `127.0.0.1:${server.port}`, "--transports", "tcp", "-n", "400", "--warmup", "0", "--out", dir]),
+  );
   for (const a of agents) {
     a.endInput();
     expect(await a.exited(30_000)).toBe(0);

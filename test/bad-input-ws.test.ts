@@ -14,7 +14,8 @@ async function stillServes(port: number): Promise<void> {
   await echo.channel.close();
 }
 
-const UPGRADE = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+const UPGRADE =
+  "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
 test("ws: oversize messages close with 1009, garbage and plain HTTP are refused, and others are still served", async () => {
   const server = await startServer("ws", ["--mode", "echo"]);
@@ -49,7 +50,7 @@ test("ws: oversize messages close with 1009, garbage and plain HTTP are refused,
   await stillServes(server.port);
 
   const stats = await server.stop();
-  expect(stats.rejected["oversize"]).toBe(1);
+  expect(stats.rejected.oversize).toBe(1);
   expect(stats.rejected["not-websocket"]).toBe(1);
   expect(stats.rejected["protocol-error"]).toBe(1);
   expect(stats.messages).toBe(2);

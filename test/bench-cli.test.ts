@@ -23,10 +23,30 @@ test("bun run bench --quick writes a report with all four transports, and its JS
   const linked = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => decodeURI(m[1]!));
   expect(linked.length).toBeGreaterThan(0);
   expect(linked.sort()).toEqual(all.filter((f) => f.endsWith(".svg")).sort());
-  for (const heading of ["## Findings", "## The lab's hello exercises, run for real", "## WebSocket vs HTTP, measured", "## Round trip", "## Server push", "## Throughput", "## Open-loop load", "## What went wrong", "## Method", "## Environment", "## Reproduce"]) {
+  for (const heading of [
+    "## Findings",
+    "## The lab's hello exercises, run for real",
+    "## WebSocket vs HTTP, measured",
+    "## Round trip",
+    "## Server push",
+    "## Throughput",
+    "## Open-loop load",
+    "## What went wrong",
+    "## Method",
+    "## Environment",
+    "## Reproduce",
+  ]) {
     expect(md).toContain(heading);
   }
-  for (const transport of ["| TCP |", "| UDP |", "| WebSocket |", "| HTTP keep-alive |", "| HTTP, new connection per request |", "| WebSocket push |", "| HTTP long polling |"]) {
+  for (const transport of [
+    "| TCP |",
+    "| UDP |",
+    "| WebSocket |",
+    "| HTTP keep-alive |",
+    "| HTTP, new connection per request |",
+    "| WebSocket push |",
+    "| HTTP long polling |",
+  ]) {
     expect(md).toContain(transport);
   }
   expect(md).toContain("bun run bench --quick --out");
@@ -49,7 +69,12 @@ test("a server killed mid-run: the bench says so, exits 1, and leaves no process
   const out = mkdtempSync(join(tmpdir(), "socketlab-"));
   const bench = spawnCli(["bench/cli/main.ts", "rtt", "--transports", "tcp", "--duration", "20", "--warmup", "0.1", "--out", out]);
   const childrenOf = (pid: number) =>
-    Bun.spawnSync(["pgrep", "-P", String(pid)]).stdout.toString().trim().split("\n").filter(Boolean).map(Number);
+    Bun.spawnSync(["pgrep", "-P", String(pid)])
+      .stdout.toString()
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
   const commandOf = (pid: number) => {
     try {
       return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");

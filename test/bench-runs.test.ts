@@ -1,11 +1,25 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { runLoad, type LoadSpec } from "../bench/run/load-run.ts";
-import { runPush, type PushSpec } from "../bench/run/push-run.ts";
+import { runLoad } from "../bench/run/load-run.ts";
+import { runPush } from "../bench/run/push-run.ts";
+import { parseProfile } from "../netem/profile.ts";
 import { killAll } from "./support/processes.ts";
+import type { LoadSpec, PushSpec } from "../bench/model/spec.ts";
 
 afterAll(killAll);
 
-const base: Omit<LoadSpec, "driver"> = { clients: 1, procs: 1, size: 64, model: "closed", window: 1, ratePerSec: 0, warmupMs: 50, count: 300, timeoutMs: 2000, rampMs: 0, pin: "none" };
+const base: Omit<LoadSpec, "driver"> = {
+  clients: 1,
+  procs: 1,
+  size: 64,
+  model: "closed",
+  window: 1,
+  ratePerSec: 0,
+  warmupMs: 50,
+  count: 300,
+  timeoutMs: 2000,
+  rampMs: 0,
+  pin: "none",
+};
 
 describe("echo runs against real servers", () => {
   test.each(["tcp", "udp", "ws", "http", "http-close"] as const)("%s: every message answered, latency and costs measured", async (driver) => {
@@ -49,7 +63,17 @@ describe("echo runs against real servers", () => {
   });
 
   test("udp: a server dropping every 10th datagram shows exactly that loss", async () => {
-    const r = await runLoad({ ...base, driver: "udp", model: "open", ratePerSec: 5000, window: 1000, warmupMs: 0, count: 1000, timeoutMs: 300, serverArgs: ["--drop-every", "10"] });
+    const r = await runLoad({
+      ...base,
+      driver: "udp",
+      model: "open",
+      ratePerSec: 5000,
+      window: 1000,
+      warmupMs: 0,
+      count: 1000,
+      timeoutMs: 300,
+      serverArgs: ["--drop-every", "10"],
+    });
     expect(r.serverRejected).toEqual({ "dropped on purpose (--drop-every)": 100 });
     expect(r.sequence).toMatchObject({ sent: 1000, received: 900, lost: 100, duplicated: 0 });
     expect(r.counts.timeouts).toBe(100);
@@ -57,7 +81,17 @@ describe("echo runs against real servers", () => {
   });
 
   test("open loop: a light constant rate is met on schedule", async () => {
-    const r = await runLoad({ ...base, driver: "tcp", model: "open", ratePerSec: 1000, window: 100, clients: 2, count: undefined, durationMs: 1000, warmupMs: 100 });
+    const r = await runLoad({
+      ...base,
+      driver: "tcp",
+      model: "open",
+      ratePerSec: 1000,
+      window: 100,
+      clients: 2,
+      count: undefined,
+      durationMs: 1000,
+      warmupMs: 100,
+    });
     expect(r.counts.unsent).toBe(0);
     expect(r.counts.completed).toBe(r.counts.sent);
     expect(r.opsPerSec).toBeGreaterThan(900);
@@ -73,8 +107,12 @@ describe("echo runs against real servers", () => {
 
   test("a new connection per message through a relay pays the emulated handshake: two round trips for TCP, three for WebSocket", async () => {
     // 15 ms each way: a 30 ms round trip. Nothing can arrive early, so the lower bounds are exact.
-    for (const [driver, roundTrips] of [["tcp-new", 2], ["ws-new", 3], ["ws", 1]] as const) {
-      const r = await runLoad({ ...base, driver, clients: 2, count: 20, warmupMs: 100, net: "delay=15ms" });
+    for (const [driver, roundTrips] of [
+      ["tcp-new", 2],
+      ["ws-new", 3],
+      ["ws", 1],
+    ] as const) {
+      const r = await runLoad({ ...base, driver, clients: 2, count: 20, warmupMs: 100, net: parseProfile("delay=15ms") });
       expect(r.counts.completed).toBe(20);
       expect(r.latency.p50).toBeGreaterThanOrEqual(roundTrips * 30e6);
       expect(r.latency.p50).toBeLessThan(roundTrips * 30e6 + 15e6);
@@ -84,9 +122,25 @@ describe("echo runs against real servers", () => {
 });
 
 describe("push runs against real servers", () => {
-  const push: Omit<PushSpec, "pattern"> = { intervalMs: 0, subscribers: 3, procs: 1, eventsPerSec: 50, eventSize: 32, warmupMs: 200, durationMs: 1000, timeoutMs: 2000, rampMs: 0, pin: "none" };
+  const push: Omit<PushSpec, "pattern"> = {
+    intervalMs: 0,
+    subscribers: 3,
+    procs: 1,
+    eventsPerSec: 50,
+    eventSize: 32,
+    warmupMs: 200,
+    durationMs: 1000,
+    timeoutMs: 2000,
+    rampMs: 0,
+    pin: "none",
+  };
 
-  test.each([["ws", 0], ["sse", 0], ["long", 0], ["short", 100]] as const)("%s: every event published in the window reaches every subscriber", async (pattern, intervalMs) => {
+  test.each([
+    ["ws", 0],
+    ["sse", 0],
+    ["long", 0],
+    ["short", 100],
+  ] as const)("%s: every event published in the window reaches every subscriber", async (pattern, intervalMs) => {
     const r = await runPush({ ...push, pattern, intervalMs });
     expect(r.events).toBeGreaterThanOrEqual(40);
     expect(r.events).toBeLessThanOrEqual(60);

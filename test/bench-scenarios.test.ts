@@ -1,11 +1,12 @@
 import { afterAll, expect, test } from "bun:test";
-import { parseBenchArgs, type BenchConfig } from "../bench/cli/options.ts";
+import { parseBenchArgs } from "../bench/cli/options.ts";
 import { evaluateAssertions } from "../bench/model/assertions.ts";
 import { metricsOf } from "../bench/model/figures.ts";
 import { renderMarkdown } from "../bench/report/markdown.ts";
-import { run } from "../bench/run/bench-run.ts";
+import { run } from "../bench/scenarios/bench.ts";
 import type { Section } from "../bench/model/results.ts";
 import { killAll } from "./support/processes.ts";
+import type { BenchConfig } from "../bench/model/config.ts";
 
 afterAll(killAll);
 
@@ -68,19 +69,45 @@ test("throughput: a size sweep, with UDP skipped (and said so) above its datagra
 }, 30_000);
 
 test("distance: through the relay at two round-trip times, each row costs the round trips the lab's reasoning gives it", async () => {
-  const config = parseBenchArgs(["distance", "--quick", "--transports", "ws,http", "--rtts", "0,40", "--intervals", "100", "--assert", "ws-new.distance.rtts < 3.3"]) as BenchConfig;
+  const config = parseBenchArgs([
+    "distance",
+    "--quick",
+    "--transports",
+    "ws,http",
+    "--rtts",
+    "0,40",
+    "--intervals",
+    "100",
+    "--assert",
+    "ws-new.distance.rtts < 3.3",
+  ]) as BenchConfig;
   const result = await run(config, () => {});
   const s = result.sections[0]!;
   if (s.kind !== "distance") throw new Error(s.kind);
   expect(s.rttsMs).toEqual([0, 40]);
-  expect(s.runs.map((r) => `${r.spec.driver}@${r.spec.net}`)).toEqual(["ws@delay=0us", "ws-new@delay=0us", "http@delay=0us", "http-close@delay=0us", "ws@delay=20000us", "ws-new@delay=20000us", "http@delay=20000us", "http-close@delay=20000us"]);
+  expect(s.runs.map((r) => `${r.spec.driver}@${r.spec.net?.delayMs}ms`)).toEqual([
+    "ws@0ms",
+    "ws-new@0ms",
+    "http@0ms",
+    "http-close@0ms",
+    "ws@20ms",
+    "ws-new@20ms",
+    "http@20ms",
+    "http-close@20ms",
+  ]);
   expect(s.push.map((r) => `${r.spec.pattern}${r.spec.intervalMs || ""}`)).toEqual(["ws", "long", "short100", "ws", "long", "short100"]);
   for (const r of s.runs) expect(r.counts.errors).toEqual({});
   for (const r of s.push) expect(r.delivered).toBe(r.expected);
   const metrics = metricsOf(result);
   // Nothing crosses the relay early, so a row can cost less only through a wrong slope; the
   // upper margin allows for a slow machine (a quarter of a round trip is 10 ms here).
-  for (const [subject, roundTrips] of [["ws", 1], ["ws-new", 3], ["http", 1], ["http-close", 2], ["ws-push", 0.5]] as const) {
+  for (const [subject, roundTrips] of [
+    ["ws", 1],
+    ["ws-new", 3],
+    ["http", 1],
+    ["http-close", 2],
+    ["ws-push", 0.5],
+  ] as const) {
     const measured = metrics.get(`${subject}.distance.rtts`)!.value;
     expect(measured).toBeGreaterThan(roundTrips - 0.05);
     expect(measured).toBeLessThan(roundTrips + 0.25);

@@ -31,7 +31,11 @@ describe("usage errors exit 2 with one line per problem and the usage", () => {
     const { code, stderr } = await runCli(["servers/cli.ts", "tcp", "--port", "x", "--mode", "loud", "--frobnicate"]);
     expect(code).toBe(2);
     const problems = stderr.split("\n").filter((l) => l.startsWith("server: "));
-    expect(problems).toEqual(["server: unknown option --frobnicate", 'server: --mode must be one of hello, echo, chat, push, sink, got "loud"', 'server: --port must be a whole number from 0 to 65535, got "x"']);
+    expect(problems).toEqual([
+      "server: unknown option --frobnicate",
+      'server: --mode must be one of hello, echo, chat, push, sink, got "loud"',
+      'server: --port must be a whole number from 0 to 65535, got "x"',
+    ]);
   });
 
   test("--help prints the usage and exits 0", async () => {
@@ -49,7 +53,9 @@ describe("failed runs exit 1 with one clear line", () => {
     const { code, stderr } = await runCli(["servers/cli.ts", transport, "--port", String(first.port)]);
     expect(code).toBe(1);
     expectCleanError(stderr, "server");
-    expect(stderr.trim()).toBe(`server: port ${first.port} on 127.0.0.1 is already in use (stop the other program or pick another --port; --port 0 picks a free one)`);
+    expect(stderr.trim()).toBe(
+      `server: port ${first.port} on 127.0.0.1 is already in use (stop the other program or pick another --port; --port 0 picks a free one)`,
+    );
     await first.stop();
   });
 

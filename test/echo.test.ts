@@ -53,19 +53,26 @@ test("tcp: a burst bigger than the socket buffers comes back short, is resumed o
   const server = await startServer("tcp", ["--mode", "echo"]);
   const replies: Uint8Array[] = [];
   let wake = () => {};
-  const channel = await openTcpEcho({ host: "127.0.0.1", port: server.port }, {
-    onReply(payload) {
-      replies.push(payload.slice());
-      wake();
+  const channel = await openTcpEcho(
+    { host: "127.0.0.1", port: server.port },
+    {
+      onReply(payload) {
+        replies.push(payload.slice());
+        wake();
+      },
     },
-  });
+  );
   const sent = Array.from({ length: 24 }, (_, i) => pattern(MAX_MESSAGE_BYTES, i + 7));
   for (const payload of sent) expect(channel.send(payload)).toBe(true);
   // 24 MiB cannot fit in loopback socket buffers in one go: the kernel must have taken less.
   expect(channel.shortWrites).toBeGreaterThan(0);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${replies.length} of ${sent.length} replies`)), 20_000);
-    wake = () => replies.length === sent.length && (clearTimeout(timer), resolve());
+    wake = () => {
+      if (replies.length !== sent.length) return;
+      clearTimeout(timer);
+      resolve();
+    };
   });
   for (let i = 0; i < sent.length; i++) expect(replies[i]).toEqual(sent[i]!);
   await channel.close();

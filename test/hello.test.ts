@@ -28,7 +28,12 @@ describe("the lab's TCP hello exercise", () => {
       expect(client.code).toBe(0);
     }
     const log = server.stdout.lines.slice(1, 5);
-    expect(log).toEqual(["Message from client: Hello from client", "Message sent to client", "Message from client: Hello from client", "Message sent to client"]);
+    expect(log).toEqual([
+      "Message from client: Hello from client",
+      "Message sent to client",
+      "Message from client: Hello from client",
+      "Message sent to client",
+    ]);
     await stopCleanly(server);
   });
 });

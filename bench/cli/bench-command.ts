@@ -1,12 +1,13 @@
 import { killAllChildren } from "../../lib/children.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { onShutdown } from "../../lib/main.ts";
-import { parseBenchArgs, SCENARIOS } from "./options.ts";
+import { parseBenchArgs } from "./options.ts";
 import { describeOutcome, evaluateAssertions } from "../model/assertions.ts";
 import { checkWritable, writeReport } from "../report/index.ts";
 import { renderSummary } from "../report/terminal.ts";
 import { setLiveSink } from "../run/live.ts";
-import { run } from "../run/bench-run.ts";
+import { run } from "../scenarios/bench.ts";
+import { SCENARIOS } from "../model/config.ts";
 
 export const USAGE = `usage: bun run bench [scenario] [options]
 
@@ -108,7 +109,9 @@ export async function benchCommand(argv: string[], agent = false): Promise<numbe
     const report = paths.find((p) => p.endsWith(".md"));
     const data = paths.find((p) => p.endsWith(".json"));
     const charts = paths.filter((p) => p.endsWith(".svg")).length;
-    console.log(`${renderSummary(result)}\n\n${report ? `Report: ${report}${charts ? ` (and ${charts} chart${charts === 1 ? "" : "s"} beside it)` : ""}\n` : ""}${data ? `Data:   ${data}` : ""}`.trimEnd());
+    console.log(
+      `${renderSummary(result)}\n\n${report ? `Report: ${report}${charts ? ` (and ${charts} chart${charts === 1 ? "" : "s"} beside it)` : ""}\n` : ""}${data ? `Data:   ${data}` : ""}`.trimEnd(),
+    );
   }
   const failed = result.assertions?.filter((a) => !a.pass) ?? [];
   for (const a of result.assertions ?? []) console.error(describeOutcome(a));

@@ -1,9 +1,9 @@
 #!/usr/bin/env bun
-/** `bun run bench`: measure (bench/command.ts), or compare and merge results already written. */
+//  `bun run bench`: measure (bench/command.ts), or compare and merge results already written.
 import { runMain } from "../../lib/main.ts";
 import { USAGE, benchCommand } from "./bench-command.ts";
-import { COMPARE_USAGE, compareCommand } from "../model/compare.ts";
-import { MERGE_USAGE, mergeCommand } from "../model/combine.ts";
+import { COMPARE_USAGE, compareCommand } from "./compare-command.ts";
+import { MERGE_USAGE, mergeCommand } from "./merge-command.ts";
 
 const argv = process.argv.slice(2);
 // Subcommands that read results instead of measuring, each with its own usage on bad input.

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { UsageError } from "../../lib/errors.ts";
-import { parseBenchArgs, parseQuantity, type BenchConfig } from "./options.ts";
+import { parseBenchArgs, parseQuantity } from "./options.ts";
+import type { BenchConfig } from "../model/config.ts";
 
 const parse = (argv: string[]) => parseBenchArgs(argv) as BenchConfig;
 
@@ -41,7 +42,17 @@ describe("bench options", () => {
 
   test("lists, durations and flags are read", () => {
     const c = parse(["throughput", "--transports", "tcp,ws", "-s", "64,1k", "-d", "500ms", "--warmup", "0", "-w", "8", "-c", "4", "--procs", "2", "-q"]);
-    expect(c).toMatchObject({ scenario: "throughput", transports: ["tcp", "ws"], sizes: [64, 1024], durationMs: 500, warmupMs: 0, window: 8, clients: 4, procs: 2, quick: true });
+    expect(c).toMatchObject({
+      scenario: "throughput",
+      transports: ["tcp", "ws"],
+      sizes: [64, 1024],
+      durationMs: 500,
+      warmupMs: 0,
+      window: 8,
+      clients: 4,
+      procs: 2,
+      quick: true,
+    });
   });
 
   test("every problem is reported at once, one line each", () => {
@@ -55,7 +66,9 @@ describe("bench options", () => {
 
   test("limits that depend on other options", () => {
     expect(problemsOf(["throughput", "--size", "65536"])).toEqual([]); // UDP is skipped there, and the report says so
-    expect(problemsOf(["load", "--clients", "2", "--procs", "4"])).toEqual(["--clients (2) must be at least --workers (4): every swarm process needs a connection"]);
+    expect(problemsOf(["load", "--clients", "2", "--procs", "4"])).toEqual([
+      "--clients (2) must be at least --workers (4): every swarm process needs a connection",
+    ]);
     expect(problemsOf(["rtt", "--subscribers", "5"])).toEqual(["--subscribers is for the push, fanout and distance scenarios, not rtt"]);
     expect(problemsOf(["push", "--rate", "5"])).toEqual(["--rate is for echo scenarios; push uses --event-rate and --event-size"]);
     expect(problemsOf(["udp", "--transports", "tcp"])).toEqual(["the udp scenario is UDP only: --transports does not apply"]);
@@ -69,9 +82,13 @@ describe("bench options", () => {
       "--rtts: 20 ms is given twice",
       '--rtts: "3000" is not a round-trip time from 0 to 2000 ms (e.g. 0,20,100 or 20ms)',
     ]);
-    expect(problemsOf(["distance", "--rtts", "50"])).toEqual(["--rtts needs at least two different round-trip times: a row's cost is the slope of its latency between them"]);
+    expect(problemsOf(["distance", "--rtts", "50"])).toEqual([
+      "--rtts needs at least two different round-trip times: a row's cost is the slope of its latency between them",
+    ]);
     expect(problemsOf(["suite", "--net", "lan", "--rtts", "0,50"])).toEqual(["--rtts does nothing with --net: the suite then leaves its distance section out"]);
-    expect(problemsOf(["suite", "--transports", "tcp,udp", "--rtts", "0,50"])).toEqual(["--rtts does nothing without ws or http in --transports: the suite then has no distance section"]);
+    expect(problemsOf(["suite", "--transports", "tcp,udp", "--rtts", "0,50"])).toEqual([
+      "--rtts does nothing without ws or http in --transports: the suite then has no distance section",
+    ]);
     expect(problemsOf(["distance", "--rtts", "0,0.0004"])).toEqual(["--rtts: 0 ms is given twice"]); // the relay's grid is 2 µs of round trip
     expect(problemsOf(["distance", "--net", "wifi", "--rtts", "0,x", "--rate", "5"])).toEqual([
       '--rtts: "x" is not a round-trip time from 0 to 2000 ms (e.g. 0,20,100 or 20ms)',

@@ -1,58 +1,16 @@
 import { choiceOpt, durationOpt, flagOpt, intOpt, parseArgs, stringOpt, stringsOpt, type OptionSpecs, type ParsedArgs } from "../../lib/args.ts";
-import { parseAssertions, validMetricNames, type Assertion } from "../model/assertions.ts";
+import { parseAssertions } from "../model/assertions.ts";
+import { plannedMetricNames } from "../scenarios/index.ts";
 import { UsageError, messageOf } from "../../lib/errors.ts";
-import { parseProfile } from "../../netem/profile.ts";
+import { parseProfile, type Profile } from "../../netem/profile.ts";
 import { MAX_MESSAGE_BYTES, TRANSPORTS, type Transport } from "../../protocol/limits.ts";
 import { BENCH_HEADER_BYTES } from "../../protocol/bench-frame.ts";
-import type { Target } from "../../clients/types.ts";
-import { PIN_MODES, type PinMode } from "../run/orchestrate.ts";
-import { hasDistance } from "../model/distance-rows.ts";
+import type { Target } from "../../lib/net.ts";
+import { PIN_MODES } from "../model/spec.ts";
+import { MAX_RTT_MS, REPORT_FORMATS, SCENARIOS, hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
 
-export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "connect", "udp", "fanout", "distance"] as const;
-export type Scenario = (typeof SCENARIOS)[number];
-
-/**
- * Everything a run needs, validated. Options left out are undefined here and take each
- * scenario's own default (listed in the usage), so one flag can mean the right thing everywhere.
- */
-export interface BenchConfig {
-  scenario: Scenario;
-  transports: Transport[];
-  /** A server started elsewhere (`--target host:port`): nothing is started locally. */
-  target?: Target;
-  /** Network conditions applied by a relay between swarm and server (`--net "delay=20ms,..."` or a profile name). */
-  net?: string;
-  clients?: number;
-  procs: number;
-  sizes?: number[];
-  rates?: number[];
-  window?: number;
-  durationMs?: number;
-  count?: number;
-  warmupMs?: number;
-  rampMs: number;
-  timeoutMs: number;
-  pin: PinMode;
-  quick: boolean;
-  /** Push: short-polling intervals (ms), subscribers per run, events per second and size. */
-  intervals?: number[];
-  subscribers?: number[];
-  eventRate?: number;
-  eventSize: number;
-  /** Distance: the round-trip times to emulate (ms). */
-  rtts?: number[];
-  outDir: string;
-  /** Which report files to write. */
-  format: ReportFormat;
-  /** Run every measurement this many times; tables show the median run and each figure's range. */
-  repeat: number;
-  /** Thresholds evaluated at the end (exit 1 if any fails). */
-  assertions: Assertion[];
-  /** Print the JSON result on stdout instead of the summary table. */
-  json: boolean;
-  /** The command line, for the report's "reproduce" section. */
-  argv: string[];
-}
+// The bench's command line, parsed and checked: every problem found at once, one line each, and
+// a BenchConfig (bench/model/config.ts) only when there are none.
 
 export const BENCH_OPTIONS = {
   transports: { type: "string" },
@@ -120,12 +78,15 @@ function optionalInt(args: ParsedArgs, name: string, min: number, max: number): 
 
 function optionalDuration(args: ParsedArgs, name: string, maxMs: number, allowZero = false): number | undefined {
   if (!args.values.has(name)) return undefined;
-  if (allowZero && stringOpt(args, name)?.trim().replace(/s$|ms$/, "") === "0") return 0;
+  if (
+    allowZero &&
+    stringOpt(args, name)
+      ?.trim()
+      .replace(/s$|ms$/, "") === "0"
+  )
+    return 0;
   return durationOpt(args, name, 0, maxMs);
 }
-
-export const REPORT_FORMATS = ["both", "md", "json"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** "help", a list of metric names (--list-metrics), or a validated config. */
 export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMetrics: string[] } {
@@ -180,9 +141,11 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     argv,
   };
   validateCombinations(config, args);
-  config.assertions = parseAssertions(stringsOpt(args, "assert"), config, args.problems);
+  // Thresholds are checked against the names the planned runs will produce.
+  const names = args.problems.length === 0 ? plannedMetricNames(config) : undefined;
+  if (names) config.assertions = parseAssertions(stringsOpt(args, "assert"), new Set(names), config.scenario, args.problems);
   if (args.problems.length > 0) throw new UsageError(args.problems);
-  if (flagOpt(args, "list-metrics")) return { listMetrics: validMetricNames(config) };
+  if (flagOpt(args, "list-metrics")) return { listMetrics: names ?? [] };
   return config;
 }
 
@@ -198,9 +161,6 @@ function targetOpt(args: ParsedArgs): Target | undefined {
   }
   return { host: m[1]!, port };
 }
-
-/** The largest round trip --rtts takes: runs last about twelve of them, and timeouts stretch with it. */
-export const MAX_RTT_MS = 2000;
 
 /**
  * `--rtts 0,20,100` (milliseconds, "ms" optional): at least two different ones, since a row's
@@ -218,24 +178,24 @@ function rttsOpt(args: ParsedArgs): number[] | undefined {
     else if (out.includes(value)) args.problems.push(`--rtts: ${value} ms is given twice`);
     else out.push(value);
   }
-  if (out.length < 2 && !args.problems.some((p) => p.startsWith("--rtts"))) args.problems.push("--rtts needs at least two different round-trip times: a row's cost is the slope of its latency between them");
+  if (out.length < 2 && !args.problems.some((p) => p.startsWith("--rtts")))
+    args.problems.push("--rtts needs at least two different round-trip times: a row's cost is the slope of its latency between them");
   return out;
 }
 
-/** `--net`: a netem profile, checked now so a bad one fails before anything starts. */
-function netOpt(args: ParsedArgs): string | undefined {
+/** `--net`: a netem profile, parsed now (once) so a bad one fails before anything starts. */
+function netOpt(args: ParsedArgs): Profile | undefined {
   const raw = stringOpt(args, "net");
   if (raw === undefined) return undefined;
   try {
-    parseProfile(raw);
-    return raw;
+    return parseProfile(raw);
   } catch (err) {
     args.problems.push(`--net: ${messageOf(err)}`);
     return undefined;
   }
 }
 
-/** Scenarios that can measure a server started elsewhere: the echo-based ones. */
+/** Scenarios that can measure a server started elsewhere: those whose runs need only a server to answer (echo, or push-mode for push). */
 export const TARGET_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "connect", "udp", "push"];
 
 /**
@@ -246,7 +206,8 @@ export const TARGET_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load
 function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
   const problems = args.problems;
   if (c.durationMs !== undefined && c.count !== undefined) problems.push("--duration and --count exclude each other: give one");
-  if (c.clients !== undefined && c.clients < c.procs) problems.push(`--clients (${c.clients}) must be at least --workers (${c.procs}): every swarm process needs a connection`);
+  if (c.clients !== undefined && c.clients < c.procs)
+    problems.push(`--clients (${c.clients}) must be at least --workers (${c.procs}): every swarm process needs a connection`);
   if (c.pin !== "none") {
     const cpus = navigator.hardwareConcurrency;
     if (c.pin === "split" && cpus < 2) problems.push("--pin split needs two CPUs; this machine has one");
@@ -257,21 +218,34 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
     for (const o of pushOnly) if (args.values.has(o)) problems.push(`--${o} is for the push, fanout and distance scenarios, not ${c.scenario}`);
   }
   if (["push", "fanout"].includes(c.scenario)) {
-    for (const o of ["size", "rate", "window", "count"]) if (args.values.has(o)) problems.push(`--${o} is for echo scenarios; push uses --event-rate and --event-size`);
+    for (const o of ["size", "rate", "window", "count"])
+      if (args.values.has(o)) problems.push(`--${o} is for echo scenarios; push uses --event-rate and --event-size`);
   }
-  if (!["distance", "suite"].includes(c.scenario) && args.values.has("rtts")) problems.push(`--rtts is for the distance scenario (and the suite's distance section), not ${c.scenario}`);
-  if (c.scenario === "suite" && args.values.has("rtts") && !hasDistance(c)) problems.push(c.net !== undefined ? "--rtts does nothing with --net: the suite then leaves its distance section out" : "--rtts does nothing without ws or http in --transports: the suite then has no distance section");
+  if (!["distance", "suite"].includes(c.scenario) && args.values.has("rtts"))
+    problems.push(`--rtts is for the distance scenario (and the suite's distance section), not ${c.scenario}`);
+  if (c.scenario === "suite" && args.values.has("rtts") && !hasDistance(c))
+    problems.push(
+      c.net !== undefined
+        ? "--rtts does nothing with --net: the suite then leaves its distance section out"
+        : "--rtts does nothing without ws or http in --transports: the suite then has no distance section",
+    );
   if (c.scenario === "distance") {
     if (args.values.has("net")) problems.push("distance sets its own delays (--rtts): --net does not combine with it");
     if (!c.transports.some((t) => t !== "udp")) problems.push("distance compares tcp, ws and http: --transports needs at least one of them");
-    for (const o of ["rate", "window", "count"]) if (args.values.has(o)) problems.push(`--${o} does not apply to distance: each row is one message or event at a time`);
+    for (const o of ["rate", "window", "count"])
+      if (args.values.has(o)) problems.push(`--${o} does not apply to distance: each row is one message or event at a time`);
   }
   if (c.scenario === "rtt" && args.values.has("window")) problems.push("--window is 1 by definition in rtt: use throughput for a pipeline");
   if (c.scenario === "udp" && args.values.has("transports")) problems.push("the udp scenario is UDP only: --transports does not apply");
   if (args.values.has("workers") && args.values.has("procs")) problems.push("--workers and --procs are the same option: give one");
   if (c.target) {
-    if (!TARGET_SCENARIOS.includes(c.scenario)) problems.push(`--target works with ${TARGET_SCENARIOS.join(", ")}: start the remote server with bun run server <transport> --mode echo (push: --mode push) --host 0.0.0.0`);
-    else if (c.scenario !== "udp" && (c.transports.length !== 1 || !args.values.has("transports"))) problems.push("--target is one server: name its transport with --transports (one of tcp, udp, ws, http)");
-    else if (c.scenario === "push" && !["ws", "http"].includes(c.transports[0]!)) problems.push("push --target needs --transports ws or http (a server in --mode push)");
+    if (!TARGET_SCENARIOS.includes(c.scenario))
+      problems.push(
+        `--target works with ${TARGET_SCENARIOS.join(", ")}: start the remote server with bun run server <transport> --mode echo (push: --mode push) --host 0.0.0.0`,
+      );
+    else if (c.scenario !== "udp" && (c.transports.length !== 1 || !args.values.has("transports")))
+      problems.push("--target is one server: name its transport with --transports (one of tcp, udp, ws, http)");
+    else if (c.scenario === "push" && !["ws", "http"].includes(c.transports[0]!))
+      problems.push("push --target needs --transports ws or http (a server in --mode push)");
   }
 }

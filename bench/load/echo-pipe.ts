@@ -1,20 +1,19 @@
-import type { EchoChannel, OpenEcho, Target } from "../../clients/types.ts";
 import { BENCH_HEADER_BYTES, readBenchSeq, writeBenchHeader } from "../../protocol/bench-frame.ts";
 import { codeOf } from "../../lib/errors.ts";
-import type { OpenPipe, Pipe, PipeEvents } from "./types.ts";
+import type { Channel, OpenChannel, OpenPipe, Pipe, PipeEvents } from "./types.ts";
 
 /**
  * Any transport's echo channel as a pipe: operation `seq` is one message of `size` bytes whose
  * header carries the sequence number; its reply completes it. One buffer per pipe is reused
  * (every channel copies what it cannot send at once), so sending allocates nothing.
  */
-export function echoPipes(open: OpenEcho, target: Target, size: number): OpenPipe {
+export function echoPipes(open: OpenChannel, size: number): OpenPipe {
   if (size < BENCH_HEADER_BYTES) throw new RangeError(`bench messages need at least ${BENCH_HEADER_BYTES} bytes`);
   return async (_index: number, events: PipeEvents): Promise<Pipe> => {
     const tag = (Math.random() * 0x1_0000_0000) >>> 0;
     const message = new Uint8Array(size);
     for (let i = BENCH_HEADER_BYTES; i < size; i++) message[i] = i & 0xff;
-    const channel = await open(target, {
+    const channel = await open({
       onReply(reply) {
         const seq = reply.length === size ? readBenchSeq(reply, tag) : -1;
         if (seq < 0) events.failed(undefined, "corrupt reply");
@@ -70,23 +69,24 @@ export function exchangePipes(exchange: () => Promise<void>): OpenPipe {
  * is not reported again (it would count twice), and a connection whose reply never comes is
  * closed a second later. Every connection still open, or still opening, ends with the pipe.
  */
-export function firstReplyPipes(open: OpenEcho, target: Target, size: number, timeoutMs: number): OpenPipe {
+export function firstReplyPipes(open: OpenChannel, size: number, timeoutMs: number): OpenPipe {
   const message = new Uint8Array(size);
   return async (_index: number, events: PipeEvents): Promise<Pipe> => {
-    const live = new Set<EchoChannel>();
+    const live = new Set<Channel>();
     let closing = false;
     return {
       issue(seq) {
         if (closing) return false;
         const issuedAt = performance.now();
-        let channel: EchoChannel | undefined;
+        let channel: Channel | undefined;
         let settled = false;
         /** Ends the operation once: done, failed (a kind), or abandoned (reported by the session). */
         const finish = (failure?: string, abandoned = false): void => {
           if (settled) return;
           settled = true;
           clearTimeout(deadline);
-          if (failure === undefined && !abandoned) events.done(seq); // a late reply is the session's to count as late
+          if (failure === undefined && !abandoned)
+            events.done(seq); // a late reply is the session's to count as late
           else if (failure !== undefined && !abandoned && performance.now() - issuedAt < timeoutMs) events.failed(seq, failure);
           if (channel) {
             live.delete(channel);
@@ -94,7 +94,7 @@ export function firstReplyPipes(open: OpenEcho, target: Target, size: number, ti
           }
         };
         const deadline = setTimeout(() => finish(undefined, true), timeoutMs + 1000);
-        open(target, { onReply: (reply) => finish(reply.length === size ? undefined : "corrupt reply"), onClose: (reason) => finish(reason) }, timeoutMs).then(
+        open({ onReply: (reply) => finish(reply.length === size ? undefined : "corrupt reply"), onClose: (reason) => finish(reason) }, timeoutMs).then(
           (opened) => {
             if (settled) {
               opened.close().catch(() => {}); // ended while opening: nothing else holds it
@@ -124,12 +124,12 @@ export function firstReplyPipes(open: OpenEcho, target: Target, size: number, ti
  * One-way load, as iperf3 -u: each message is complete once handed to the kernel, and nothing
  * comes back. Loss is what the receiving server did not count; latency means nothing here.
  */
-export function oneWayPipes(open: OpenEcho, target: Target, size: number): OpenPipe {
+export function oneWayPipes(open: OpenChannel, size: number): OpenPipe {
   if (size < BENCH_HEADER_BYTES) throw new RangeError(`bench messages need at least ${BENCH_HEADER_BYTES} bytes`);
   return async (_index: number, events: PipeEvents): Promise<Pipe> => {
     const tag = (Math.random() * 0x1_0000_0000) >>> 0;
     const message = new Uint8Array(size);
-    const channel = await open(target, { onReply: () => {}, onClose: (reason) => events.closed(reason) });
+    const channel = await open({ onReply: () => {}, onClose: (reason) => events.closed(reason) });
     return {
       issue(seq) {
         writeBenchHeader(message, tag, seq);

@@ -4,8 +4,7 @@ import { startServer, type ServerProcess } from "../run/server-process.ts";
 import { killAll } from "../../test/support/processes.ts";
 import { until } from "../../test/support/until.ts";
 import { firstReplyPipes } from "./echo-pipe.ts";
-import type { EchoChannel, OpenEcho } from "../../clients/types.ts";
-import type { PipeEvents } from "./types.ts";
+import type { Channel, OpenChannel, PipeEvents } from "./types.ts";
 
 /** What a pipe reported, by kind. */
 function recorder(): { events: PipeEvents; done: number[]; failed: string[] } {
@@ -24,7 +23,7 @@ afterAll(killAll);
 describe("a message on a new connection", () => {
   test("each operation opens its own connection and completes on its reply", async () => {
     const events = recorder();
-    const pipe = await firstReplyPipes(ECHO_CLIENTS.tcp, { host: "127.0.0.1", port: echo.port }, 64, 2000)(0, events.events);
+    const pipe = await firstReplyPipes((h, t) => ECHO_CLIENTS.tcp({ host: "127.0.0.1", port: echo.port }, h, t), 64, 2000)(0, events.events);
     for (let seq = 0; seq < 20; seq++) expect(pipe.issue(seq)).toBe(true);
     await until("20 replies", () => events.done.length === 20);
     expect([...events.done].sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
@@ -38,7 +37,7 @@ describe("a message on a new connection", () => {
     const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: () => void open++, close: () => void open--, data() {} } });
     try {
       const events = recorder();
-      const pipe = await firstReplyPipes(ECHO_CLIENTS.tcp, { host: "127.0.0.1", port: silent.port }, 64, 100)(0, events.events);
+      const pipe = await firstReplyPipes((h, t) => ECHO_CLIENTS.tcp({ host: "127.0.0.1", port: silent.port }, h, t), 64, 100)(0, events.events);
       for (let seq = 0; seq < 3; seq++) pipe.issue(seq);
       await until("3 connections open", () => open === 3);
       // The session counts the timeout at 100 ms; the pipe lets go of the socket a second later.
@@ -57,10 +56,10 @@ describe("a message on a new connection", () => {
   test("closing the pipe while a connection is still opening closes that one too, and sends nothing on it", async () => {
     let sent = 0;
     let closed = 0;
-    let resolveOpen = (_c: EchoChannel) => {};
-    const slowOpen: OpenEcho = () => new Promise((resolve) => (resolveOpen = resolve));
+    let resolveOpen = (_c: Channel) => {};
+    const slowOpen: OpenChannel = () => new Promise((resolve) => (resolveOpen = resolve));
     const events = recorder();
-    const pipe = await firstReplyPipes(slowOpen, { host: "127.0.0.1", port: 1 }, 64, 1000)(0, events.events);
+    const pipe = await firstReplyPipes(slowOpen, 64, 1000)(0, events.events);
     pipe.issue(0);
     await pipe.close();
     resolveOpen({ send: () => Boolean(++sent), close: async () => void closed++ });
@@ -75,7 +74,7 @@ describe("a message on a new connection", () => {
     const port = gone.port;
     gone.stop(true);
     const events = recorder();
-    const pipe = await firstReplyPipes(ECHO_CLIENTS.tcp, { host: "127.0.0.1", port }, 64, 1000)(0, events.events);
+    const pipe = await firstReplyPipes((h, t) => ECHO_CLIENTS.tcp({ host: "127.0.0.1", port }, h, t), 64, 1000)(0, events.events);
     pipe.issue(0);
     await until("the refusal", () => events.failed.length === 1);
     expect(events.failed[0]).toMatch(/ECONNREFUSED|refused/i);

@@ -136,7 +136,13 @@ test("a pipe that completes inside issue() neither recurses nor starves the loop
   const clock = new FakeScheduler();
   const session = new Session(clock, 10 * S);
   const events = session.eventsFor(0);
-  session.add({ issue: (seq) => (events.done(seq), true), close: async () => {} });
+  session.add({
+    issue: (seq) => {
+      events.done(seq);
+      return true;
+    },
+    close: async () => {},
+  });
   const closed = closedLoop(session, { window: 4, warmupNs: 0, count: 100_000 });
   clock.run(10 * S);
   await closed;
@@ -145,7 +151,13 @@ test("a pipe that completes inside issue() neither recurses nor starves the loop
   const clock2 = new FakeScheduler();
   const session2 = new Session(clock2, 10 * S);
   const events2 = session2.eventsFor(0);
-  session2.add({ issue: (seq) => (events2.done(seq), true), close: async () => {} });
+  session2.add({
+    issue: (seq) => {
+      events2.done(seq);
+      return true;
+    },
+    close: async () => {},
+  });
   const open = openLoop(session2, { ratePerSec: 100_000, maxInflightPerPipe: 10, warmupNs: 0, durationNs: 1 * S });
   clock2.run(10 * S);
   await open;

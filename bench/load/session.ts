@@ -1,6 +1,7 @@
 import { newHistogram, record, type Histogram } from "../stats/histogram.ts";
 import { SequenceTracker, sumSequences, type SequenceReport } from "../stats/sequence.ts";
 import type { Pipe, PipeEvents, Scheduler } from "./types.ts";
+import type { SessionCounts } from "../stats/counts.ts";
 
 /** Sends more than this far behind their intended time count as "behind schedule". */
 export const BEHIND_NS = 1_000_000;
@@ -21,28 +22,6 @@ class PipeState {
   alive = true;
   readonly tracker = new SequenceTracker();
   constructor(readonly pipe: Pipe) {}
-}
-
-export interface SessionCounts {
-  /** Operations issued during the measured phase. */
-  sent: number;
-  /** Of those, the ones that completed (each has its latency in the histograms). */
-  completed: number;
-  /** Operations given up on after the timeout (for UDP: lost). */
-  timeouts: number;
-  /** Sends issued more than 1 ms after their intended time (open loop). */
-  behind: number;
-  /** Sends the schedule called for in the measured phase that never left (open loop overload). */
-  unsent: number;
-  errors: Record<string, number>;
-}
-
-/** Several sessions' counts as one (swarm processes, or merged runs): everything adds up. */
-export function sumCounts(all: SessionCounts[]): SessionCounts {
-  const sum = (f: (c: SessionCounts) => number) => all.reduce((a, c) => a + f(c), 0);
-  const errors: Record<string, number> = {};
-  for (const c of all) for (const [kind, n] of Object.entries(c.errors)) errors[kind] = (errors[kind] ?? 0) + n;
-  return { sent: sum((c) => c.sent), completed: sum((c) => c.completed), timeouts: sum((c) => c.timeouts), behind: sum((c) => c.behind), unsent: sum((c) => c.unsent), errors };
 }
 
 export interface SessionResult {
@@ -79,7 +58,10 @@ export class Session {
   /** Called as the measured phase starts and ends. */
   onPhase: (phase: Phase) => void = () => {};
 
-  constructor(readonly clock: Scheduler, readonly timeoutNs: number) {}
+  constructor(
+    readonly clock: Scheduler,
+    readonly timeoutNs: number,
+  ) {}
 
   add(pipe: Pipe): number {
     this.states.push(new PipeState(pipe));
@@ -226,6 +208,13 @@ export class Session {
   result(): SessionResult {
     const end = this.phase === "drain" ? this.measureEnd : this.clock.now();
     const sequence = sumSequences(this.states.map((s) => s.tracker.report(s.nextSeq)));
-    return { counts: this.counts, latency: this.latency, uncorrected: this.uncorrected, lag: this.lag, sequence, measuredNs: Math.max(0, end - this.measureStart) };
+    return {
+      counts: this.counts,
+      latency: this.latency,
+      uncorrected: this.uncorrected,
+      lag: this.lag,
+      sequence,
+      measuredNs: Math.max(0, end - this.measureStart),
+    };
   }
 }

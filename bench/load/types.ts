@@ -1,8 +1,6 @@
-/**
- * The contract between load models and transports. A pipe is one connection (or, for connection
- * set-up measurements, one connector): the load model asks it to issue operation `seq`, and the
- * pipe reports completion. Load models never learn what the pipe speaks.
- */
+// The contract between load models and transports. A pipe is one connection (or, for connection
+// set-up measurements, one connector): the load model asks it to issue operation `seq`, and the
+// pipe reports completion. Load models never learn what the pipe speaks.
 
 export interface PipeEvents {
   /** Operation `seq` completed (its reply arrived). */
@@ -31,3 +29,23 @@ export interface Scheduler {
   /** Runs fn at (or as soon as possible after) time `atNs`. */
   at(atNs: number, fn: () => void): void;
 }
+
+/**
+ * A connection that carries messages and their replies, whatever it speaks: the binding opens
+ * one of a transport's clients to its target and hands the load models this.
+ */
+export interface Channel {
+  /** Sends one message; false when it could not be sent or queued (the channel is closing). */
+  send(payload: Uint8Array): boolean;
+  close(): Promise<void>;
+}
+
+export interface ChannelHandlers {
+  /** A reply's payload. It may be a view of a reused buffer: copy it to keep it. */
+  onReply(payload: Uint8Array): void;
+  /** The channel closed without close() being called (server gone, rejected, reset). */
+  onClose?(reason: string): void;
+}
+
+/** Opens a channel; `timeoutMs` bounds the connection set-up where there is one. */
+export type OpenChannel = (handlers: ChannelHandlers, timeoutMs?: number) => Promise<Channel>;

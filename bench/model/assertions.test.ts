@@ -1,22 +1,31 @@
 import { describe, expect, test } from "bun:test";
-import example from "../../test/fixtures/suite.json" with { type: "json" };
-import fixture from "../../test/fixtures/quick-suite.json" with { type: "json" };
-import { evaluateAssertions, parseAssertions, validMetricNames } from "./assertions.ts";
-import { parseBenchArgs, type BenchConfig } from "../cli/options.ts";
+import { quickSuiteFixture, suiteFixture } from "../../test/support/fixtures.ts";
+import { evaluateAssertions, parseAssertions } from "./assertions.ts";
+import { plannedMetricNames } from "../scenarios/index.ts";
+import { parseBenchArgs } from "../cli/options.ts";
 import { metricsOf } from "./figures.ts";
 import type { BenchResult } from "./results.ts";
+import type { BenchConfig } from "./config.ts";
 
 const suite = parseBenchArgs([]) as BenchConfig;
-const result = fixture as unknown as BenchResult;
+const example = suiteFixture();
+const fixture = quickSuiteFixture();
+const result = fixture;
 
 function parse(...texts: string[]) {
   const problems: string[] = [];
-  return { assertions: parseAssertions(texts, suite, problems), problems };
+  return { assertions: parseAssertions(texts, new Set(plannedMetricNames(suite)), suite.scenario, problems), problems };
 }
 
 describe("parsing thresholds", () => {
   test("times, shares and rates are converted to the metric's unit", () => {
-    const { assertions, problems } = parse("ws.rtt.p99 < 2ms", "udp.loss <= 0.1%", "tcp.throughput.rate > 100k/s", "http.load.p99 < 500us", "sse.push.requests < 0.5");
+    const { assertions, problems } = parse(
+      "ws.rtt.p99 < 2ms",
+      "udp.loss <= 0.1%",
+      "tcp.throughput.rate > 100k/s",
+      "http.load.p99 < 500us",
+      "sse.push.requests < 0.5",
+    );
     expect(problems).toEqual([]);
     expect(assertions.map((a) => [a.metric, a.op, a.bound])).toEqual([
       ["ws.rtt.p99", "<", 2e6],
@@ -33,7 +42,7 @@ describe("parsing thresholds", () => {
   });
 
   test("connect under --net names TCP by what it times there: a message on a new connection", () => {
-    const names = (argv: string[]) => validMetricNames(parseBenchArgs(argv) as BenchConfig);
+    const names = (argv: string[]) => plannedMetricNames(parseBenchArgs(argv) as BenchConfig);
     expect(names(["connect"])).toContain("tcp.connect.p50");
     expect(names(["connect", "--net", "lan"])).toContain("tcp-new.connect.p50");
     expect(names(["connect", "--net", "lan"])).not.toContain("tcp.connect.p50");
@@ -42,7 +51,7 @@ describe("parsing thresholds", () => {
   test("bad syntax, unknown metrics and wrong units are each one clear problem", () => {
     const { problems } = parse("ws.rtt.p99 2ms", "quic.rtt.p99 < 1ms", "ws.rtt.p99 < 5%");
     expect(problems).toHaveLength(3);
-    expect(problems[0]).toContain('write it as <metric> <op> <value>');
+    expect(problems[0]).toContain("write it as <metric> <op> <value>");
     expect(problems[1]).toContain('no metric "quic.rtt.p99" in a suite run; valid names include');
     expect(problems[2]).toBe('--assert "ws.rtt.p99 < 5%": ws.rtt.p99 is a time (use ns, us, ms or s); "%" does not fit');
   });
@@ -54,7 +63,7 @@ describe("parsing thresholds", () => {
     const produced = new Set([...metricsOf(recorded as unknown as BenchResult).keys()].map((k) => k.replace(/@[0-9]+(B|ms)?(?=\.)/, "")));
     const optional = /(\.uncorrected\.p99|\.late|\.loss|\.jitter|\.wire\.(up|down)|\.bytes)$/;
     const config = parseBenchArgs(argv) as BenchConfig;
-    const missing = validMetricNames(config).filter((name) => !optional.test(name) && !produced.has(name));
+    const missing = plannedMetricNames(config).filter((name) => !optional.test(name) && !produced.has(name));
     expect(missing).toEqual([]);
   });
 });
@@ -62,7 +71,7 @@ describe("parsing thresholds", () => {
 describe("evaluating thresholds", () => {
   test("pass and fail against a recorded run; a metric the run lacks fails", () => {
     const ws = metricsOf(result).get("ws.rtt.p99")!.value;
-    const { assertions } = parse(`ws.rtt.p99 < ${Math.ceil(ws / 1000) + 1}us`, `ws.rtt.p99 < ${Math.floor(ws / 1000) - 1}us`, "udp.rtt.wire.up < 1B");
+    const { assertions } = parse(`ws.rtt.p99 < ${Math.ceil(ws / 1000) + 1}us`, `ws.rtt.p99 < ${Math.floor(ws / 1000) - 1}us`, "tcp.load@99999.p99 < 1ms");
     const outcomes = evaluateAssertions(assertions, result);
     expect(outcomes.map((o) => o.pass)).toEqual([true, false, false]);
     expect(outcomes[0]!.measured).toBe(ws);

@@ -1,28 +1,35 @@
-import { writeFile } from "node:fs/promises";
-import { flagOpt, parseArgs, stringOpt } from "../../lib/args.ts";
-import { RunError, UsageError, messageOf } from "../../lib/errors.ts";
-import { DRIVERS } from "../run/bind.ts";
-import type { LoadResult } from "../run/load-run.ts";
-import { sumCounts } from "../load/session.ts";
-import type { PushRunResult } from "../run/push-run.ts";
-import { readResult } from "./result-file.ts";
-import { RESULT_FORMAT, pushRuns, sectionRuns, type BenchResult, type Section } from "./results.ts";
-import { findKnee } from "./knee.ts";
-import { lossShare } from "../scenarios/udp.ts";
+import { UsageError } from "../../lib/errors.ts";
+import { DRIVERS } from "../catalog.ts";
+import { sumCounts, type SessionCounts } from "../stats/counts.ts";
 import { cpuPerOpUs, type ProcessCost } from "../stats/cost.ts";
 import { encodeHistogram, mergeEncoded, summarize, type LatencySummary } from "../stats/histogram.ts";
-import { sumSequences } from "../stats/sequence.ts";
+import { sumSequences, type SequenceReport } from "../stats/sequence.ts";
+import { findKnee } from "./knee.ts";
+import { lossShare } from "./figures.ts";
+import {
+  RESULT_FORMAT,
+  isLoadRun,
+  pushRuns,
+  sectionRuns,
+  type BenchResult,
+  type ClockOffset,
+  type EchoHistograms,
+  type LoadResult,
+  type PushRunResult,
+  type RunResult,
+  type Section,
+  type SwarmCost,
+} from "./results.ts";
+import type { LoadSpec, PushSpec } from "./spec.ts";
 
-/**
- * Merging results of one scenario made at the same time by several swarms (processes or hosts)
- * against the same server, as if one bigger swarm had made them. Runs are matched in order and
- * their specs must agree (each part's share of the load compared per part). What adds up is added (counts, histograms, rates of parallel
- * generators, client CPU); what every part measured of the one shared server is not (its CPU,
- * memory and counters: each part saw the same process, so the largest reading is kept).
- * docs/result-format.md lists every rule.
- */
-
-export const MERGE_USAGE = "usage: bun run bench merge A.json B.json ... -o OUT.json";
+// Merging runs measured at the same time by several swarms against the same server, as if one
+// bigger swarm had made them: the shares of one run (its swarm processes, in bench/run/) and the
+// parts of a `bench merge` (whole results of several hosts) go through the same additions. Runs of
+// parts are matched in order and their specs must agree (each part's share of the load compared
+// per part). What adds up is added (counts, histograms, rates of parallel generators, client
+// CPU); what every part measured of the one shared server is not (its CPU, memory and counters:
+// each part saw the same process, so the largest reading is kept). docs/result-format.md lists
+// every rule.
 
 /**
  * Spec fields that describe one part's share of the load: the merged run has their sum, so its
@@ -40,7 +47,7 @@ const ADDITIVE = new Set<string>([...ADDITIVE_LOAD, ...ADDITIVE_PUSH]);
 export function mergeResults(parts: BenchResult[], names: string[] = parts.map((_, i) => `part ${i + 1}`)): BenchResult {
   const first = parts[0];
   if (first === undefined) throw new UsageError("cannot merge: no results given");
-  parts.forEach((p, i) => checkSameShape(first, p, names[0] ?? "part 1", names[i] ?? `part ${i + 1}`));
+  for (const [i, p] of parts.entries()) checkSameShape(first, p, names[0] ?? "part 1", names[i] ?? `part ${i + 1}`);
   const started = Math.min(...parts.map((p) => Date.parse(p.startedAt)));
   const finished = Math.max(...parts.map((p) => Date.parse(p.finishedAt)));
   return {
@@ -65,12 +72,8 @@ export function mergeResults(parts: BenchResult[], names: string[] = parts.map((
 
 // ---- Checking that the parts can be merged -------------------------------------------------
 
-function isLoad(r: LoadResult | PushRunResult): r is LoadResult {
-  return "driver" in r.spec;
-}
-
-function runLabel(r: LoadResult | PushRunResult): string {
-  return isLoad(r) ? DRIVERS[r.spec.driver].label : r.label;
+function runLabel(r: RunResult): string {
+  return isLoadRun(r) ? DRIVERS[r.spec.driver].label : r.label;
 }
 
 function show(v: unknown): string {
@@ -95,8 +98,9 @@ function differences(a: object, b: object, aParts: number, bParts: number): stri
 function checkHistograms(r: BenchResult, name: string): void {
   for (const s of r.sections) {
     sectionRuns(s).forEach((run, j) => {
-      const has = isLoad(run) ? run.histograms !== undefined : run.histogram !== undefined;
-      if (!has) throw new UsageError(`cannot merge: ${name} has no histograms (${s.kind} run ${j + 1}, ${runLabel(run)}): percentiles cannot be merged from summaries`);
+      const has = isLoadRun(run) ? run.histograms !== undefined : run.histogram !== undefined;
+      if (!has)
+        throw new UsageError(`cannot merge: ${name} has no histograms (${s.kind} run ${j + 1}, ${runLabel(run)}): percentiles cannot be merged from summaries`);
     });
   }
 }
@@ -132,7 +136,7 @@ function mergeSection(parts: Section[]): Section {
     case "throughput":
       return { ...s, runs: loads((p) => p.runs as LoadResult[]) };
     case "connect": {
-      const timeWait = s.timeWait.map((_, i) => maxOf(parts.map((p) => (p.kind === "connect" ? p.timeWait[i] : undefined))));
+      const timeWait = s.timeWait.map((_, i) => maxOf(parts.map((p) => (p.kind === "connect" ? p.timeWait[i] : undefined))) ?? null);
       return { ...s, runs: loads((p) => p.runs as LoadResult[]), timeWait };
     }
     case "load": {
@@ -159,7 +163,7 @@ function zip<T>(lists: T[][]): T[][] {
   return (lists[0] ?? []).map((_, i) => lists.map((l) => l[i]!));
 }
 
-function maxOf(values: (number | undefined)[]): number | undefined {
+function maxOf(values: (number | null | undefined)[]): number | undefined {
   const known = values.filter((v): v is number => v !== undefined && v !== null);
   return known.length ? Math.max(...known) : undefined;
 }
@@ -170,16 +174,133 @@ function lossBeginsAt(runs: LoadResult[]): number | undefined {
 
 const sum = <T>(items: T[], f: (x: T) => number) => items.reduce((a, x) => a + f(x), 0);
 
+// ---- The one merge: shares of a run measured at once -----------------------------------------
+// A share is what one swarm process measured (bench/run/ combines them into a run) or one whole
+// run of a part (bench merge combines those): either way the same additions.
 
+/** What one share of an echo run measured on the swarm's side. */
+export interface EchoShare {
+  histograms: EchoHistograms;
+  counts: SessionCounts;
+  sequence: SequenceReport;
+  measuredSec: number;
+  /** Operations per second this share completed. */
+  opsPerSec: number;
+  client: SwarmCost;
+}
 
-/** Swarm processes of every part: CPU adds up, memory is the largest process's. */
-function clientCost(costs: (ProcessCost & { processes: number })[]): ProcessCost & { processes: number } {
-  return { userMs: sum(costs, (c) => c.userMs), sysMs: sum(costs, (c) => c.sysMs), peakRssBytes: Math.max(0, ...costs.map((c) => c.peakRssBytes)), processes: sum(costs, (c) => c.processes) };
+/** The swarm's side of an echo run, from its shares: histograms added exactly, counts summed, parallel rates added. */
+export function combineEcho(shares: EchoShare[]) {
+  const hist = (key: keyof EchoHistograms) => mergeEncoded(shares.map((s) => s.histograms[key]));
+  const latency = hist("latency");
+  const uncorrected = hist("uncorrected");
+  const lag = hist("lag");
+  const counts = sumCounts(shares.map((s) => s.counts));
+  const client = clientCost(shares.map((s) => s.client));
+  return {
+    latency: summarize(latency),
+    uncorrected: summarize(uncorrected),
+    lag: summarize(lag),
+    histograms: { latency: encodeHistogram(latency), uncorrected: encodeHistogram(uncorrected), lag: encodeHistogram(lag) },
+    counts,
+    sequence: sumSequences(shares.map((s) => s.sequence)),
+    measuredSec: Math.max(0, ...shares.map((s) => s.measuredSec)),
+    // Parallel generators: their rates add up.
+    opsPerSec: sum(shares, (s) => s.opsPerSec),
+    client,
+  };
+}
+
+/** What was measured of the server, once per run (or the largest of the parts' readings). */
+export type ServerSide = Pick<LoadResult, "wirePerOp" | "placement" | "remote" | "relay" | "oneWay" | "serverRejected" | "serverErrors"> & {
+  cost: ProcessCost;
+};
+
+/** An echo run's result from its swarm's totals and what was measured of its server. */
+export function loadResult(spec: LoadSpec, echo: ReturnType<typeof combineEcho>, server: ServerSide): LoadResult {
+  const { cost, ...serverFacts } = server;
+  return {
+    spec,
+    latency: echo.latency,
+    uncorrected: echo.uncorrected,
+    lag: echo.lag,
+    histograms: echo.histograms,
+    counts: echo.counts,
+    sequence: echo.sequence,
+    measuredSec: echo.measuredSec,
+    opsPerSec: echo.opsPerSec,
+    payloadBytesPerSec: echo.opsPerSec * spec.size,
+    cost: {
+      client: echo.client,
+      server: cost,
+      clientCpuPerOpUs: cpuPerOpUs(echo.client, echo.counts.completed),
+      serverCpuPerOpUs: cpuPerOpUs(cost, echo.counts.completed),
+    },
+    ...serverFacts,
+  };
+}
+
+/** What one share of a push run measured on the subscribers' side. */
+export interface PushShare {
+  histogram: string;
+  delivered: number;
+  requests: number;
+  emptyPolls: number;
+  missed: number;
+  clockAnomalies: number;
+  client: SwarmCost;
+  clock?: ClockOffset;
+}
+
+/** The subscribers' side of a push run, from its shares. */
+export function combinePush(shares: PushShare[]) {
+  const latency = mergeEncoded(shares.map((s) => s.histogram));
+  const delivered = sum(shares, (s) => s.delivered);
+  const requests = sum(shares, (s) => s.requests);
+  return {
+    latency: summarize(latency),
+    histogram: encodeHistogram(latency),
+    delivered,
+    requests,
+    emptyPolls: sum(shares, (s) => s.emptyPolls),
+    missed: sum(shares, (s) => s.missed),
+    clockAnomalies: sum(shares, (s) => s.clockAnomalies),
+    requestsPerEvent: delivered > 0 ? requests / delivered : 0,
+    client: clientCost(shares.map((s) => s.client)),
+    // Every latency is as uncertain as the least certain offset applied to it.
+    clock: shares.map((s) => s.clock).reduce<ClockOffset | undefined>((a, c) => (c && (!a || c.uncertaintyMs > a.uncertaintyMs) ? c : a), undefined),
+  };
+}
+
+/** A push run's result from its subscribers' totals and what the run knows of its events and server. */
+export function pushResult(
+  spec: PushSpec,
+  label: string,
+  push: ReturnType<typeof combinePush>,
+  rest: Pick<PushRunResult, "slowestDelivery" | "events" | "expected" | "bytesPerEvent" | "remote" | "relay" | "placement"> & { serverCost: ProcessCost },
+): PushRunResult {
+  const { client, clock, ...totals } = push;
+  const { serverCost: server, ...facts } = rest;
+  return { spec, label, ...totals, ...facts, cost: { client, server }, ...(clock ? { clock } : {}) };
+}
+
+/** Swarm processes: CPU adds up, memory is the largest process's, processes are counted. */
+export function clientCost(costs: SwarmCost[]): SwarmCost {
+  return {
+    userMs: sum(costs, (c) => c.userMs),
+    sysMs: sum(costs, (c) => c.sysMs),
+    peakRssBytes: Math.max(0, ...costs.map((c) => c.peakRssBytes)),
+    processes: sum(costs, (c) => c.processes),
+  };
 }
 
 /** The one server every part measured: each reading is of the same process, so the largest is kept. */
 function serverCost(costs: ProcessCost[]): ProcessCost {
-  return { userMs: Math.max(0, ...costs.map((c) => c.userMs)), sysMs: Math.max(0, ...costs.map((c) => c.sysMs)), peakRssBytes: Math.max(0, ...costs.map((c) => c.peakRssBytes)) };
+  return {
+    userMs: Math.max(0, ...costs.map((c) => c.userMs)),
+    sysMs: Math.max(0, ...costs.map((c) => c.sysMs)),
+    peakRssBytes: Math.max(0, ...costs.map((c) => c.peakRssBytes)),
+  };
 }
 
 /** The server's own counters, read by every part from the same server: the largest per key. */
@@ -209,38 +330,40 @@ function additiveSpec<S extends object>(specs: S[], keys: readonly string[]): S 
   return out as S;
 }
 
+/** Runs of several parts as one: their shares combined, the server's readings taken once. */
 export function mergeLoadRuns(runs: LoadResult[]): LoadResult {
   const first = runs[0]!;
-  const latency = mergeEncoded(runs.map((r) => r.histograms.latency));
-  const uncorrected = mergeEncoded(runs.map((r) => r.histograms.uncorrected));
-  const lag = mergeEncoded(runs.map((r) => r.histograms.lag));
-  const counts = sumCounts(runs.map((r) => r.counts));
-  const client = clientCost(runs.map((r) => r.cost.client));
-  const server = serverCost(runs.map((r) => r.cost.server));
   const oneWays = runs.map((r) => r.oneWay).filter((o) => o !== undefined);
   const oneWaySent = sum(oneWays, (o) => o.sent);
   const oneWayReceived = sum(oneWays, (o) => o.received);
-  return {
-    spec: additiveSpec(runs.map((r) => r.spec), ADDITIVE_LOAD),
-    latency: summarize(latency),
-    uncorrected: summarize(uncorrected),
-    lag: summarize(lag),
-    histograms: { latency: encodeHistogram(latency), uncorrected: encodeHistogram(uncorrected), lag: encodeHistogram(lag) },
-    counts,
-    sequence: sumSequences(runs.map((r) => r.sequence)),
-    measuredSec: Math.max(...runs.map((r) => r.measuredSec)),
-    // Parallel generators: their rates add up.
-    opsPerSec: sum(runs, (r) => r.opsPerSec),
-    payloadBytesPerSec: sum(runs, (r) => r.payloadBytesPerSec),
-    cost: { client, server, clientCpuPerOpUs: cpuPerOpUs(client, counts.completed), serverCpuPerOpUs: cpuPerOpUs(server, counts.completed) },
-    wirePerOp: weighted(runs.map((r) => ({ value: r.wirePerOp, weight: r.counts.completed }))),
-    placement: { server: first.placement.server, swarm: runs.flatMap((r) => r.placement.swarm) },
-    oneWay: oneWays.length ? { sent: oneWaySent, received: oneWayReceived, lost: Math.max(0, oneWaySent - oneWayReceived) } : undefined,
-    serverRejected: maxRecords(runs.map((r) => r.serverRejected)),
-    serverErrors: maxRecords(runs.map((r) => r.serverErrors)),
-    // Each part's repetitions spread over its own runs, not over the merged one: not carried over.
-    repeat: undefined,
-  };
+  // Every part has its histograms: checkHistograms refused the merge otherwise.
+  const echo = combineEcho(
+    runs.map((r) => ({
+      histograms: r.histograms!,
+      counts: r.counts,
+      sequence: r.sequence,
+      measuredSec: r.measuredSec,
+      opsPerSec: r.opsPerSec,
+      client: r.cost.client,
+    })),
+  );
+  return loadResult(
+    additiveSpec(
+      runs.map((r) => r.spec),
+      ADDITIVE_LOAD,
+    ),
+    echo,
+    {
+      cost: serverCost(runs.map((r) => r.cost.server)),
+      wirePerOp: weighted(runs.map((r) => ({ value: r.wirePerOp, weight: r.counts.completed }))),
+      placement: { server: first.placement.server, swarm: runs.flatMap((r) => r.placement.swarm) },
+      remote: first.remote,
+      relay: first.relay,
+      oneWay: oneWays.length ? { sent: oneWaySent, received: oneWayReceived, lost: Math.max(0, oneWaySent - oneWayReceived) } : undefined,
+      serverRejected: maxRecords(runs.map((r) => r.serverRejected)),
+      serverErrors: maxRecords(runs.map((r) => r.serverErrors)),
+    },
+  );
 }
 
 /**
@@ -250,70 +373,39 @@ export function mergeLoadRuns(runs: LoadResult[]): LoadResult {
  */
 function slowestOf(summaries: LatencySummary[]): LatencySummary {
   const max = (f: (s: LatencySummary) => number) => Math.max(0, ...summaries.map(f));
-  return { count: max((s) => s.count), min: max((s) => s.min), p50: max((s) => s.p50), p90: max((s) => s.p90), p99: max((s) => s.p99), p999: max((s) => s.p999), max: max((s) => s.max), mean: max((s) => s.mean), stdev: max((s) => s.stdev) };
+  return {
+    count: max((s) => s.count),
+    min: max((s) => s.min),
+    p50: max((s) => s.p50),
+    p90: max((s) => s.p90),
+    p99: max((s) => s.p99),
+    p999: max((s) => s.p999),
+    max: max((s) => s.max),
+    mean: max((s) => s.mean),
+    stdev: max((s) => s.stdev),
+  };
 }
 
 export function mergePushRuns(runs: PushRunResult[]): PushRunResult {
   const first = runs[0]!;
-  const latency = mergeEncoded(runs.map((r) => r.histogram));
-  const delivered = sum(runs, (r) => r.delivered);
-  const requests = sum(runs, (r) => r.requests);
-  const bytes = weighted(runs.map((r) => ({ value: r.bytesPerEvent, weight: r.delivered })));
-  return {
-    spec: additiveSpec(runs.map((r) => r.spec), ADDITIVE_PUSH),
-    label: first.label,
-    latency: summarize(latency),
-    slowestDelivery: slowestOf(runs.map((r) => r.slowestDelivery)),
-    histogram: encodeHistogram(latency),
-    // One server published one stream of events to every part's subscribers.
-    events: Math.max(...runs.map((r) => r.events)),
-    expected: sum(runs, (r) => r.expected),
-    delivered,
-    requests,
-    emptyPolls: sum(runs, (r) => r.emptyPolls),
-    missed: sum(runs, (r) => r.missed),
-    clockAnomalies: sum(runs, (r) => r.clockAnomalies),
-    requestsPerEvent: delivered > 0 ? requests / delivered : 0,
-    bytesPerEvent: bytes ? { up: bytes.up, down: bytes.down } : undefined,
-    cost: { client: clientCost(runs.map((r) => r.cost.client)), server: serverCost(runs.map((r) => r.cost.server)) },
-    placement: { server: first.placement.server, swarm: runs.flatMap((r) => r.placement.swarm) },
-    repeat: undefined,
-  };
-}
-
-// ---- The command -----------------------------------------------------------------------------
-
-/** `bun run bench merge A.json B.json ... -o OUT.json`: writes the merged result, says so on stdout. */
-export async function mergeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { out: { type: "string", short: "o" }, help: { type: "boolean", short: "h" } });
-  if (flagOpt(args, "help")) {
-    console.log(`${MERGE_USAGE}\n\nCombines results of one scenario made at the same time by several swarms or hosts: histograms\nadded exactly, counts and rates summed. See docs/result-format.md.`);
-    return 0;
-  }
-  const files = args.positionals;
-  const out = stringOpt(args, "out");
-  if (files.length < 2) args.problems.push(`merge needs at least two result files, got ${files.length}: ${MERGE_USAGE.replace("usage: ", "")}`);
-  if (out === undefined && !args.problems.some((p) => p.includes("--out"))) args.problems.push("merge needs -o OUT.json: where to write the merged result");
-  if (args.problems.length) throw new UsageError(args.problems);
-  const parts = await Promise.all(files.map(readResult));
-  const merged = mergeResults(parts, files);
-  const apart = notTogether(parts, files);
-  if (apart) console.error(`bench merge: note: ${apart}; rates add up only for parts that ran at the same time`);
-  try {
-    await writeFile(out!, `${JSON.stringify(merged, null, 2)}\n`);
-  } catch (err) {
-    throw new RunError(`cannot write ${out}: ${messageOf(err).split("\n")[0]}`);
-  }
-  console.log(`Written: ${out} (${merged.scenario}, ${merged.parts} parts merged from ${files.join(", ")})`);
-  return 0;
-}
-
-/** Parts whose time windows do not overlap with the first one's, in words; undefined if all do. */
-function notTogether(parts: BenchResult[], names: string[]): string | undefined {
-  const [a, ...rest] = parts;
-  if (!a) return undefined;
-  const apart = rest
-    .map((p, i) => ({ p, name: names[i + 1] }))
-    .filter(({ p }) => Date.parse(p.startedAt) > Date.parse(a.finishedAt) || Date.parse(p.finishedAt) < Date.parse(a.startedAt));
-  return apart.length ? `${apart.map((x) => x.name).join(", ")} did not run at the same time as ${names[0]}` : undefined;
+  const push = combinePush(runs.map((r) => ({ ...r, histogram: r.histogram!, client: r.cost.client })));
+  return pushResult(
+    additiveSpec(
+      runs.map((r) => r.spec),
+      ADDITIVE_PUSH,
+    ),
+    first.label,
+    push,
+    {
+      slowestDelivery: slowestOf(runs.map((r) => r.slowestDelivery)),
+      // One server published one stream of events to every part's subscribers.
+      events: Math.max(...runs.map((r) => r.events)),
+      expected: sum(runs, (r) => r.expected),
+      bytesPerEvent: weighted(runs.map((r) => ({ value: r.bytesPerEvent, weight: r.delivered }))),
+      serverCost: serverCost(runs.map((r) => r.cost.server)),
+      remote: first.remote,
+      relay: first.relay,
+      placement: { server: first.placement.server, swarm: runs.flatMap((r) => r.placement.swarm) },
+    },
+  );
 }

@@ -1,20 +1,29 @@
 import { describe, expect, test } from "bun:test";
-import type { LoadResult } from "../run/load-run.ts";
-import type { PushRunResult } from "../run/push-run.ts";
 import { pushPatterns } from "../scenarios/patterns.ts";
 import { agrees, distanceDrivers, distanceRows, expectedText, roundTripsOf, rttOfRun, runAt } from "./distance-rows.ts";
+import type { LoadResult, PushRunResult } from "./results.ts";
 
 /** Just enough of a run for the grouping: its spec and its p50 (a run with no samples has p50 0). */
 function load(driver: LoadResult["spec"]["driver"], rttMs: number, p50Ns: number, count = 100): LoadResult {
-  return { spec: { driver, net: `delay=${rttMs * 500}us` }, latency: { p50: p50Ns, count } } as unknown as LoadResult;
+  return { spec: { driver, net: { delayMs: rttMs / 2, jitterMs: 0, loss: 0 } }, latency: { p50: p50Ns, count } } as unknown as LoadResult;
 }
 function push(pattern: PushRunResult["spec"]["pattern"], intervalMs: number, rttMs: number, p50Ns: number): PushRunResult {
-  return { spec: { pattern, intervalMs, eventsPerSec: 100, net: `delay=${rttMs * 500}us` }, label: `${pattern} ${intervalMs}`, latency: { p50: p50Ns, count: 100 } } as unknown as PushRunResult;
+  return {
+    spec: { pattern, intervalMs, eventsPerSec: 100, net: { delayMs: rttMs / 2, jitterMs: 0, loss: 0 } },
+    label: `${pattern} ${intervalMs}`,
+    latency: { p50: p50Ns, count: 100 },
+  } as unknown as PushRunResult;
 }
 
 describe("distance rows", () => {
   test("the slope of p50 against the round trip is the cost in round trips; the cost on this host alone cancels out", () => {
-    expect(roundTripsOf([{ rttMs: 0, p50Ns: 400e3 }, { rttMs: 20, p50Ns: 40.4e6 }, { rttMs: 100, p50Ns: 200.4e6 }])).toBeCloseTo(2, 9);
+    expect(
+      roundTripsOf([
+        { rttMs: 0, p50Ns: 400e3 },
+        { rttMs: 20, p50Ns: 40.4e6 },
+        { rttMs: 100, p50Ns: 200.4e6 },
+      ]),
+    ).toBeCloseTo(2, 9);
     expect(roundTripsOf([{ rttMs: 50, p50Ns: 25e6 }])).toBeCloseTo(0.5, 9); // one distance: p50 ÷ RTT
     expect(roundTripsOf([{ rttMs: 0, p50Ns: 1e5 }])).toBeUndefined(); // nothing to divide by
     expect(roundTripsOf([])).toBeUndefined();
@@ -47,7 +56,14 @@ describe("distance rows", () => {
 
   test("long polling should cost one round trip when events outpace round trips, ½ to 1½ when they are sparse", () => {
     const long = (eventsPerSec: number) => {
-      const runs = [0, 20, 100].map((rtt) => ({ spec: { pattern: "long", intervalMs: 0, eventsPerSec, net: `delay=${rtt * 500}us` }, label: "long", latency: { p50: rtt * 1e6, count: 1 } }) as unknown as PushRunResult);
+      const runs = [0, 20, 100].map(
+        (rtt) =>
+          ({
+            spec: { pattern: "long", intervalMs: 0, eventsPerSec, net: { delayMs: rtt / 2, jitterMs: 0, loss: 0 } },
+            label: "long",
+            latency: { p50: rtt * 1e6, count: 1 },
+          }) as unknown as PushRunResult,
+      );
       return distanceRows({ runs: [], push: runs })[0]!.expected;
     };
     expect(long(100)).toMatchObject({ low: 1, high: 1 }); // an event every 10 ms, round trips of 20 ms and more
@@ -66,7 +82,11 @@ describe("distance rows", () => {
     const transports = ["tcp", "udp", "ws", "http"] as const;
     expect(distanceDrivers({ scenario: "distance", transports: [...transports] })).toEqual(["tcp-new", "ws", "ws-new", "http", "http-close"]);
     expect(distanceDrivers({ scenario: "suite", transports: [...transports] })).toEqual(["ws", "ws-new", "http", "http-close"]);
-    expect(pushPatterns({ transports: ["ws", "http"], intervals: undefined, quick: false }, "distance")).toEqual([{ kind: "ws", intervalMs: 0 }, { kind: "long", intervalMs: 0 }, { kind: "short", intervalMs: 250 }]);
+    expect(pushPatterns({ transports: ["ws", "http"], intervals: undefined, quick: false }, "distance")).toEqual([
+      { kind: "ws", intervalMs: 0 },
+      { kind: "long", intervalMs: 0 },
+      { kind: "short", intervalMs: 250 },
+    ]);
     expect(pushPatterns({ transports: ["http"], intervals: [100, 1000], quick: true }, "distance").map((p) => p.intervalMs)).toEqual([0, 100, 1000]);
   });
 });

@@ -1,53 +1,19 @@
-import { parseProfile } from "../../netem/profile.ts";
-import type { BenchConfig } from "../cli/options.ts";
-import type { DriverName } from "../run/bind.ts";
+import { DRIVERS, PATTERNS, TRANSPORT_DRIVERS, type DriverEntry, type DriverName, type PatternEntry } from "../catalog.ts";
+import type { BenchConfig } from "./config.ts";
 import { latency } from "./format.ts";
-import { DRIVER_SUBJECT } from "../catalog.ts";
-import type { LoadResult } from "../run/load-run.ts";
-import type { PushRunResult } from "../run/push-run.ts";
-import { distancePushSubject } from "../scenarios/patterns.ts";
+import { labelOf, subjectOf } from "./names.ts";
+import { isLoadRun, type LoadResult, type PushRunResult, type RunResult } from "./results.ts";
+import { rttMsOf } from "./spec.ts";
 
-/**
- * The distance section's rows, for the scenario and for everything that reports on it: what
- * each row should cost in round trips by the lab's reasoning, and what it measured.
- */
-
-/** Request/reply drivers, by transport, each with what it costs in round trips and why. */
-const REQUEST_ROWS: Record<string, { driver: DriverName; label: string; roundTrips: number; why: string }[]> = {
-  tcp: [{ driver: "tcp-new", label: "TCP message, new connection", roundTrips: 2, why: "handshake, message" }],
-  ws: [
-    { driver: "ws", label: "WebSocket message, open connection", roundTrips: 1, why: "the message" },
-    { driver: "ws-new", label: "WebSocket message, new connection", roundTrips: 3, why: "TCP handshake, upgrade, message" },
-  ],
-  http: [
-    { driver: "http", label: "HTTP request, keep-alive connection", roundTrips: 1, why: "the request" },
-    { driver: "http-close", label: "HTTP request, new connection", roundTrips: 2, why: "TCP handshake, request" },
-  ],
-  udp: [],
-};
-
-function requestRow(driver: DriverName) {
-  return Object.values(REQUEST_ROWS)
-    .flat()
-    .find((x) => x.driver === driver);
-}
-
-/**
- * Whether a run has a distance section: the distance scenario; the suite where it compares
- * WebSocket or HTTP and --net does not already set the conditions for everything.
- */
-export function hasDistance(config: Pick<BenchConfig, "scenario" | "net" | "transports">): boolean {
-  if (config.scenario === "distance") return true;
-  return config.scenario === "suite" && config.net === undefined && config.transports.some((t) => t === "ws" || t === "http");
-}
+// The distance section's rows, for the scenario and for everything that reports on it: what
+// each row should cost in round trips by the lab's reasoning, and what it measured.
 
 /**
  * The request drivers the distance section runs for these transports. The suite keeps to the
- * lab's comparison, WebSocket against HTTP, to stay within its time.
+ * lab's comparison, WebSocket against HTTP (no plain TCP), to stay within its time.
  */
 export function distanceDrivers(config: Pick<BenchConfig, "transports" | "scenario">): DriverName[] {
-  const transports = config.scenario === "suite" ? config.transports.filter((t) => t !== "tcp") : config.transports;
-  return transports.flatMap((t) => REQUEST_ROWS[t] ?? []).map((r) => r.driver);
+  return config.transports.flatMap((t) => (config.scenario === "suite" && t === "tcp" ? [] : TRANSPORT_DRIVERS[t].distance));
 }
 
 /** How far (in round trips) a measured cost may be from the reasoning and still agree with it. */
@@ -71,28 +37,19 @@ export interface Expected {
  * to back, one per round trip, and an event waits half of one before going back one way (1);
  * sparser events usually find a poll waiting (½) but not always (up to 1½).
  */
-function expectedFor(run: LoadResult | PushRunResult, shortestRttMs: number): Expected {
-  if ("driver" in run.spec) {
-    const r = requestRow(run.spec.driver);
-    return r ? { low: r.roundTrips, high: r.roundTrips, why: r.why } : { low: NaN, high: NaN, why: "" };
+function expectedFor(run: RunResult, shortestRttMs: number): Expected {
+  if (isLoadRun(run)) {
+    const d: DriverEntry = DRIVERS[run.spec.driver];
+    return d.distance ? { low: d.distance.roundTrips, high: d.distance.roundTrips, why: d.distance.why } : { low: NaN, high: NaN, why: "" };
   }
-  switch (run.spec.pattern) {
-    case "ws":
-    case "sse":
-      return { low: 0.5, high: 0.5, why: "one way, sent as it happens" };
-    case "long":
-      if (run.spec.eventsPerSec > 0 && 1000 / run.spec.eventsPerSec <= shortestRttMs / 2) {
-        return { low: 1, high: 1, why: "events outpace round trips, so polls go back to back: half a round trip waiting, then one way" };
-      }
-      return { low: 0.5, high: 1.5, why: "one way to a waiting poll, a round trip more while the next poll travels" };
-    case "short":
-      return { low: 1, high: 1, why: "half a cycle of interval + round trip, then one way" };
-  }
+  const p: PatternEntry = PATTERNS[run.spec.pattern];
+  const busy = run.spec.eventsPerSec > 0 && 1000 / run.spec.eventsPerSec <= shortestRttMs / 2;
+  return (busy && p.busyRoundTrips) || p.roundTrips;
 }
 
 /** The round-trip time a run was made at: twice its relay profile's one-way delay. */
-export function rttOfRun(r: LoadResult | PushRunResult): number {
-  return r.spec.net === undefined ? 0 : 2 * parseProfile(r.spec.net).delayMs;
+export function rttOfRun(r: RunResult): number {
+  return rttMsOf(r.spec);
 }
 
 /**
@@ -120,14 +77,14 @@ export interface DistanceRow {
   subject: string;
   label: string;
   /** The runs of this row, one per round-trip time, in the section's order. */
-  runs: (LoadResult | PushRunResult)[];
+  runs: RunResult[];
   expected: Expected;
   /** Measured cost in round trips (see roundTripsOf). */
   roundTrips?: number;
 }
 
 /** The row's run at a round-trip time, if it was made and measured anything. */
-export function runAt(row: DistanceRow, rttMs: number): LoadResult | PushRunResult | undefined {
+export function runAt(row: DistanceRow, rttMs: number): RunResult | undefined {
   return row.runs.find((r) => rttOfRun(r) === rttMs && r.latency.count > 0);
 }
 
@@ -142,12 +99,8 @@ export function expectedText(e: Expected): string {
   return e.low === e.high ? String(e.low) : `${e.low}–${e.high}`;
 }
 
-function subjectOf(r: LoadResult | PushRunResult): string {
-  return "driver" in r.spec ? DRIVER_SUBJECT[r.spec.driver] : distancePushSubject({ kind: r.spec.pattern, intervalMs: r.spec.intervalMs });
-}
-
-function labelOf(r: LoadResult | PushRunResult): string {
-  return "driver" in r.spec ? (requestRow(r.spec.driver)?.label ?? r.spec.driver) : (r as PushRunResult).label;
+function labelOfRow(r: RunResult): string {
+  return isLoadRun(r) ? ((DRIVERS[r.spec.driver] as DriverEntry).distance?.label ?? labelOf(r.spec)) : r.label;
 }
 
 /** The section's runs grouped into rows (request rows first, then push), each with its slope. */
@@ -156,12 +109,13 @@ export function distanceRows(section: { runs: LoadResult[]; push: PushRunResult[
   const all = [...section.runs, ...section.push];
   const shortestRttMs = Math.min(...all.map(rttOfRun).filter((ms) => ms > 0));
   for (const r of all) {
-    const subject = subjectOf(r);
-    const row = rows.get(subject) ?? { subject, label: labelOf(r), runs: [], expected: expectedFor(r, shortestRttMs) };
+    const subject = subjectOf(r.spec, true);
+    const row = rows.get(subject) ?? { subject, label: labelOfRow(r), runs: [], expected: expectedFor(r, shortestRttMs) };
     row.runs.push(r);
     rows.set(subject, row);
   }
   // A run that measured nothing has no p50 (its summary says 0): it is left out of the slope.
-  for (const row of rows.values()) row.roundTrips = roundTripsOf(row.runs.filter((r) => r.latency.count > 0).map((r) => ({ rttMs: rttOfRun(r), p50Ns: r.latency.p50 })));
+  for (const row of rows.values())
+    row.roundTrips = roundTripsOf(row.runs.filter((r) => r.latency.count > 0).map((r) => ({ rttMs: rttOfRun(r), p50Ns: r.latency.p50 })));
   return [...rows.values()];
 }

@@ -1,4 +1,4 @@
-/** Number formatting shared by the report and the terminal summary. */
+//  Number formatting shared by the report and the terminal summary.
 
 /** Nanoseconds as µs, ms or s with three significant figures: "48.2 µs", "131 ms", "1.00 s". */
 export function latency(ns: number): string {
@@ -45,7 +45,7 @@ export function cpuPerOp(us: number): string {
 
 /** A Markdown table; columns after the first are right-aligned (they hold numbers). */
 export function table(headers: string[], rows: string[][]): string {
-  const escape = (cell: string) => cell.replace(/\|/g, "\\|");
+  const escapeCell = (cell: string) => cell.replace(/\|/g, "\\|");
   const align = headers.map((_, i) => (i === 0 ? "---" : "---:"));
-  return [headers, align, ...rows].map((r) => `| ${r.map(escape).join(" | ")} |`).join("\n");
+  return [headers, align, ...rows].map((r) => `| ${r.map(escapeCell).join(" | ")} |`).join("\n");
 }

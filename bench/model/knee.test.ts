@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import type { LoadResult } from "../run/load-run.ts";
 import { findKnee } from "./knee.ts";
+import type { LoadResult } from "./results.ts";
 
 function run(rate: number, opsPerSec: number, p99Ns: number, unsent = 0): LoadResult {
   return { spec: { ratePerSec: rate }, opsPerSec, latency: { p99: p99Ns }, counts: { sent: rate, unsent } } as unknown as LoadResult;

@@ -1,4 +1,4 @@
-import type { LoadResult } from "../run/load-run.ts";
+import type { LoadResult } from "./results.ts";
 
 /** Latency has "climbed" when p99 is this many times its value at the lowest rate (and above 1 ms). */
 export const KNEE_P99_FACTOR = 5;

@@ -1,13 +1,15 @@
 import { readFile } from "node:fs/promises";
+import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { RunError, codeOf, messageOf } from "../../lib/errors.ts";
-import { DRIVERS } from "../run/bind.ts";
+import { parseProfile } from "../../netem/profile.ts";
+import schema from "../result.schema.json" with { type: "json" };
 import { RESULT_FORMAT, type BenchResult } from "./results.ts";
-import { PUSH_KINDS } from "../run/worker-protocol.ts";
 
 /**
- * Reading a result JSON file back (for compare and merge): checked, and brought up to the
- * current format, so every later step can trust its shape. Every problem is one line naming
- * the file. docs/result-format.md describes the format and its version rule.
+ * Reading a result JSON file back (for compare and merge): brought up to the current format,
+ * then validated against bench/result.schema.json, the one description of the format, so every
+ * later step can trust its shape. Every problem is one line naming the file.
+ * docs/result-format.md describes the format and its version rule.
  */
 
 type Json = Record<string, unknown>;
@@ -22,9 +24,10 @@ const UNSTAMPED = 0;
 /**
  * One step per format version: how to bring a file of the version before it up to that one.
  * A new version adds one entry here (and bumps RESULT_FORMAT.version); the steps run in order,
- * so a file of any older version ends up in the current shape.
+ * so a file of any older version ends up in the current shape. A step that cannot convert a field
+ * throws a Problem naming it.
  */
-const UPGRADES: { to: number; what: string; apply(raw: Json): void }[] = [
+export const UPGRADES: { to: number; what: string; apply(raw: Json): void }[] = [
   {
     to: 1,
     what: "the format stamp; rtt sections gained `skipped`",
@@ -34,10 +37,47 @@ const UPGRADES: { to: number; what: string; apply(raw: Json): void }[] = [
   },
   {
     to: 2,
-    what: "the distance section and the tcp-new and ws-new drivers: new things, so a version 1 file needs no change",
-    apply() {},
+    what: "the distance section and the tcp-new and ws-new drivers: new things, so a version 1 file needs no change (but the first ones, from before --format, --repeat and --assert, get their defaults)",
+    apply(raw) {
+      if (!isObject(raw.config)) return;
+      raw.config.format ??= "both";
+      raw.config.repeat ??= 1;
+      raw.config.assertions ??= [];
+    },
+  },
+  {
+    to: 3,
+    what: "network profiles (config.net, every run's spec.net) are parsed: a profile object instead of --net's text",
+    apply(raw) {
+      if (isObject(raw.config)) parseNet(raw.config, "config.net");
+      for (const [i, section] of listOf(raw.sections).entries()) {
+        if (!isObject(section)) continue;
+        // Every list of runs a section keeps: runs, and udp's oneWay and distance's push.
+        for (const [key, runs] of Object.entries(section)) {
+          for (const [j, run] of listOf(runs).entries()) if (isObject(run) && isObject(run.spec)) parseNet(run.spec, `sections[${i}].${key}[${j}].spec.net`);
+        }
+      }
+    },
   },
 ];
+
+/** A problem an upgrade step found, at a path: reported like a schema problem. */
+class Problem extends Error {}
+
+/** Replaces a profile's text ("delay=5ms", "wifi") in `holder.net` with the profile it describes. */
+function parseNet(holder: Json, path: string): void {
+  if (typeof holder.net !== "string") return;
+  try {
+    holder.net = parseProfile(holder.net);
+  } catch (err) {
+    // parseProfile's message ends with every valid key and profile: the problem is enough here.
+    throw new Problem(
+      `${path} is ${describe(holder.net)}, not a network profile (${messageOf(err)
+        .replace(/^bad network profile "[^"]*": /, "")
+        .replace(/ \(valid keys:.*$/, "")})`,
+    );
+  }
+}
 
 /** Reads, checks and normalizes a result file; any problem is a RunError naming the file. */
 export async function readResult(path: string): Promise<BenchResult> {
@@ -46,7 +86,8 @@ export async function readResult(path: string): Promise<BenchResult> {
     text = await readFile(path, "utf8");
   } catch (err) {
     const code = codeOf(err);
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a result file" : code === "EACCES" ? "permission denied" : messageOf(err);
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a result file" : code === "EACCES" ? "permission denied" : messageOf(err);
     throw new RunError(`${path}: ${why}`);
   }
   return parseResult(text, path);
@@ -60,26 +101,55 @@ export function parseResult(text: string, name: string): BenchResult {
   } catch (err) {
     throw new RunError(`${name}: not JSON (${messageOf(err).split("\n")[0]})`);
   }
+  const upgraded = upgradeResult(raw, name);
+  // Fields this socketlab does not know (a newer one's optional additions) are dropped here:
+  // readers ignore what they do not know.
+  const problem = schemaProblem(validator("read"), upgraded);
+  if (problem !== undefined) throw new RunError(`${name}: not a socketlab result: ${problem}`);
+  // Validated against the schema, which a compile-time check keeps in step with BenchResult.
+  return upgraded as unknown as BenchResult;
+}
+
+/**
+ * A parsed result file brought up to the current format version, in place, and stamped with it:
+ * not yet validated. Refuses (RunError naming the file) what is no socketlab result, a version
+ * newer than this socketlab reads, and what an upgrade step cannot convert.
+ */
+export function upgradeResult(raw: unknown, name: string): Json {
   if (!isObject(raw)) throw new RunError(`${name}: not a socketlab result (the JSON is not an object)`);
   const version = formatVersion(raw, name);
-  for (const step of UPGRADES) if (step.to > version) step.apply(raw);
+  try {
+    for (const step of UPGRADES) if (step.to > version && step.to <= RESULT_FORMAT.version) step.apply(raw);
+  } catch (err) {
+    if (err instanceof Problem) throw new RunError(`${name}: not a socketlab result: ${err.message}`);
+    throw err;
+  }
   raw.format = { name: RESULT_FORMAT.name, version: RESULT_FORMAT.version };
-  const problem = resultShape(raw, "");
-  if (problem !== undefined) throw new RunError(`${name}: not a socketlab result: ${problem}`);
-  // Checked field by field above: the value has the shape of a BenchResult.
-  return raw as unknown as BenchResult;
+  return raw;
+}
+
+/**
+ * The first way `value` departs from the schema, as "path is what, not what it should be", or
+ * undefined. Exact: a field the schema does not have is a problem too (readResult drops those
+ * instead). For tests, and for writers: what socketlab writes must be described exactly.
+ */
+export function resultProblem(value: unknown): string | undefined {
+  return schemaProblem(validator("exact"), value);
 }
 
 /** The file's format version (UNSTAMPED for files from before the stamp); refuses what it cannot read. */
 function formatVersion(raw: Json, name: string): number {
   const format = raw.format;
   if (format === undefined) {
-    if (!isObject(raw.tool) || raw.tool.name !== "socketlab") throw new RunError(`${name}: not a socketlab result (it has neither a "format" nor a "tool" field of socketlab)`);
+    if (!isObject(raw.tool) || raw.tool.name !== "socketlab")
+      throw new RunError(`${name}: not a socketlab result (it has neither a "format" nor a "tool" field of socketlab)`);
     return UNSTAMPED;
   }
-  if (!isObject(format) || format.name !== RESULT_FORMAT.name) throw new RunError(`${name}: not a socketlab result (its format is ${isObject(format) ? describe(format.name) : describe(format)})`);
+  if (!isObject(format) || format.name !== RESULT_FORMAT.name)
+    throw new RunError(`${name}: not a socketlab result (its format is ${isObject(format) ? describe(format.name) : describe(format)})`);
   const version = format.version;
-  if (typeof version !== "number" || !Number.isInteger(version) || version < 1) throw new RunError(`${name}: result format version ${JSON.stringify(version)} is not a version number`);
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 1)
+    throw new RunError(`${name}: result format version ${JSON.stringify(version)} is not a version number`);
   if (version > RESULT_FORMAT.version) {
     throw new RunError(`${name}: result format version ${version} is newer than this socketlab reads (up to ${RESULT_FORMAT.version}): use a newer socketlab`);
   }
@@ -94,16 +164,131 @@ function listOf(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-// A small structural check: what compare, merge and the report rely on, field by field. It
-// answers with the first problem (a path and what is wrong) or undefined. The full description
-// of the format is bench/result.schema.json; this stays a dependency-free subset of it.
+// ---- the schema, compiled once ----------------------------------------------------------------
 
-type Check = (value: unknown, path: string) => string | undefined;
+const compiled: { read?: ValidateFunction; exact?: ValidateFunction } = {};
 
-/** "p is missing", or "p is <what it is>, not <what it should be>". */
-const wrong = (v: unknown, p: string, expected: string) => (v === undefined ? `${p} is missing` : `${p} is ${describe(v)}, not ${expected}`);
+/**
+ * The schema's validators, each compiled on first use: `read` drops fields the schema does not
+ * have, `exact` refuses them. Strict mode refuses a schema that says something ajv would ignore;
+ * `discriminator` checks a section against its own kind only, so its problem is the one
+ * reported; `verbose` keeps the offending value in each error, for the message.
+ */
+function validator(kind: "read" | "exact"): ValidateFunction {
+  compiled[kind] ??= new Ajv2020({
+    strict: true,
+    discriminator: true,
+    verbose: true,
+    allErrors: false,
+    validateFormats: false,
+    // Each definition compiled once, as its own function, instead of copied into every use.
+    inlineRefs: false,
+    removeAdditional: kind === "read",
+  }).compile(schema);
+  return compiled[kind];
+}
 
-const join = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+function schemaProblem(validate: ValidateFunction, value: unknown): string | undefined {
+  if (validate(value)) return undefined;
+  return describeError(pickError(validate.errors ?? []), value);
+}
+
+/**
+ * The error to report. With allErrors off ajv stops at the first failing keyword, but an anyOf
+ * that failed lists every branch's error before its own: report the branch the value was meant
+ * for (the one whose type it has), or, when it has none of their types, the anyOf itself.
+ */
+function pickError(errors: ErrorObject[]): ErrorObject | undefined {
+  const last = errors.at(-1);
+  if (last?.keyword !== "anyOf" && last?.keyword !== "oneOf") return errors[0];
+  const branches = errors.slice(0, -1);
+  const meant = branches.filter((e) => !(e.keyword === "type" && e.instancePath === last.instancePath));
+  return meant.length > 0 ? pickError(meant) : { ...last, params: { ...last.params, types: branches.map((e) => e.params.type as string) } };
+}
+
+/** "sections[0].runs[2].latency.p50 is "abc", not a number" (or "... is missing"). */
+function describeError(error: ErrorObject | undefined, root: unknown): string {
+  if (error === undefined) return "it does not match the schema";
+  const at = pathOf(error.instancePath, root);
+  const is = (expected: string) => `${at || "the result"} is ${describe(error.data)}, not ${expected}`;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "required":
+      return `${join(at, String(params.missingProperty))} is missing`;
+    case "additionalProperties":
+      return `${join(at, String(params.additionalProperty))} is not a field of the format`;
+    case "type":
+      if (error.parentSchema === schema.$defs.profile) return is("a network profile ({ delayMs, jitterMs, loss })");
+      return is([params.type].flat().map(String).map(typeName).join(" or "));
+    case "const":
+      return is(JSON.stringify(params.allowedValue));
+    case "enum":
+      return is(`one of ${(params.allowedValues as unknown[]).join(", ")}`);
+    case "minimum":
+      return is(`a number of at least ${params.limit}`);
+    case "exclusiveMinimum":
+      return is(`a number above ${params.limit}`);
+    case "maximum":
+      return is(`a number of at most ${params.limit}`);
+    case "pattern":
+      if (error.parentSchema === schema.$defs.histogram) return is("an encoded histogram");
+      if (error.parentSchema === schema.$defs.time) return is("a time such as 2026-01-31T12:00:00.000Z");
+      return is(`text matching ${params.pattern}`);
+    case "discriminator": {
+      const kinds = ((error.parentSchema?.oneOf ?? []) as { $ref: string }[]).map((s) => kindOf(s.$ref));
+      const tag = join(at, String(params.tag));
+      return params.tagValue === undefined ? `${tag} is missing` : `${tag} is ${describe(params.tagValue)}, not one of ${kinds.join(", ")}`;
+    }
+    case "anyOf":
+    case "oneOf":
+      return is(((params.types as string[] | undefined) ?? []).map(typeName).join(" or ") || "what the format allows there");
+    default:
+      return `${at || "the result"} ${error.message ?? "does not match the schema"}`;
+  }
+}
+
+/** The kind a section definition stands for: its `kind` const. */
+function kindOf(ref: string): string {
+  const defs = schema.$defs as Record<string, { properties?: { kind?: { const?: string } } }>;
+  return defs[ref.replace("#/$defs/", "")]?.properties?.kind?.const ?? ref;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: "an object",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  integer: "a whole number",
+  boolean: "true or false",
+  null: "null",
+};
+
+function typeName(type: string): string {
+  return TYPE_NAMES[type] ?? type;
+}
+
+/** A JSON pointer ("/sections/0/runs/2") as a path ("sections[0].runs[2]"): indexes where the value is a list. */
+function pathOf(pointer: string, root: unknown): string {
+  let path = "";
+  let value = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (Array.isArray(value)) {
+      path = join(path, Number(key));
+      value = value[Number(key)];
+    } else {
+      path = join(path, key);
+      value = isObject(value) ? value[key] : undefined;
+    }
+  }
+  return path;
+}
+
+function join(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path ? `${path}.${key}` : key;
+}
 
 function describe(v: unknown): string {
   if (v === undefined) return "missing";
@@ -113,123 +298,3 @@ function describe(v: unknown): string {
   const text = JSON.stringify(v);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
-
-const num: Check = (v, p) => (typeof v === "number" ? undefined : wrong(v, p, "a number"));
-const str: Check = (v, p) => (typeof v === "string" ? undefined : wrong(v, p, "a string"));
-const anyObject: Check = (v, p) => (isObject(v) ? undefined : wrong(v, p, "an object"));
-
-function oneOf(values: readonly string[]): Check {
-  return (v, p) => (typeof v === "string" && values.includes(v) ? undefined : wrong(v, p, `one of ${values.join(", ")}`));
-}
-
-function optional(check: Check): Check {
-  return (v, p) => (v === undefined ? undefined : check(v, p));
-}
-
-function list(item: Check): Check {
-  return (v, p) => {
-    if (!Array.isArray(v)) return wrong(v, p, "a list");
-    for (const [i, x] of v.entries()) {
-      const problem = item(x, join(p, i));
-      if (problem !== undefined) return problem;
-    }
-    return undefined;
-  };
-}
-
-function numbers(v: unknown, p: string): string | undefined {
-  if (!isObject(v)) return wrong(v, p, "an object");
-  for (const [k, x] of Object.entries(v)) if (typeof x !== "number") return wrong(x, join(p, k), "a number");
-  return undefined;
-}
-
-function obj(fields: Record<string, Check>): Check {
-  return (v, p) => {
-    if (!isObject(v)) return wrong(v, p || "the result", "an object");
-    for (const [k, check] of Object.entries(fields)) {
-      const problem = check(v[k], join(p, k));
-      if (problem !== undefined) return problem;
-    }
-    return undefined;
-  };
-}
-
-const summary = obj(Object.fromEntries(["count", "min", "p50", "p90", "p99", "p999", "max", "mean", "stdev"].map((k) => [k, num])));
-const histogram: Check = (v, p) => (typeof v === "string" && v.startsWith("HISTF") ? undefined : wrong(v, p, "an encoded histogram"));
-const processCost = obj({ userMs: num, sysMs: num, peakRssBytes: num });
-const clientCost = obj({ userMs: num, sysMs: num, peakRssBytes: num, processes: num });
-const repeat = optional(obj({ count: num, figures: anyObject }));
-
-const loadRun = obj({
-  spec: obj({ driver: oneOf(Object.keys(DRIVERS)), clients: num, procs: num, size: num, model: oneOf(["closed", "open"]), window: num, ratePerSec: num, warmupMs: num, timeoutMs: num }),
-  latency: summary,
-  uncorrected: summary,
-  lag: summary,
-  // Always written; a file trimmed by hand (a test fixture) may lack them, and then only merge refuses it.
-  histograms: optional(obj({ latency: histogram, uncorrected: histogram, lag: histogram })),
-  counts: obj({ sent: num, completed: num, timeouts: num, behind: num, unsent: num, errors: numbers }),
-  sequence: obj({ sent: num, received: num, lost: num, reordered: num, duplicated: num, late: num, jitterNs: num }),
-  measuredSec: num,
-  opsPerSec: num,
-  payloadBytesPerSec: num,
-  cost: obj({ client: clientCost, server: processCost, clientCpuPerOpUs: num, serverCpuPerOpUs: num }),
-  wirePerOp: optional(obj({ in: num, out: num, segmentsIn: num, segmentsOut: num })),
-  placement: anyObject,
-  oneWay: optional(obj({ sent: num, received: num, lost: num })),
-  serverRejected: numbers,
-  serverErrors: numbers,
-  repeat,
-});
-
-const pushRun = obj({
-  spec: obj({ pattern: oneOf(PUSH_KINDS), intervalMs: num, subscribers: num, procs: num, eventsPerSec: num, eventSize: num, durationMs: num }),
-  label: str,
-  latency: summary,
-  slowestDelivery: summary,
-  histogram: optional(histogram),
-  events: num,
-  expected: num,
-  delivered: num,
-  requests: num,
-  emptyPolls: num,
-  missed: num,
-  clockAnomalies: num,
-  requestsPerEvent: num,
-  bytesPerEvent: optional(obj({ up: num, down: num })),
-  cost: obj({ client: clientCost, server: processCost }),
-  placement: anyObject,
-  repeat,
-});
-
-const strings = list(str);
-const SECTIONS: Record<string, Check> = {
-  hello: obj({ runs: list(loadRun), exchanges: list(anyObject) }),
-  rtt: obj({ runs: list(loadRun), skipped: strings }),
-  throughput: obj({ runs: list(loadRun), skipped: strings }),
-  load: obj({ runs: list(loadRun), knees: list(obj({ driver: str })) }),
-  connect: obj({ runs: list(loadRun), skipped: strings, timeWait: list((v, p) => (v === null || v === undefined ? undefined : num(v, p))) }),
-  udp: obj({ runs: list(loadRun), oneWay: list(loadRun), lossBeginsAt: optional(num), oneWayLossBeginsAt: optional(num) }),
-  push: obj({ runs: list(pushRun), eventsPerSec: num, subscribers: num }),
-  fanout: obj({ runs: list(pushRun), eventsPerSec: num }),
-  distance: obj({ runs: list(loadRun), push: list(pushRun), rttsMs: list(num) }),
-};
-
-const section: Check = (v, p) => {
-  if (!isObject(v)) return wrong(v, p, "an object");
-  const check = typeof v.kind === "string" ? SECTIONS[v.kind] : undefined;
-  return check ? check(v, p) : wrong(v.kind, join(p, "kind"), `one of ${Object.keys(SECTIONS).join(", ")}`);
-};
-
-const resultShape = obj({
-  tool: obj({ name: oneOf(["socketlab"]), version: str }),
-  scenario: str,
-  config: anyObject,
-  command: str,
-  environment: anyObject,
-  startedAt: str,
-  finishedAt: str,
-  elapsedSec: num,
-  parts: optional(num),
-  sections: list(section),
-  relayOverhead: optional(list(obj({ transport: oneOf(["tcp", "udp"]), roundTrips: num, directP50Ns: num, relayedP50Ns: num, addedP50Ns: num }))),
-});

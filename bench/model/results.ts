@@ -1,45 +1,130 @@
-import type { AssertionOutcome } from "./assertions.ts";
-import type { BenchConfig, Scenario } from "../cli/options.ts";
-import type { DriverName } from "../run/bind.ts";
-import type { Environment } from "../run/environment.ts";
-import type { LoadResult } from "../run/load-run.ts";
-import type { PushRunResult } from "../run/push-run.ts";
-import type { Exchange } from "../run/transcript.ts";
-import type { RelayOverhead } from "../run/relay-overhead.ts";
+// What a bench run measured, as plain data: the types of a result, written as JSON beside the
+// Markdown report and read back by compare and merge. bench/result.schema.json describes the
+// same format field by field (a test keeps the two in step); docs/result-format.md explains it.
+import type { DriverName } from "../catalog.ts";
+import type { SessionCounts } from "../stats/counts.ts";
+import type { Placement, ProcessCost } from "../stats/cost.ts";
+import type { LatencySummary } from "../stats/histogram.ts";
+import type { SequenceReport } from "../stats/sequence.ts";
+import type { AssertionOutcome } from "./threshold.ts";
+import type { BenchConfig, Scenario } from "./config.ts";
+import type { LoadSpec, PinMode, PushSpec } from "./spec.ts";
 
-/** The outcome of one scenario: its runs, plus what the scenario concluded from them. */
-export type Section =
-  | { kind: "hello"; runs: LoadResult[]; exchanges: Exchange[] }
-  | { kind: "rtt"; runs: LoadResult[]; skipped: string[] }
-  | { kind: "throughput"; runs: LoadResult[]; skipped: string[] }
-  | { kind: "load"; runs: LoadResult[]; knees: Knee[] }
-  | { kind: "connect"; runs: LoadResult[]; skipped: string[]; timeWait: (number | undefined)[] }
-  | { kind: "udp"; runs: LoadResult[]; lossBeginsAt?: number; oneWay: LoadResult[]; oneWayLossBeginsAt?: number }
-  | { kind: "push"; runs: PushRunResult[]; eventsPerSec: number; subscribers: number }
-  | { kind: "fanout"; runs: PushRunResult[]; eventsPerSec: number }
-  /** The same requests and pushes at growing round-trip times (each run's relay profile says which). */
-  | { kind: "distance"; rttsMs: number[]; runs: LoadResult[]; push: PushRunResult[] };
+/** The JSON result's format: bumped when a reader would need to know. See docs/result-format.md. */
+export const RESULT_FORMAT = { name: "socketlab-result", version: 3 } as const;
 
-/** The section of one kind: `SectionOf<"distance">`. */
-export type SectionOf<K extends Section["kind"]> = Extract<Section, { kind: K }>;
-
-/** Every run a section holds, whatever its kind keeps them in. */
-export function sectionRuns(s: Section): (LoadResult | PushRunResult)[] {
-  if (s.kind === "udp") return [...s.runs, ...s.oneWay];
-  if (s.kind === "distance") return [...s.runs, ...s.push];
-  return s.runs;
+/** Every figure's median and range over the repetitions of a run (--repeat). */
+export interface Repetitions {
+  count: number;
+  figures: Record<string, { median: number; min: number; max: number }>;
 }
 
-/** The echo (request/reply) runs of a section: none for push and fan-out. */
-export function loadRuns(s: Section): LoadResult[] {
-  if (s.kind === "push" || s.kind === "fanout") return [];
-  return s.kind === "udp" ? [...s.runs, ...s.oneWay] : s.runs;
+/** Latency histograms of an echo run, each encoded (HdrHistogram's compressed base64). */
+export interface EchoHistograms {
+  latency: string;
+  uncorrected: string;
+  lag: string;
 }
 
-/** The push runs of a section. */
-export function pushRuns(s: Section): PushRunResult[] {
-  if (s.kind === "push" || s.kind === "fanout") return s.runs;
-  return s.kind === "distance" ? s.push : [];
+/** Where the server and each swarm process ran, seen at mid-run. */
+export interface RunPlacement {
+  server?: Placement;
+  /** null where a process had ended before it could be seen. */
+  swarm: (Placement | null)[];
+}
+
+/** With --net: the conditions applied, and the bytes the relay carried each way. */
+export interface RelayOutcome {
+  profile: string;
+  bytesUp: number;
+  bytesDown: number;
+  /** UDP only: datagrams the profile dropped on purpose, each way. */
+  droppedUp?: number;
+  droppedDown?: number;
+}
+
+/** The swarm processes' cost: CPU added up, memory the largest process's. */
+export type SwarmCost = ProcessCost & { processes: number };
+
+export interface LoadResult {
+  spec: LoadSpec;
+  latency: LatencySummary;
+  uncorrected: LatencySummary;
+  lag: LatencySummary;
+  /** Absent only in a file trimmed of them by hand: then it cannot be merged. */
+  histograms?: EchoHistograms;
+  counts: SessionCounts;
+  sequence: SequenceReport;
+  measuredSec: number;
+  opsPerSec: number;
+  /** Payload bytes per second in each direction. */
+  payloadBytesPerSec: number;
+  cost: { client: SwarmCost; server: ProcessCost; clientCpuPerOpUs: number; serverCpuPerOpUs: number };
+  /** Kernel-counted TCP bytes per completed operation, each direction (undefined where not measurable). */
+  wirePerOp?: { in: number; out: number; segmentsIn: number; segmentsOut: number };
+  placement: RunPlacement;
+  /** "host:port" of a remote server: its CPU, memory and socket bytes were not measured. */
+  remote?: string;
+  relay?: RelayOutcome;
+  /** One-way runs: datagrams sent in the whole run (warm-up included) and those the server counted. */
+  oneWay?: { sent: number; received: number; lost: number };
+  serverRejected: Record<string, number>;
+  serverErrors: Record<string, number>;
+  /** With --repeat: how many times the run was made, and each figure's range (the run shown is the median one). */
+  repeat?: Repetitions;
+}
+
+/** How far a remote server's clock is from ours (bench/run/clock-offset.ts estimates it). */
+export interface ClockOffset {
+  /** Add to a local reading to get the server's: server = local + offsetMs. */
+  offsetMs: number;
+  /** The estimate is within ± this (half the fastest round trip). */
+  uncertaintyMs: number;
+  samples: number;
+}
+
+export interface PushRunResult {
+  spec: PushSpec;
+  label: string;
+  /** Publish-to-receipt latency of every delivery. */
+  latency: LatencySummary;
+  /** Per event, the time until its last subscriber had it. */
+  slowestDelivery: LatencySummary;
+  /** Absent only in a file trimmed of it by hand: then it cannot be merged. */
+  histogram?: string;
+  /** Events published in the window (by id range) and deliveries expected / made. */
+  events: number;
+  expected: number;
+  delivered: number;
+  requests: number;
+  emptyPolls: number;
+  missed: number;
+  clockAnomalies: number;
+  requestsPerEvent: number;
+  /** Kernel-counted TCP payload bytes per delivered event, each direction; undefined if not measured. */
+  bytesPerEvent?: { up: number; down: number };
+  cost: { client: SwarmCost; server: ProcessCost };
+  /** "host:port" of a remote server, and the clock offset estimated to it (the widest uncertainty of the swarm's). */
+  remote?: string;
+  clock?: ClockOffset;
+  relay?: RelayOutcome;
+  placement: RunPlacement;
+  repeat?: Repetitions;
+}
+
+export type RunResult = LoadResult | PushRunResult;
+
+export function isLoadRun(r: RunResult): r is LoadResult {
+  return "driver" in r.spec;
+}
+
+/** One hello exercise as a student runs it: the two commands and what each printed. */
+export interface Exchange {
+  title: string;
+  serverCommand: string;
+  clientCommand: string;
+  server: string[];
+  client: string[];
 }
 
 export interface Knee {
@@ -49,12 +134,71 @@ export interface Knee {
   reason?: string;
 }
 
-/** The JSON result's format: bumped when a reader would need to know. See docs/result-format.md. */
-export const RESULT_FORMAT = { name: "socketlab-result", version: 2 } as const;
+/** The outcome of one scenario: its runs, plus what the scenario concluded from them. */
+export type Section =
+  | { kind: "hello"; runs: LoadResult[]; exchanges: Exchange[] }
+  | { kind: "rtt"; runs: LoadResult[]; skipped: string[] }
+  | { kind: "throughput"; runs: LoadResult[]; skipped: string[] }
+  | { kind: "load"; runs: LoadResult[]; knees: Knee[] }
+  | { kind: "connect"; runs: LoadResult[]; skipped: string[]; timeWait: (number | null)[] }
+  | { kind: "udp"; runs: LoadResult[]; lossBeginsAt?: number; oneWay: LoadResult[]; oneWayLossBeginsAt?: number }
+  | { kind: "push"; runs: PushRunResult[]; eventsPerSec: number; subscribers: number }
+  | { kind: "fanout"; runs: PushRunResult[]; eventsPerSec: number }
+  /** The same requests and pushes at growing round-trip times (each run's relay profile says which). */
+  | { kind: "distance"; rttsMs: number[]; runs: LoadResult[]; push: PushRunResult[] };
+
+export type SectionKind = Section["kind"];
+
+/** The section of one kind: `SectionOf<"distance">`. */
+export type SectionOf<K extends SectionKind> = Extract<Section, { kind: K }>;
+
+/** Every run a section holds, whatever its kind keeps them in. */
+export function sectionRuns(s: Section): RunResult[] {
+  if (s.kind === "udp") return [...s.runs, ...s.oneWay];
+  if (s.kind === "distance") return [...s.runs, ...s.push];
+  return s.runs;
+}
+
+/** The echo (request/reply) runs of a section: none for push and fan-out. */
+export function loadRuns(s: Section): LoadResult[] {
+  return sectionRuns(s).filter(isLoadRun);
+}
+
+/** The push runs of a section. */
+export function pushRuns(s: Section): PushRunResult[] {
+  return sectionRuns(s).filter((r): r is PushRunResult => !isLoadRun(r));
+}
+
+/**
+ * What the relay itself costs, measured on this machine before a relayed run: the difference of
+ * the medians of direct and relayed round trips of one 64-byte message, in turn.
+ */
+export interface RelayOverhead {
+  transport: "tcp" | "udp";
+  roundTrips: number;
+  directP50Ns: number;
+  relayedP50Ns: number;
+  addedP50Ns: number;
+}
+
+/** The machine a run was made on, and how its processes were placed on CPUs. */
+export interface Environment {
+  bun: string;
+  os: string;
+  kernel: string;
+  arch: string;
+  cpuModel: string;
+  cpus: number;
+  memoryGiB: number;
+  pinning: PinMode;
+  /** Where the server and the swarm were allowed to run, and where they were seen running. */
+  placement: string;
+  gitCommit?: string;
+}
 
 /** Everything a report is made from: plain data, written as JSON beside the Markdown. */
 export interface BenchResult {
-  format: { name: "socketlab-result"; version: number };
+  format: { name: "socketlab-result"; version: typeof RESULT_FORMAT.version };
   tool: { name: "socketlab"; version: string };
   /** Set by merge: how many results were combined into this one. */
   parts?: number;

@@ -1,10 +1,8 @@
-import type { DriverName } from "../run/bind.ts";
-import type { LoadResult } from "../run/load-run.ts";
-import type { PushRunResult } from "../run/push-run.ts";
-import type { BenchResult, Section, SectionOf } from "../model/results.ts";
+import type { BenchResult, Section, SectionOf, LoadResult, PushRunResult } from "../model/results.ts";
 import { count, latency, rate, times } from "../model/format.ts";
 import { problems } from "./problems.ts";
 import { agrees, distanceRows, expectedText, runAt } from "../model/distance-rows.ts";
+import { DRIVERS, LAB, type DriverName } from "../catalog.ts";
 
 export function sectionOf<K extends Section["kind"]>(result: BenchResult, kind: K): SectionOf<K> | undefined {
   return result.sections.find((s): s is SectionOf<K> => s.kind === kind);
@@ -27,33 +25,35 @@ export function headline(result: BenchResult): string[] {
   const lines: string[] = [];
   const push = sectionOf(result, "push");
   if (push) {
-    const ws = pushRun(push.runs, "ws");
-    const shorts = push.runs.filter((r) => r.spec.pattern === "short");
-    const short = shorts.find((r) => r.spec.intervalMs === 250) ?? shorts[0];
-    const long = pushRun(push.runs, "long");
+    const ws = pushRun(push.runs, LAB.websocket.push);
+    const shorts = push.runs.filter((r) => r.spec.pattern === LAB.http.shortPolling);
+    const short = shorts.find((r) => r.spec.intervalMs === LAB.findingsPollMs) ?? shorts[0];
+    const long = pushRun(push.runs, LAB.http.longPolling);
     if (ws && short) {
       const wsBytes = wireTotal(ws);
       const shortBytes = wireTotal(short);
-      const bytesText = wsBytes !== undefined && shortBytes !== undefined ? `, and spent ${count(shortBytes)} bytes on the wire per event against ${count(wsBytes)}` : "";
+      const bytesText =
+        wsBytes !== undefined && shortBytes !== undefined ? `, and spent ${count(shortBytes)} bytes on the wire per event against ${count(wsBytes)}` : "";
       lines.push(
         `WebSocket push delivered events in ${latency(ws.latency.p50)} at p50; ${short.spec.intervalMs} ms polling took ${latency(short.latency.p50)}, ${times(short.latency.p50 / ws.latency.p50)} slower${bytesText}.`,
       );
     }
     if (ws && long) {
-      lines.push(`Long polling came closer (${latency(long.latency.p50)} at p50, ${times(long.latency.p50 / ws.latency.p50)} WebSocket's) but paid ${long.requestsPerEvent.toFixed(2)} HTTP requests per delivered event${long.bytesPerEvent ? ` and ${count(long.bytesPerEvent.up + long.bytesPerEvent.down)} bytes` : ""}.`);
+      lines.push(
+        `Long polling came closer (${latency(long.latency.p50)} at p50, ${times(long.latency.p50 / ws.latency.p50)} WebSocket's) but paid ${long.requestsPerEvent.toFixed(2)} HTTP requests per delivered event${long.bytesPerEvent ? ` and ${count(long.bytesPerEvent.up + long.bytesPerEvent.down)} bytes` : ""}.`,
+      );
     }
   }
   const rtt = sectionOf(result, "rtt");
   if (rtt) {
     const size = rtt.runs[0]?.spec.size ?? 64;
-    const names: Partial<Record<DriverName, string>> = { tcp: "TCP", udp: "UDP", ws: "WebSocket", http: "HTTP keep-alive", "http-close": "a new HTTP connection per request" };
-    const parts = rtt.runs.filter((r) => r.spec.size === size && names[r.spec.driver]).map((r) => `${names[r.spec.driver]} ${latency(r.latency.p50)}`);
+    const parts = rtt.runs.filter((r) => r.spec.size === size).map((r) => `${DRIVERS[r.spec.driver].short} ${latency(r.latency.p50)}`);
     if (parts.length) lines.push(`A ${size}-byte round trip (p50): ${parts.join(", ")}.`);
   }
   const distance = sectionOf(result, "distance");
   if (distance) lines.push(...distanceFindings(distance));
   const tp = sectionOf(result, "throughput");
-  if (tp && tp.runs.length) {
+  if (tp?.runs.length) {
     const size = tp.runs[0]!.spec.size;
     const best = tp.runs.filter((r) => r.spec.size === size).sort((a, b) => b.opsPerSec - a.opsPerSec);
     lines.push(`With ${tp.runs[0]!.spec.window} messages in flight at ${size} B: ${best.map((r) => `${label(r)} ${rate(r.opsPerSec)}`).join(", ")}.`);
@@ -63,10 +63,17 @@ export function headline(result: BenchResult): string[] {
     const knees = load.knees.filter((k) => k.rate !== undefined);
     const rates = [...new Set(load.runs.map((r) => r.spec.ratePerSec))];
     if (knees.length) lines.push(`Under open-loop load, latency climbed at: ${knees.map((k) => `${shortLabel(k.driver)} ${rate(k.rate!)}`).join(", ")}.`);
-    else lines.push(`Every transport kept up with ${rates.map(rate).join(", ")} offered (corrected p99: ${load.runs.map((r) => `${label(r)} ${latency(r.latency.p99)}`).join(", ")}).`);
+    else
+      lines.push(
+        `Every transport kept up with ${rates.map(rate).join(", ")} offered (corrected p99: ${load.runs.map((r) => `${label(r)} ${latency(r.latency.p99)}`).join(", ")}).`,
+      );
   }
   const found = problems(result.sections);
-  lines.push(found.length === 0 ? "Nothing went wrong: no errors, timeouts, losses or rejected input." : `${found.length} problem${found.length > 1 ? "s" : ""} recorded: see "What went wrong" below.`);
+  lines.push(
+    found.length === 0
+      ? "Nothing went wrong: no errors, timeouts, losses or rejected input."
+      : `${found.length} problem${found.length > 1 ? "s" : ""} recorded: see "What went wrong" below.`,
+  );
   return lines;
 }
 
@@ -83,16 +90,17 @@ function distanceFindings(s: SectionOf<"distance">): string[] {
   if (costs.length) lines.push(`Cost in round trips (the slope of p50 over round trips of ${s.rttsMs.join(", ")} ms): ${costs.join("; ")}.`);
   if (farthest.length) lines.push(`At a ${far} ms round trip, p50: ${farthest.join("; ")}.`);
   const off = rows.filter((row) => row.roundTrips !== undefined && !agrees(row.roundTrips, row.expected));
-  if (off.length) lines.push(`Not as reasoned: ${off.map((row) => `${row.label} cost ${row.roundTrips!.toFixed(2)} round trips, not ${expectedText(row.expected)}`).join("; ")}.`);
+  if (off.length)
+    lines.push(
+      `Not as reasoned: ${off.map((row) => `${row.label} cost ${row.roundTrips!.toFixed(2)} round trips, not ${expectedText(row.expected)}`).join("; ")}.`,
+    );
   return lines;
 }
 
-const SHORT: Record<DriverName, string> = { tcp: "TCP", udp: "UDP", "udp-oneway": "UDP one way", ws: "WebSocket", http: "HTTP", "http-close": "HTTP (new connection)", "tcp-connect": "TCP connect", "ws-connect": "WebSocket handshake", "tcp-new": "TCP (new connection)", "ws-new": "WebSocket (new connection)" };
-
 export function shortLabel(driver: DriverName): string {
-  return SHORT[driver];
+  return DRIVERS[driver].short;
 }
 
 export function label(r: LoadResult): string {
-  return SHORT[r.spec.driver];
+  return DRIVERS[r.spec.driver].short;
 }

@@ -1,10 +1,10 @@
 import { mkdir, unlink } from "node:fs/promises";
 import { RunError, UsageError, codeOf, messageOf } from "../../lib/errors.ts";
-import type { ReportFormat } from "../cli/options.ts";
 import { basename, join } from "node:path";
 import type { BenchResult } from "../model/results.ts";
 import { renderCharts } from "./charts/index.ts";
 import { renderMarkdown, type ChartLink } from "./markdown.ts";
+import type { ReportFormat } from "../model/config.ts";
 
 /** Output formats by name: each turns a result into text. */
 export const FORMATS = {

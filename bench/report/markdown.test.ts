@@ -1,11 +1,10 @@
 import { expect, test } from "bun:test";
-import fixture from "../../test/fixtures/quick-suite.json" with { type: "json" };
-import type { BenchResult } from "../model/results.ts";
+import { quickSuiteFixture } from "../../test/support/fixtures.ts";
 import { latency, table, times } from "../model/format.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { renderSummary } from "./terminal.ts";
 
-const result = fixture as unknown as BenchResult;
+const result = quickSuiteFixture();
 
 test("the report of a recorded run renders exactly as before", () => {
   expect(renderMarkdown(result)).toMatchSnapshot();
@@ -17,7 +16,9 @@ test("the headline states the push comparison with its measured ratio", () => {
   const ws = push.runs.find((r) => "label" in r && r.label === "WebSocket push")!;
   const short = push.runs.find((r) => "label" in r && r.label === "HTTP short polling, every 250 ms")!;
   if (!("label" in ws) || !("label" in short)) throw new Error("fixture has no push runs");
-  expect(md).toContain(`WebSocket push delivered events in ${latency(ws.latency.p50)} at p50; 250 ms polling took ${latency(short.latency.p50)}, ${times(short.latency.p50 / ws.latency.p50)} slower`);
+  expect(md).toContain(
+    `WebSocket push delivered events in ${latency(ws.latency.p50)} at p50; 250 ms polling took ${latency(short.latency.p50)}, ${times(short.latency.p50 / ws.latency.p50)} slower`,
+  );
 });
 
 test("the terminal summary has a table per section and the findings", () => {

@@ -1,7 +1,5 @@
-import { DRIVERS } from "../run/bind.ts";
-import type { LoadResult } from "../run/load-run.ts";
-import type { PushRunResult } from "../run/push-run.ts";
-import { loadRuns, pushRuns, type Section } from "../model/results.ts";
+import { DRIVERS, TRANSPORT_DRIVERS } from "../catalog.ts";
+import { loadRuns, pushRuns, type Section, type LoadResult, type PushRunResult } from "../model/results.ts";
 import { rttOfRun } from "../model/distance-rows.ts";
 import { count, latency, percent } from "../model/format.ts";
 
@@ -11,11 +9,17 @@ const GENERATOR_BUSY = 0.9;
 function loadProblems(section: string, r: LoadResult): string[] {
   const name = `${section}, ${DRIVERS[r.spec.driver].label}, ${r.spec.size} B${r.spec.model === "open" ? `, ${count(r.spec.ratePerSec)}/s` : ""}`;
   const out: string[] = [];
+  const datagrams = TRANSPORT_DRIVERS[DRIVERS[r.spec.driver].transport].datagram;
   const errors = Object.entries(r.counts.errors);
   if (errors.length) out.push(`${name}: errors: ${errors.map(([k, v]) => `${k} ×${count(v)}`).join("; ")}`);
-  if (r.counts.timeouts) out.push(`${name}: ${count(r.counts.timeouts)} operations got no reply within ${r.spec.timeoutMs} ms${r.spec.driver === "udp" ? " (lost datagrams)" : ""}`);
-  if (r.oneWay?.lost) out.push(`${name}: ${count(r.oneWay.lost)} of ${count(r.oneWay.sent)} datagrams never reached the server (${percent(r.oneWay.lost / r.oneWay.sent)})`);
-  if (r.sequence.lost && r.spec.driver === "udp") out.push(`${name}: ${count(r.sequence.lost)} of ${count(r.sequence.sent)} datagrams lost (${percent(r.sequence.lost / r.sequence.sent)}) over the whole run`);
+  if (r.counts.timeouts)
+    out.push(`${name}: ${count(r.counts.timeouts)} operations got no reply within ${r.spec.timeoutMs} ms${datagrams ? " (lost datagrams)" : ""}`);
+  if (r.oneWay?.lost)
+    out.push(`${name}: ${count(r.oneWay.lost)} of ${count(r.oneWay.sent)} datagrams never reached the server (${percent(r.oneWay.lost / r.oneWay.sent)})`);
+  if (r.sequence.lost && datagrams && !r.oneWay)
+    out.push(
+      `${name}: ${count(r.sequence.lost)} of ${count(r.sequence.sent)} datagrams lost (${percent(r.sequence.lost / r.sequence.sent)}) over the whole run`,
+    );
   if (r.sequence.reordered || r.sequence.duplicated) out.push(`${name}: ${count(r.sequence.reordered)} reordered, ${count(r.sequence.duplicated)} duplicated`);
   if (r.counts.unsent) out.push(`${name}: ${count(r.counts.unsent)} scheduled sends never left (the target could not keep up)`);
   const rejected = Object.entries({ ...r.serverRejected, ...r.serverErrors });
@@ -25,7 +29,9 @@ function loadProblems(section: string, r: LoadResult): string[] {
     if (busy > GENERATOR_BUSY) out.push(`${name}: the load generator was ${percent(busy)} busy: it, not the server, may have set the pace (try --procs)`);
   } else if (r.counts.behind > 0) {
     // The open loop waits for each send by spinning, so its CPU says nothing; lateness does.
-    out.push(`${name}: ${count(r.counts.behind)} sends left more than 1 ms late (send lag p99 ${latency(r.lag.p99)}): the generator or the server's backpressure held them back`);
+    out.push(
+      `${name}: ${count(r.counts.behind)} sends left more than 1 ms late (send lag p99 ${latency(r.lag.p99)}): the generator or the server's backpressure held them back`,
+    );
   }
   return out;
 }

@@ -1,7 +1,7 @@
-import { DRIVERS } from "../run/bind.ts";
+import { DRIVERS } from "../catalog.ts";
 import type { BenchResult } from "../model/results.ts";
 import { latency, megabytes, percent, rate } from "../model/format.ts";
-import { lossShare } from "../scenarios/udp.ts";
+import { lossShare } from "../model/figures.ts";
 import { headline } from "./headline.ts";
 import { distanceRows, expectedText, p50At } from "../model/distance-rows.ts";
 
@@ -21,19 +21,45 @@ export function renderSummary(result: BenchResult): string {
     }
     out.push("", s.kind);
     if (s.kind === "push" || s.kind === "fanout") {
-      out.push(textTable([["pattern", "subscribers", "p50", "p99", "req/event"], ...s.runs.map((r) => [r.label, String(r.spec.subscribers), latency(r.latency.p50), latency(r.latency.p99), r.requestsPerEvent.toFixed(2)])]));
+      out.push(
+        textTable([
+          ["pattern", "subscribers", "p50", "p99", "req/event"],
+          ...s.runs.map((r) => [r.label, String(r.spec.subscribers), latency(r.latency.p50), latency(r.latency.p99), r.requestsPerEvent.toFixed(2)]),
+        ]),
+      );
     } else if (s.kind === "distance") {
       const head = ["p50 at round trip", ...s.rttsMs.map((ms) => `${ms} ms`), "round trips", "should be"];
-      out.push(textTable([head, ...distanceRows(s).map((row) => [row.label, ...s.rttsMs.map((ms) => p50At(row, ms)), row.roundTrips?.toFixed(2) ?? "—", expectedText(row.expected)])]));
+      out.push(
+        textTable([
+          head,
+          ...distanceRows(s).map((row) => [row.label, ...s.rttsMs.map((ms) => p50At(row, ms)), row.roundTrips?.toFixed(2) ?? "—", expectedText(row.expected)]),
+        ]),
+      );
     } else if (s.kind === "udp") {
-      out.push(textTable([["offered", "echoed", "loss", "jitter"], ...s.runs.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(lossShare(r)), latency(r.sequence.jitterNs)])]));
-      out.push("", textTable([["offered", "sent one way", "loss"], ...s.oneWay.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(lossShare(r))])]));
+      out.push(
+        textTable([
+          ["offered", "echoed", "loss", "jitter"],
+          ...s.runs.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(lossShare(r)), latency(r.sequence.jitterNs)]),
+        ]),
+      );
+      out.push(
+        "",
+        textTable([["offered", "sent one way", "loss"], ...s.oneWay.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(lossShare(r))])]),
+      );
     } else {
       const open = s.kind === "load";
       out.push(
         textTable([
           ["transport", "size", ...(open ? ["offered"] : []), "p50", "p99", "ops/s", "MB/s"],
-          ...s.runs.map((r) => [DRIVERS[r.spec.driver].label, `${r.spec.size} B`, ...(open ? [rate(r.spec.ratePerSec)] : []), latency(r.latency.p50), latency(r.latency.p99), rate(r.opsPerSec), megabytes(r.payloadBytesPerSec)]),
+          ...s.runs.map((r) => [
+            DRIVERS[r.spec.driver].label,
+            `${r.spec.size} B`,
+            ...(open ? [rate(r.spec.ratePerSec)] : []),
+            latency(r.latency.p50),
+            latency(r.latency.p99),
+            rate(r.opsPerSec),
+            megabytes(r.payloadBytesPerSec),
+          ]),
         ]),
       );
     }

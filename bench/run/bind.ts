@@ -1,79 +1,69 @@
+// The one place where the catalog's entries meet the code that speaks each protocol: every
+// driver bound to the client that makes its pipes, every push pattern to the client that
+// subscribes. The only module of bench/ that imports clients/ (bench/catalog.ts says what
+// each entry is; this says how it is done).
 import { openWireEcho } from "../../clients/http-wire.ts";
-import { ECHO_CLIENTS } from "../../clients/index.ts";
 import { subscribe as httpSubscribe } from "../../clients/http.ts";
+import { ECHO_CLIENTS } from "../../clients/index.ts";
 import { connectOnce } from "../../clients/tcp.ts";
-import type { Subscription, Target } from "../../clients/types.ts";
-import { handshakeOnce, subscribe as wsSubscribe } from "../../clients/ws.ts";
+import type { OpenEcho, Subscription } from "../../clients/types.ts";
+import { connect as openWebSocket, handshakeOnce, subscribe as wsSubscribe } from "../../clients/ws.ts";
+import type { Target } from "../../lib/net.ts";
 import type { ServerEvent } from "../../protocol/events.ts";
-import type { Transport } from "../../protocol/limits.ts";
-import type { ServerMode } from "../../servers/types.ts";
+import type { DriverName, PushKind } from "../catalog.ts";
 import { echoPipes, exchangePipes, firstReplyPipes, oneWayPipes } from "../load/echo-pipe.ts";
-import type { OpenPipe } from "../load/types.ts";
-import type { PushKind } from "./worker-protocol.ts";
+import type { OpenChannel, OpenPipe } from "../load/types.ts";
+import type { ClockOffset } from "../model/results.ts";
+import { httpClockOffset, wsClockOffset } from "./clock-offset.ts";
 
-/**
- * What the bench can drive, each bound to the server it needs. This is the one place where
- * transports meet load models: a driver turns a transport's client into pipes.
- */
-export interface Driver {
-  label: string;
-  server: Transport;
-  mode: ServerMode;
-  /** True when an operation opens its own connection (so "connections" means concurrency). */
-  perOperationConnection: boolean;
-  /** True when nothing comes back: loss is counted by the server, latency is not measured. */
-  oneWay?: boolean;
-  /** `timeoutMs` is the session's per-operation timeout, for drivers that must free what it abandons. */
-  pipes(target: Target, size: number, timeoutMs: number): OpenPipe;
-}
+export type { Subscription };
 
-const DRIVER_TABLE = {
-  tcp: { label: "TCP", server: "tcp", mode: "echo", perOperationConnection: false, pipes: (t, size) => echoPipes(ECHO_CLIENTS.tcp, t, size) },
-  udp: { label: "UDP", server: "udp", mode: "echo", perOperationConnection: false, pipes: (t, size) => echoPipes(ECHO_CLIENTS.udp, t, size) },
-  "udp-oneway": { label: "UDP one way", server: "udp", mode: "sink", perOperationConnection: false, oneWay: true, pipes: (t, size) => oneWayPipes(ECHO_CLIENTS.udp, t, size) },
-  ws: { label: "WebSocket", server: "ws", mode: "echo", perOperationConnection: false, pipes: (t, size) => echoPipes(ECHO_CLIENTS.ws, t, size) },
-  http: {
-    label: "HTTP keep-alive",
-    server: "http",
-    mode: "echo",
-    perOperationConnection: false,
-    pipes: (t, size) => echoPipes((target, handlers) => openWireEcho(target, handlers, { reuse: true }), t, size),
-  },
-  "http-close": {
-    label: "HTTP, new connection per request",
-    server: "http",
-    mode: "echo",
-    perOperationConnection: true,
-    pipes: (t, size) => echoPipes((target, handlers) => openWireEcho(target, handlers, { reuse: false }), t, size),
-  },
-  "tcp-connect": { label: "TCP connect", server: "tcp", mode: "echo", perOperationConnection: true, pipes: (t) => exchangePipes(() => connectOnce(t)) },
-  "ws-connect": { label: "WebSocket handshake", server: "ws", mode: "echo", perOperationConnection: true, pipes: (t) => exchangePipes(() => handshakeOnce(t)) },
-  "tcp-new": { label: "TCP, new connection per message", server: "tcp", mode: "echo", perOperationConnection: true, pipes: (t, size, timeoutMs) => firstReplyPipes(ECHO_CLIENTS.tcp, t, size, timeoutMs) },
-  "ws-new": { label: "WebSocket, new connection per message", server: "ws", mode: "echo", perOperationConnection: true, pipes: (t, size, timeoutMs) => firstReplyPipes(ECHO_CLIENTS.ws, t, size, timeoutMs) },
-} as const satisfies Record<string, Driver>;
+/** Each transport's echo client, for tools that time a bare round trip beside the harness. */
+export { ECHO_CLIENTS };
 
-export type DriverName = keyof typeof DRIVER_TABLE;
-export const DRIVERS: Record<DriverName, Driver> = DRIVER_TABLE;
+/** Makes a driver's pipes to a target; `timeoutMs` is the session's, for pipes that must free what it abandons. */
+export type PipesOf = (target: Target, size: number, timeoutMs: number) => OpenPipe;
 
-export function isDriverName(name: string): name is DriverName {
-  return Object.hasOwn(DRIVERS, name);
-}
+/** A client's echo channel to one target, as the load models open it. */
+const channel =
+  (open: OpenEcho, target: Target): OpenChannel =>
+  (handlers, timeoutMs) =>
+    open(target, handlers, timeoutMs);
+
+const keepAlive: OpenEcho = (target, handlers) => openWireEcho(target, handlers, { reuse: true });
+const newConnection: OpenEcho = (target, handlers) => openWireEcho(target, handlers, { reuse: false });
+
+export const PIPES: Record<DriverName, PipesOf> = {
+  tcp: (t, size) => echoPipes(channel(ECHO_CLIENTS.tcp, t), size),
+  udp: (t, size) => echoPipes(channel(ECHO_CLIENTS.udp, t), size),
+  "udp-oneway": (t, size) => oneWayPipes(channel(ECHO_CLIENTS.udp, t), size),
+  ws: (t, size) => echoPipes(channel(ECHO_CLIENTS.ws, t), size),
+  http: (t, size) => echoPipes(channel(keepAlive, t), size),
+  "http-close": (t, size) => echoPipes(channel(newConnection, t), size),
+  "tcp-connect": (t) => exchangePipes(() => connectOnce(t)),
+  "ws-connect": (t) => exchangePipes(() => handshakeOnce(t)),
+  "tcp-new": (t, size, timeoutMs) => firstReplyPipes(channel(ECHO_CLIENTS.tcp, t), size, timeoutMs),
+  "ws-new": (t, size, timeoutMs) => firstReplyPipes(channel(ECHO_CLIENTS.ws, t), size, timeoutMs),
+};
 
 /** Long polls are held this long at most; events end them much sooner. */
 const LONG_POLL_WAIT_MS = 30_000;
 /** HTTP subscribers start from the present: a `since` beyond the newest id is sent back to it. */
 const FROM_NOW = Number.MAX_SAFE_INTEGER;
 
-export interface PushPattern {
-  label(intervalMs: number): string;
-  server: Transport;
-  subscribe(target: Target, opts: { intervalMs: number; timeoutMs: number }, onEvent: (event: ServerEvent) => void): Subscription;
-}
+export type SubscribeOf = (target: Target, opts: { intervalMs: number; timeoutMs: number }, onEvent: (event: ServerEvent) => void) => Subscription;
 
-/** The ways a subscriber can learn of a server's events, bound to their transports. */
-export const PUSH_PATTERNS: Record<PushKind, PushPattern> = {
-  ws: { label: () => "WebSocket push", server: "ws", subscribe: (t, o, on) => wsSubscribe(t, o.timeoutMs, on) },
-  sse: { label: () => "Server-Sent Events", server: "http", subscribe: (t, o, on) => httpSubscribe(t, { pattern: "sse", since: FROM_NOW, intervalMs: 0, waitMs: 0, timeoutMs: o.timeoutMs }, on) },
-  long: { label: () => "HTTP long polling", server: "http", subscribe: (t, o, on) => httpSubscribe(t, { pattern: "long", since: FROM_NOW, intervalMs: 0, waitMs: LONG_POLL_WAIT_MS, timeoutMs: o.timeoutMs }, on) },
-  short: { label: (ms) => `HTTP short polling, every ${ms} ms`, server: "http", subscribe: (t, o, on) => httpSubscribe(t, { pattern: "short", since: FROM_NOW, intervalMs: o.intervalMs, waitMs: 0, timeoutMs: o.timeoutMs, stagger: true }, on) },
+export const SUBSCRIBERS: Record<PushKind, SubscribeOf> = {
+  ws: (t, o, on) => wsSubscribe(t, o.timeoutMs, on),
+  sse: (t, o, on) => httpSubscribe(t, { pattern: "sse", since: FROM_NOW, intervalMs: 0, waitMs: 0, timeoutMs: o.timeoutMs }, on),
+  long: (t, o, on) => httpSubscribe(t, { pattern: "long", since: FROM_NOW, intervalMs: 0, waitMs: LONG_POLL_WAIT_MS, timeoutMs: o.timeoutMs }, on),
+  short: (t, o, on) => httpSubscribe(t, { pattern: "short", since: FROM_NOW, intervalMs: o.intervalMs, waitMs: 0, timeoutMs: o.timeoutMs, stagger: true }, on),
+};
+
+/** Asks a push server of each pattern's transport for its clock, to read ours as its own. */
+export const CLOCK_QUERIES: Record<PushKind, (target: Target) => Promise<ClockOffset>> = {
+  ws: (t) => wsClockOffset(openWebSocket, t),
+  sse: (t) => httpClockOffset(t),
+  long: (t) => httpClockOffset(t),
+  short: (t) => httpClockOffset(t),
 };

@@ -1,22 +1,11 @@
+// How far a remote server's clock is from ours, estimated as NTP does: ask for its time, note
+// when we asked (t0) and when the answer came (t1); the server read its clock somewhere in
+// between, so offset = server - (t0 + t1) / 2, wrong by at most half the round trip. The sample
+// with the fastest round trip bounds the error best, and that bound is reported with it.
 import { RunError } from "../../lib/errors.ts";
+import type { ClockOffset } from "../model/results.ts";
 import { EVENT_PATHS, TIME_QUERY, sharedClockMs } from "../../protocol/events.ts";
-import { hostPort } from "../../lib/net.ts";
-import { connect } from "../../clients/ws.ts";
-import type { Target } from "../../clients/types.ts";
-
-/**
- * How far a remote server's clock is from ours, estimated as NTP does: ask for its time, note
- * when we asked (t0) and when the answer came (t1); the server read its clock somewhere in
- * between, so offset = server - (t0 + t1) / 2, wrong by at most half the round trip. The sample
- * with the fastest round trip bounds the error best, and that bound is reported with it.
- */
-export interface ClockOffset {
-  /** Add to a local reading to get the server's: server = local + offsetMs. */
-  offsetMs: number;
-  /** The estimate is within ± this (half the fastest round trip). */
-  uncertaintyMs: number;
-  samples: number;
-}
+import { hostPort, type Target } from "../../lib/net.ts";
 
 export function bestOffset(samples: { t0: number; server: number; t1: number }[]): ClockOffset {
   if (samples.length === 0) throw new RunError("no clock samples from the server");
@@ -44,7 +33,12 @@ export async function httpClockOffset(target: Target, count = 16, timeoutMs = 50
 }
 
 /** Over one WebSocket to a push-mode server, `count` sequential queries. */
-export async function wsClockOffset(target: Target, count = 16, timeoutMs = 5000): Promise<ClockOffset> {
+export async function wsClockOffset(
+  connect: (target: Target, timeoutMs: number) => Promise<WebSocket>,
+  target: Target,
+  count = 16,
+  timeoutMs = 5000,
+): Promise<ClockOffset> {
   const ws = await connect(target, timeoutMs);
   try {
     const samples = [];

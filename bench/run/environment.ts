@@ -1,20 +1,7 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import type { PinMode } from "./orchestrate.ts";
-
-export interface Environment {
-  bun: string;
-  os: string;
-  kernel: string;
-  arch: string;
-  cpuModel: string;
-  cpus: number;
-  memoryGiB: number;
-  pinning: PinMode;
-  /** Where the server and the swarm were allowed to run, and where they were seen running. */
-  placement: string;
-  gitCommit?: string;
-}
+import type { PinMode } from "../model/spec.ts";
+import type { Environment } from "../model/results.ts";
 
 function osName(): string {
   try {

@@ -1,22 +1,11 @@
-import type { BenchConfig } from "../cli/options.ts";
+// What the relay itself costs, measured on this machine: round trips of one 64-byte message,
+// alternating between an echo server reached directly and through a relay in its own process
+// with no conditions. The difference of the medians is what every relayed latency carries
+// besides the profile's delay (two more loopback hops and a pass through the relay's loop).
+import type { RelayOverhead } from "../model/results.ts";
 import { openRoundTripper, pairedRoundTrips, percentile, type RoundTripper } from "../../netem/round-trips.ts";
 import { startRelayProcess } from "../../netem/relay-process.ts";
-import { hasDistance } from "../model/distance-rows.ts";
 import { startServer } from "./server-process.ts";
-
-/**
- * What the relay itself costs, measured on this machine: round trips of one 64-byte message,
- * alternating between an echo server reached directly and through a relay in its own process
- * with no conditions. The difference of the medians is what every relayed latency carries
- * besides the profile's delay (two more loopback hops and a pass through the relay's loop).
- */
-export interface RelayOverhead {
-  transport: "tcp" | "udp";
-  roundTrips: number;
-  directP50Ns: number;
-  relayedP50Ns: number;
-  addedP50Ns: number;
-}
 
 const HOST = "127.0.0.1";
 
@@ -40,17 +29,4 @@ export async function measureRelayOverhead(transport: "tcp" | "udp", roundTrips 
     await Promise.allSettled(trippers.map((t) => t.close()));
     await Promise.allSettled([relay?.stop(), server.stop()]);
   }
-}
-
-/**
- * The relays a run will go through: with --net, a TCP relay for any stream transport and a UDP
- * one for UDP; the distance scenario (and the suite's section of it, which --net leaves out)
- * relays TCP only. None for a run without relays.
- */
-export function relaysOf(config: Pick<BenchConfig, "scenario" | "net" | "transports">): ("tcp" | "udp")[] {
-  const streams = config.transports.some((t) => t !== "udp");
-  if (config.net === undefined) return hasDistance(config) ? ["tcp"] : [];
-  const udp = config.transports.includes("udp") && !["push", "fanout", "connect"].includes(config.scenario);
-  const tcp = streams && config.scenario !== "udp";
-  return [...(tcp ? ["tcp" as const] : []), ...(udp ? ["udp" as const] : [])];
 }

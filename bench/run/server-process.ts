@@ -1,6 +1,6 @@
 import { startJsonChild, type JsonChild } from "../../lib/children.ts";
 import type { Transport } from "../../protocol/limits.ts";
-import type { ServerStats } from "../../servers/types.ts";
+import type { ServerStats } from "../../protocol/server-stats.ts";
 
 /** A server CLI running in its own process (the load generator never shares its event loop). */
 export type ServerProcess = JsonChild<ServerStats>;
@@ -11,6 +11,10 @@ export type ServerProcess = JsonChild<ServerStats>;
  * carries the server's stderr.
  */
 export function startServer(transport: Transport, extra: string[] = [], prefix: string[] = [], readyTimeoutMs = 10_000): Promise<ServerProcess> {
-  return startJsonChild<ServerStats>([...prefix, process.execPath, "servers/cli.ts", transport, "--port", "0", "--json", ...extra], `the ${transport} server`, "server: ", readyTimeoutMs);
+  return startJsonChild<ServerStats>(
+    [...prefix, process.execPath, "servers/cli.ts", transport, "--port", "0", "--json", ...extra],
+    `the ${transport} server`,
+    "server: ",
+    readyTimeoutMs,
+  );
 }
-

@@ -1,14 +1,7 @@
+// The lab's hello exercises run for real, as a student runs them, for the suite's report.
+import type { Exchange } from "../model/results.ts";
 import { PROJECT_ROOT, spawnChild, type Child } from "../../lib/children.ts";
 import { RunError } from "../../lib/errors.ts";
-
-/** One hello exercise as a student runs it: the two commands and what each printed. */
-export interface Exchange {
-  title: string;
-  serverCommand: string;
-  clientCommand: string;
-  server: string[];
-  client: string[];
-}
 
 /** Starts a server the way a student would (no --json) and reads its port from the first line. */
 export async function startLabServer(args: string[], timeoutMs = 10_000): Promise<{ child: Child; port: number }> {

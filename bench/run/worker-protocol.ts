@@ -1,38 +1,25 @@
-import type { Target } from "../../clients/types.ts";
-import type { ClockOffset } from "./clock-offset.ts";
-import type { Phase, SessionCounts } from "../load/session.ts";
+// What the orchestrator and a swarm process say to each other: the job it is given, the lines it
+// prints (one JSON object each), and what it measured.
+import type { Phase } from "../load/session.ts";
 import type { ProcessCost } from "../stats/cost.ts";
 import type { SequenceReport } from "../stats/sequence.ts";
-
-/** How an echo load is shaped, whether for the whole swarm or one of its processes. */
-export interface LoadShape {
-  /** Message size, bytes. */
-  size: number;
-  model: "closed" | "open";
-  /** Closed loop: operations in flight per connection. Open loop: the per-connection in-flight cap. */
-  window: number;
-  warmupMs: number;
-  durationMs?: number;
-  count?: number;
-  /** An operation with no reply after this long is given up (counted as a timeout / lost). */
-  timeoutMs: number;
-  /** Connections are opened evenly over this long before the load starts. */
-  rampMs: number;
-}
+import type { Target } from "../../lib/net.ts";
+import type { ClockOffset } from "../model/results.ts";
+import type { SessionCounts } from "../stats/counts.ts";
+import type { LoadShape } from "../model/spec.ts";
+import type { DriverName, PushKind } from "../catalog.ts";
+import type { EchoHistograms } from "../model/results.ts";
 
 /** An echo load for one swarm process: its share of the connections, the rate and the count. */
 export interface EchoJob extends LoadShape {
   kind: "echo";
-  driver: string;
+  driver: DriverName;
   target: Target;
   /** Connections (pipes) this process opens. */
   pipes: number;
   /** Open loop: this process's share of the total rate, per second. */
   ratePerSec: number;
 }
-
-export const PUSH_KINDS = ["ws", "sse", "long", "short"] as const;
-export type PushKind = (typeof PUSH_KINDS)[number];
 
 /** Subscribers receiving a push-mode server's events. */
 export interface PushJob {
@@ -56,7 +43,7 @@ export type WorkerJob = EchoJob | PushJob;
 
 export interface EchoResult {
   counts: SessionCounts;
-  histograms: { latency: string; uncorrected: string; lag: string };
+  histograms: EchoHistograms;
   sequence: SequenceReport;
   measuredNs: number;
   /** CPU used during the measured phase; peak RSS over the whole life of the process. */

@@ -1,9 +1,7 @@
 #!/usr/bin/env bun
-/**
- * One swarm process. Started by the orchestrator with a job as its argument; it opens its
- * connections, says "ready", waits for "go" on stdin, runs the job, and prints its result. It
- * never shares a process (or an event loop) with the server it measures.
- */
+// One swarm process. Started by the orchestrator with a job as its argument; it opens its
+// connections, says "ready", waits for "go" on stdin, runs the job, and prints its result. It
+// never shares a process (or an event loop) with the server it measures.
 import { createInterface } from "node:readline";
 import { messageOf } from "../../lib/errors.ts";
 import { withTimeout } from "../../lib/timeout.ts";

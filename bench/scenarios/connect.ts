@@ -1,34 +1,42 @@
-import type { BenchConfig } from "../cli/options.ts";
-import { DRIVERS, type DriverName } from "../run/bind.ts";
-import type { LoadResult } from "../run/load-run.ts";
-import type { Progress, Section } from "../model/results.ts";
-import { timeWaitSockets } from "../stats/wire.ts";
-import { loadSpec, measure } from "./profile.ts";
+// Connection set-up: TCP connects/s, WebSocket handshakes/s, HTTP requests on a fresh
+// connection each.
+import { DRIVERS, TRANSPORT_DRIVERS } from "../catalog.ts";
+import type { BenchConfig } from "../model/config.ts";
 import { latency } from "../model/format.ts";
+import type { LoadResult, Progress, SectionOf } from "../model/results.ts";
+import { timeWaitSockets } from "../stats/wire.ts";
+import type { LoadPlan } from "./plan.ts";
+import { loadSpec, measure } from "./run-spec.ts";
 
-const CONNECT_DRIVER: Partial<Record<string, DriverName>> = { tcp: "tcp-connect", ws: "ws-connect", http: "http-close" };
 /**
  * Through the network relay, connect() resolves at loopback speed (the kernel completes the
  * handshake with the relay); the emulated handshake shows in the first bytes instead, so there
- * a TCP connection is timed to its first reply.
+ * a connection is timed as the catalog's `relayed` driver does it (TCP: to its first reply).
  */
-const CONNECT_DRIVER_NET: Partial<Record<string, DriverName>> = { ...CONNECT_DRIVER, tcp: "tcp-new" };
-
-/** Connection set-up: TCP connects/s, WebSocket handshakes/s, HTTP requests on a fresh connection each. */
-export async function connect(config: BenchConfig, progress: Progress): Promise<Section> {
-  const runs: LoadResult[] = [];
+export function plan(config: BenchConfig): LoadPlan<"connect"> {
+  const specs = [];
   const skipped: string[] = [];
-  const timeWait: (number | undefined)[] = [];
-  for (const transport of config.transports) {
-    const driver = (config.net ? CONNECT_DRIVER_NET : CONNECT_DRIVER)[transport];
-    if (!driver) {
-      skipped.push("UDP: connectionless, nothing to set up");
+  for (const t of config.transports) {
+    const entry = TRANSPORT_DRIVERS[t];
+    if (!("connect" in entry)) {
+      skipped.push(`${entry.label}: connectionless, nothing to set up`);
       continue;
     }
-    timeWait.push(timeWaitSockets());
-    const r = await measure(config, loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "closed", clients: 4, window: 1, full: { durationMs: 2000, warmupMs: 300 } }), "rate");
-    progress(`connect  ${DRIVERS[driver].label.padEnd(34)} ${Math.round(r.opsPerSec).toLocaleString("en-US")}/s   p50 ${latency(r.latency.p50)}`);
+    const driver = config.net ? entry.connect.relayed : entry.connect.direct;
+    specs.push(loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "closed", clients: 4, window: 1, full: { durationMs: 2000, warmupMs: 300 } }));
+  }
+  return { kind: "connect", specs, skipped };
+}
+
+export async function run(p: LoadPlan<"connect">, config: BenchConfig, progress: Progress): Promise<SectionOf<"connect">> {
+  const runs: LoadResult[] = [];
+  const timeWait: (number | null)[] = [];
+  for (const spec of p.specs) {
+    // Sockets in TIME_WAIT slow every new connect: counted before each run, to compare runs fairly.
+    timeWait.push(timeWaitSockets() ?? null);
+    const r = await measure(config, spec, "rate");
+    progress(`connect  ${DRIVERS[spec.driver].label.padEnd(34)} ${Math.round(r.opsPerSec).toLocaleString("en-US")}/s   p50 ${latency(r.latency.p50)}`);
     runs.push(r);
   }
-  return { kind: "connect", runs, skipped, timeWait };
+  return { kind: "connect", runs, skipped: p.skipped, timeWait };
 }

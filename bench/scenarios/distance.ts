@@ -1,27 +1,26 @@
-import type { BenchConfig } from "../cli/options.ts";
-import { DRIVERS } from "../run/bind.ts";
-import type { LoadResult } from "../run/load-run.ts";
-import type { PushRunResult } from "../run/push-run.ts";
-import type { Progress, Section } from "../model/results.ts";
-import { latency } from "../model/format.ts";
+import type { Profile } from "../../netem/profile.ts";
+import { PATTERNS } from "../catalog.ts";
+import type { BenchConfig } from "../model/config.ts";
 import { distanceDrivers } from "../model/distance-rows.ts";
+import { latency } from "../model/format.ts";
+import { labelOf } from "../model/names.ts";
+import type { LoadResult, Progress, PushRunResult, SectionOf } from "../model/results.ts";
+import { isLoadSpec, rttMsOf, type RunSpec } from "../model/spec.ts";
 import { pushPatterns } from "./patterns.ts";
-import { loadSpec, measure } from "./profile.ts";
-import { runPatterns } from "./push.ts";
+import type { SectionPlan } from "./plan.ts";
+import { loadSpec, measure, measurePush, pushSpec } from "./run-spec.ts";
 
-/**
- * How the lab's comparison changes with distance: the same requests and pushes through the
- * network relay at growing round-trip times. What a handshake or a request round trip costs
- * then shows as a slope: latency gained per millisecond of round trip, in round trips.
- */
+// How the lab's comparison changes with distance: the same requests and pushes through the
+// network relay at growing round-trip times. What a handshake or a request round trip costs
+// then shows as a slope: latency gained per millisecond of round trip, in round trips.
 
 /** Round-trip times emulated by default (ms): this host, a nearby server, another continent. */
 export const DISTANCE_RTTS_MS = [0, 20, 100];
 const QUICK_RTTS_MS = [0, 40];
 
-/** The relay profile for a round-trip time: half of it each way (in µs, so odd values stay exact). */
-function profileFor(rttMs: number): string {
-  return `delay=${Math.round(rttMs * 500)}us`;
+/** The relay's conditions for a round-trip time: half of it each way (on the relay's 1 µs grid). */
+function profileFor(rttMs: number): Profile {
+  return { delayMs: Math.round(rttMs * 500) / 1000, jitterMs: 0, loss: 0 };
 }
 
 /**
@@ -62,27 +61,46 @@ function pointConfig(config: BenchConfig, rttMs: number, pollIntervalMs: number)
  * Every chosen transport's request rows and push patterns (WebSocket push, long polling, short
  * polling at --intervals or every 250 ms), at each round-trip time in --rtts.
  */
-export async function distance(config: BenchConfig, progress: Progress): Promise<Section> {
+export function plan(config: BenchConfig): SectionPlan<"distance"> & { rttsMs: number[] } {
   const rttsMs = config.rtts ?? (config.quick ? QUICK_RTTS_MS : DISTANCE_RTTS_MS);
-  const drivers = distanceDrivers(config);
   const patterns = pushPatterns(config, "distance");
-  const runs: LoadResult[] = [];
-  const push: PushRunResult[] = [];
   const longestPoll = Math.max(0, ...patterns.map((p) => p.intervalMs));
+  const events = config.eventRate ?? DISTANCE_EVENT_RATE;
+  const specs: RunSpec[] = [];
   for (const rttMs of rttsMs) {
     const at = pointConfig(config, rttMs, 0);
-    for (const driver of drivers) {
-      const r = await measure(at, loadSpec(at, { driver, size: config.sizes?.[0] ?? 64, model: "closed", clients: 4, window: 1, full: { durationMs: at.durationMs!, warmupMs: at.warmupMs! } }));
-      progress(`distance  ${`${rttMs} ms`.padStart(7)}  ${DRIVERS[driver].label.padEnd(40)} p50 ${latency(r.latency.p50)}`);
-      runs.push(r);
-    }
+    for (const driver of distanceDrivers(config))
+      specs.push(
+        loadSpec(at, {
+          driver,
+          size: config.sizes?.[0] ?? 64,
+          model: "closed",
+          clients: 4,
+          window: 1,
+          full: { durationMs: at.durationMs!, warmupMs: at.warmupMs! },
+        }),
+      );
     const pushAt = pointConfig(config, rttMs, longestPoll);
-    const tag = `distance  ${`${rttMs} ms`.padStart(7)} `;
-    const events = config.eventRate ?? DISTANCE_EVENT_RATE;
     for (const p of patterns) {
-      const subscribers = config.subscribers?.[0] ?? (p.kind === "short" ? DISTANCE_SHORT_POLLERS : DISTANCE_SUBSCRIBERS);
-      push.push(...(await runPatterns(pushAt, progress, [p], subscribers, events, pushAt.durationMs!, pushAt.durationMs!, tag)));
+      const subscribers = config.subscribers?.[0] ?? (PATTERNS[p.kind].polls ? DISTANCE_SHORT_POLLERS : DISTANCE_SUBSCRIBERS);
+      specs.push(pushSpec(pushAt, p, subscribers, events, { full: pushAt.durationMs!, quick: pushAt.durationMs! }));
     }
   }
-  return { kind: "distance", rttsMs, runs, push };
+  return { kind: "distance", specs, skipped: [], rttsMs };
+}
+
+export async function run(p: ReturnType<typeof plan>, config: BenchConfig, progress: Progress): Promise<SectionOf<"distance">> {
+  const runs: LoadResult[] = [];
+  const push: PushRunResult[] = [];
+  for (const spec of p.specs) {
+    const tag = `distance  ${`${rttMsOf(spec)} ms`.padStart(7)} `;
+    if (!isLoadSpec(spec)) {
+      push.push(await measurePush(config, spec, progress, tag));
+      continue;
+    }
+    const r = await measure(config, spec);
+    progress(`${tag} ${labelOf(spec).padEnd(40)} p50 ${latency(r.latency.p50)}`);
+    runs.push(r);
+  }
+  return { kind: "distance", rttsMs: p.rttsMs, runs, push };
 }

@@ -1,39 +1,75 @@
-import type { BenchConfig, Scenario } from "../cli/options.ts";
+// Every scenario by name: what it plans for a config, and how its plan is carried out. The
+// suite, `bun run bench` with no arguments, is the lab's hello exercises run for real, then its
+// comparison in under a minute and a half: round trips, push against polling, both again at
+// growing round-trip times, throughput at two sizes, and a short open-loop load. With --net the
+// whole suite already runs under one set of conditions, so the distance section is left out.
+import { hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
+import { metricNames } from "../model/figures.ts";
 import type { Progress, Section } from "../model/results.ts";
 import { helloExchanges } from "../run/transcript.ts";
-import { connect } from "./connect.ts";
-import { distance } from "./distance.ts";
-import { hasDistance } from "../model/distance-rows.ts";
-import { load } from "./load.ts";
-import { fanout, push } from "./push.ts";
-import { rtt } from "./rtt.ts";
-import { throughput } from "./throughput.ts";
-import { udp } from "./udp.ts";
+import * as connect from "./connect.ts";
+import * as distance from "./distance.ts";
+import * as load from "./load.ts";
+import type { SectionPlan } from "./plan.ts";
+import * as push from "./push.ts";
+import * as rtt from "./rtt.ts";
+import * as throughput from "./throughput.ts";
+import * as udp from "./udp.ts";
 
-/**
- * The suite, `bun run bench` with no arguments: the lab's hello exercises run for real, then its
- * comparison in under a minute and a half — round trips, push against polling, both again at
- * growing round-trip times, throughput at two sizes, and a short open-loop load. With --net the
- * whole suite already runs under one set of conditions, so the distance section is left out.
- */
-async function suite(config: BenchConfig, progress: Progress): Promise<Section[]> {
-  const exchanges = await helloExchanges();
-  progress(`hello  ${exchanges.map((e) => e.title).join(", ")}: run for the report`);
-  const sections: Section[] = [{ kind: "hello", runs: [], exchanges }, await rtt(config, progress), await push(config, progress, "suite")];
-  if (hasDistance(config)) sections.push(await distance(config, progress));
-  else if (config.net !== undefined) progress("distance  left out: --net already sets the conditions for the whole suite");
-  sections.push(await throughput(config, progress, [64, 16_384]), await load(config, progress, [5000]));
-  return sections;
+/** A section planned, and how to carry the plan out. */
+interface Step {
+  plan: SectionPlan;
+  run(progress: Progress): Promise<Section>;
 }
 
-export const SCENARIO_RUNNERS: Record<Scenario, (config: BenchConfig, progress: Progress) => Promise<Section[]>> = {
-  suite,
-  rtt: async (c, p) => [await rtt(c, p)],
-  push: async (c, p) => [await push(c, p)],
-  throughput: async (c, p) => [await throughput(c, p)],
-  load: async (c, p) => [await load(c, p)],
-  connect: async (c, p) => [await connect(c, p)],
-  udp: async (c, p) => [await udp(c, p)],
-  fanout: async (c, p) => [await fanout(c, p)],
-  distance: async (c, p) => [await distance(c, p)],
+function step<P extends SectionPlan>(plan: P, run: (p: P, config: BenchConfig, progress: Progress) => Promise<Section>, config: BenchConfig): Step {
+  return { plan, run: (progress) => run(plan, config, progress) };
+}
+
+const hello: Step = {
+  plan: { kind: "hello", specs: [], skipped: [] },
+  async run(progress) {
+    const exchanges = await helloExchanges();
+    progress(`hello  ${exchanges.map((e) => e.title).join(", ")}: run for the report`);
+    return { kind: "hello", runs: [], exchanges };
+  },
 };
+
+const STEPS: Record<Scenario, (c: BenchConfig) => Step[]> = {
+  suite: (c) => [
+    hello,
+    step(rtt.plan(c), rtt.run, c),
+    step(push.plan(c, "suite"), push.run, c),
+    ...(hasDistance(c) ? [step(distance.plan(c), distance.run, c)] : []),
+    step(throughput.plan(c, [64, 16_384]), throughput.run, c),
+    step(load.plan(c, [5000]), load.run, c),
+  ],
+  rtt: (c) => [step(rtt.plan(c), rtt.run, c)],
+  push: (c) => [step(push.plan(c), push.run, c)],
+  throughput: (c) => [step(throughput.plan(c), throughput.run, c)],
+  load: (c) => [step(load.plan(c), load.run, c)],
+  connect: (c) => [step(connect.plan(c), connect.run, c)],
+  udp: (c) => [step(udp.plan(c), udp.run, c)],
+  fanout: (c) => [step(push.planFanout(c), push.runFanout, c)],
+  distance: (c) => [step(distance.plan(c), distance.run, c)],
+};
+
+/** The sections a config's scenario will run, each with the specs of its runs. */
+export function planOf(config: BenchConfig): SectionPlan[] {
+  return STEPS[config.scenario](config).map((s) => s.plan);
+}
+
+/** The metric names (without sweep points) a config's run will produce, for --assert and --list-metrics. */
+export function plannedMetricNames(config: BenchConfig): string[] {
+  return metricNames(planOf(config));
+}
+
+/** Carries out the config's plan, section by section. */
+export async function runScenario(config: BenchConfig, progress: Progress): Promise<Section[]> {
+  const steps = STEPS[config.scenario](config);
+  if (config.scenario === "suite" && !hasDistance(config) && config.net !== undefined)
+    progress("distance  left out: --net already sets the conditions for the whole suite");
+  const sections: Section[] = [];
+  for (const s of steps) sections.push(await s.run(progress));
+  return sections;
+}

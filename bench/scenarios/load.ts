@@ -1,29 +1,46 @@
-import type { BenchConfig } from "../cli/options.ts";
-import { DRIVERS } from "../run/bind.ts";
-import type { LoadResult } from "../run/load-run.ts";
-import type { Knee, Progress, Section } from "../model/results.ts";
-import { findKnee } from "../model/knee.ts";
-import { echoDrivers, loadSpec, measure } from "./profile.ts";
+// Open loop at fixed rates (a sweep finds the knee), corrected and uncorrected percentiles side
+// by side. A sweep stops at the knee plus one rate: beyond it the numbers only say "overloaded".
+import { DRIVERS, TRANSPORT_DRIVERS } from "../catalog.ts";
+import type { BenchConfig } from "../model/config.ts";
 import { latency } from "../model/format.ts";
+import { findKnee } from "../model/knee.ts";
+import type { Knee, LoadResult, Progress, SectionOf } from "../model/results.ts";
+import type { LoadPlan } from "./plan.ts";
+import { loadSpec, measure } from "./run-spec.ts";
 
 export const LOAD_RATES = [2000, 5000, 10_000, 20_000, 40_000];
 
-/**
- * Open loop at fixed rates (a sweep finds the knee), corrected and uncorrected percentiles side
- * by side. A sweep stops at the knee plus one rate: beyond it the numbers only say "overloaded".
- */
-export async function load(config: BenchConfig, progress: Progress, defaultRates = LOAD_RATES): Promise<Section> {
+export function plan(config: BenchConfig, defaultRates = LOAD_RATES): LoadPlan<"load"> {
   const rates = [...(config.rates ?? (config.quick ? [2000] : defaultRates))].sort((a, b) => a - b);
+  const specs = config.transports.flatMap((t) =>
+    rates.map((rate) =>
+      loadSpec(config, {
+        driver: TRANSPORT_DRIVERS[t].echo,
+        size: config.sizes?.[0] ?? 64,
+        model: "open",
+        clients: 8,
+        window: 1000,
+        ratePerSec: rate,
+        full: { durationMs: 2000, warmupMs: 300 },
+      }),
+    ),
+  );
+  return { kind: "load", specs, skipped: [] };
+}
+
+export async function run(p: LoadPlan<"load">, config: BenchConfig, progress: Progress): Promise<SectionOf<"load">> {
   const runs: LoadResult[] = [];
   const knees: Knee[] = [];
-  for (const driver of echoDrivers(config)) {
+  for (const driver of [...new Set(p.specs.map((s) => s.driver))]) {
     const mine: LoadResult[] = [];
-    for (const rate of rates) {
-      const r = await measure(config, loadSpec(config, { driver, size: config.sizes?.[0] ?? 64, model: "open", clients: 8, window: 1000, ratePerSec: rate, full: { durationMs: 2000, warmupMs: 300 } }), "p99");
-      progress(`load  ${DRIVERS[driver].label.padEnd(16)} ${String(rate).padStart(7)}/s   p99 ${latency(r.latency.p99)} (uncorrected ${latency(r.uncorrected.p99)})`);
+    for (const spec of p.specs.filter((s) => s.driver === driver)) {
+      const r = await measure(config, spec, "p99");
+      progress(
+        `load  ${DRIVERS[driver].label.padEnd(16)} ${String(spec.ratePerSec).padStart(7)}/s   p99 ${latency(r.latency.p99)} (uncorrected ${latency(r.uncorrected.p99)})`,
+      );
       mine.push(r);
       const knee = findKnee(mine);
-      if (knee.rate !== undefined && rate > knee.rate) break;
+      if (knee.rate !== undefined && spec.ratePerSec > knee.rate) break;
     }
     runs.push(...mine);
     knees.push({ driver, ...findKnee(mine) });

@@ -1,50 +1,33 @@
-import type { BenchConfig } from "../cli/options.ts";
-import { pushFigures } from "../model/figures.ts";
-import { runPush, type PushRunResult, type PushSpec } from "../run/push-run.ts";
-import { repeated } from "../run/repeat.ts";
-import type { Progress, Section } from "../model/results.ts";
-import { latency } from "../model/format.ts";
-import { pushPatterns, type Pattern } from "./patterns.ts";
+// Server push: events at a fixed rate to N subscribers, by WebSocket, SSE, long and short
+// polling; and fan-out: one event to many subscribers.
+import type { BenchConfig } from "../model/config.ts";
+import type { Progress, PushRunResult, SectionOf } from "../model/results.ts";
+import { pushPatterns } from "./patterns.ts";
+import type { PushPlan } from "./plan.ts";
+import { measurePush, pushSpec } from "./run-spec.ts";
 
-/** Each pattern run once (or --repeat times) with these subscribers and events, its progress reported. */
-export async function runPatterns(config: BenchConfig, progress: Progress, list: Pattern[], subscribers: number, eventsPerSec: number, full: number, quick: number, tag: string): Promise<PushRunResult[]> {
-  const runs: PushRunResult[] = [];
-  for (const p of list) {
-    const spec: PushSpec = {
-      pattern: p.kind,
-      intervalMs: p.intervalMs,
-      subscribers,
-      procs: Math.min(config.procs, subscribers),
-      eventsPerSec,
-      eventSize: config.eventSize,
-      warmupMs: config.warmupMs ?? (config.quick ? 200 : 500),
-      durationMs: config.durationMs ?? (config.quick ? quick : full),
-      timeoutMs: config.timeoutMs,
-      rampMs: config.rampMs,
-      pin: config.pin,
-      target: config.target,
-      net: config.net,
-    };
-    const r = await repeated(config.repeat, () => runPush(spec), pushFigures, "p50");
-    progress(`${tag}  ${r.label.padEnd(34)} ${String(subscribers).padStart(5)} subscribers   p50 ${latency(r.latency.p50)}   p99 ${latency(r.latency.p99)}`);
-    runs.push(r);
-  }
-  return runs;
-}
-
-/** Server push: events at a fixed rate to N subscribers, by WebSocket, SSE, long and short polling. */
-export async function push(config: BenchConfig, progress: Progress, use: "push" | "suite" = "push"): Promise<Section> {
+export function plan(config: BenchConfig, use: "push" | "suite" = "push"): PushPlan<"push"> {
   const subscribers = config.subscribers?.[0] ?? 10;
   const eventsPerSec = config.eventRate ?? 20;
-  const runs = await runPatterns(config, progress, pushPatterns(config, use), subscribers, eventsPerSec, use === "suite" ? 2500 : 4000, 800, "push");
-  return { kind: "push", runs, eventsPerSec, subscribers };
+  const timing = { full: use === "suite" ? 2500 : 4000, quick: 800 };
+  return { kind: "push", specs: pushPatterns(config, use).map((p) => pushSpec(config, p, subscribers, eventsPerSec, timing)), skipped: [] };
 }
 
-/** One event to many subscribers: WebSocket publish against N SSE streams and N long pollers. */
-export async function fanout(config: BenchConfig, progress: Progress): Promise<Section> {
+export async function run(p: PushPlan<"push">, config: BenchConfig, progress: Progress): Promise<SectionOf<"push">> {
+  const runs: PushRunResult[] = [];
+  for (const spec of p.specs) runs.push(await measurePush(config, spec, progress, "push"));
+  return { kind: "push", runs, eventsPerSec: config.eventRate ?? 20, subscribers: config.subscribers?.[0] ?? 10 };
+}
+
+export function planFanout(config: BenchConfig): PushPlan<"fanout"> {
   const counts = config.subscribers ?? (config.quick ? [10, 50] : [10, 100, 1000]);
   const eventsPerSec = config.eventRate ?? 5;
+  const specs = counts.flatMap((n) => pushPatterns(config, "fanout").map((p) => pushSpec(config, p, n, eventsPerSec, { full: 3000, quick: 800 })));
+  return { kind: "fanout", specs, skipped: [] };
+}
+
+export async function runFanout(p: PushPlan<"fanout">, config: BenchConfig, progress: Progress): Promise<SectionOf<"fanout">> {
   const runs: PushRunResult[] = [];
-  for (const n of counts) runs.push(...(await runPatterns(config, progress, pushPatterns(config, "fanout"), n, eventsPerSec, 3000, 800, "fanout")));
-  return { kind: "fanout", runs, eventsPerSec };
+  for (const spec of p.specs) runs.push(await measurePush(config, spec, progress, "fanout"));
+  return { kind: "fanout", runs, eventsPerSec: config.eventRate ?? 5 };
 }

@@ -1,26 +1,40 @@
-import { MAX_UDP_PAYLOAD } from "../../protocol/limits.ts";
-import type { BenchConfig } from "../cli/options.ts";
-import { DRIVERS } from "../run/bind.ts";
-import type { LoadResult } from "../run/load-run.ts";
-import type { Progress, Section } from "../model/results.ts";
-import { echoDrivers, loadSpec, measure } from "./profile.ts";
+// Maximum messages/s and MB/s with a window of messages in flight, over a size sweep.
+import { DRIVERS, TRANSPORT_DRIVERS } from "../catalog.ts";
+import type { BenchConfig } from "../model/config.ts";
+import type { Progress, SectionOf } from "../model/results.ts";
+import type { LoadPlan } from "./plan.ts";
+import { sizedPlan } from "./rtt.ts";
+import { loadSpec, measure } from "./run-spec.ts";
 
 export const THROUGHPUT_SIZES = [64, 1024, 16_384, 65_536];
 
-/** Maximum messages/s and MB/s with a window of messages in flight, over a size sweep. */
-export async function throughput(config: BenchConfig, progress: Progress, defaultSizes = THROUGHPUT_SIZES): Promise<Section> {
-  const runs: LoadResult[] = [];
-  const skipped: string[] = [];
-  for (const size of config.sizes ?? (config.quick ? [1024] : defaultSizes)) {
-    for (const driver of echoDrivers(config)) {
-      if (driver === "udp" && size > MAX_UDP_PAYLOAD) {
-        skipped.push(`UDP at ${size} B: a datagram carries at most ${MAX_UDP_PAYLOAD} B`);
-        continue;
-      }
-      const r = await measure(config, loadSpec(config, { driver, size, model: "closed", clients: 1, window: 32, full: { durationMs: 1500, warmupMs: 300 }, quick: { durationMs: 300, warmupMs: 100 } }), "rate");
-      progress(`throughput  ${DRIVERS[driver].label.padEnd(16)} ${String(size).padStart(6)} B   ${Math.round(r.opsPerSec).toLocaleString("en-US")} msg/s   ${(r.payloadBytesPerSec / 1e6).toFixed(1)} MB/s`);
-      runs.push(r);
-    }
+export function plan(config: BenchConfig, defaultSizes = THROUGHPUT_SIZES): LoadPlan<"throughput"> {
+  return sizedPlan(
+    "throughput",
+    config,
+    config.sizes ?? (config.quick ? [1024] : defaultSizes),
+    (t) => [TRANSPORT_DRIVERS[t].echo],
+    (driver, size) =>
+      loadSpec(config, {
+        driver,
+        size,
+        model: "closed",
+        clients: 1,
+        window: 32,
+        full: { durationMs: 1500, warmupMs: 300 },
+        quick: { durationMs: 300, warmupMs: 100 },
+      }),
+  );
+}
+
+export async function run(p: LoadPlan<"throughput">, config: BenchConfig, progress: Progress): Promise<SectionOf<"throughput">> {
+  const runs = [];
+  for (const spec of p.specs) {
+    const r = await measure(config, spec, "rate");
+    progress(
+      `throughput  ${DRIVERS[spec.driver].label.padEnd(16)} ${String(spec.size).padStart(6)} B   ${Math.round(r.opsPerSec).toLocaleString("en-US")} msg/s   ${(r.payloadBytesPerSec / 1e6).toFixed(1)} MB/s`,
+    );
+    runs.push(r);
   }
-  return { kind: "throughput", runs, skipped };
+  return { kind: "throughput", runs, skipped: p.skipped };
 }

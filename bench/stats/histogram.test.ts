@@ -33,7 +33,7 @@ describe("latency histograms", () => {
     const b = newHistogram();
     const all = newHistogram();
     for (let i = 1; i <= 5000; i++) {
-      const v = (i * 7919) % 100_000 + 1;
+      const v = ((i * 7919) % 100_000) + 1;
       record(i % 2 ? a : b, v);
       record(all, v);
     }

@@ -55,7 +55,7 @@ export function diffWire(before: WireCount | undefined, after: WireCount | undef
  */
 export function perOperation(wire: WireCount | undefined, opsPerSec: number): { in: number; out: number; segmentsIn: number; segmentsOut: number } | undefined {
   if (!wire || wire.connections === 0 || wire.atMs <= 0 || opsPerSec <= 0) return undefined;
-  const per = (n: number) => (n / (wire.atMs / 1000)) / opsPerSec;
+  const per = (n: number) => n / (wire.atMs / 1000) / opsPerSec;
   return { in: per(wire.bytesIn), out: per(wire.bytesOut), segmentsIn: per(wire.segmentsIn), segmentsOut: per(wire.segmentsOut) };
 }
 
@@ -66,5 +66,8 @@ export function perOperation(wire: WireCount | undefined, opsPerSec: number): { 
 export function timeWaitSockets(): number | undefined {
   const run = Bun.spawnSync(["ss", "-tanH", "state", "time-wait"]);
   if (run.exitCode !== 0) return undefined;
-  return run.stdout.toString().split("\n").filter((line) => line.trim()).length;
+  return run.stdout
+    .toString()
+    .split("\n")
+    .filter((line) => line.trim()).length;
 }

@@ -1,20 +1,19 @@
 #!/usr/bin/env bun
-/**
- * `bun run bench:peers [--rounds N] [--seconds S]`: the harness beside the tools it wants to
- * replace, on this machine, in the same CPU layouts. Each pair is measured in alternating rounds
- * (peer, harness, peer, harness, ...) and reported as medians with their range, because a single
- * run on a small VM can be off by 20%. Needs sockperf, wrk and iperf3 (Debian: apt-get install
- * sockperf wrk iperf3); a missing tool's rows are skipped, saying so. Loopback only.
- */
+// `bun run bench:peers [--rounds N] [--seconds S]`: the harness beside the tools it wants to
+// replace, on this machine, in the same CPU layouts. Each pair is measured in alternating rounds
+// (peer, harness, peer, harness, ...) and reported as medians with their range, because a single
+// run on a small VM can be off by 20%. Needs sockperf, wrk and iperf3 (Debian: apt-get install
+// sockperf wrk iperf3); a missing tool's rows are skipped, saying so. Loopback only.
 import { mkdir } from "node:fs/promises";
 import { intOpt, parseArgs } from "../../lib/args.ts";
 import { PROJECT_ROOT, killAllChildren, spawnChild } from "../../lib/children.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { onShutdown, runMain } from "../../lib/main.ts";
-import { runLoad, type LoadSpec } from "../run/load-run.ts";
-import { pinPrefixes, type PinMode } from "../run/orchestrate.ts";
+import { runLoad } from "../run/load-run.ts";
+import { pinPrefixes } from "../run/orchestrate.ts";
 import { count, latency, table } from "../model/format.ts";
 import { startServer } from "../run/server-process.ts";
+import type { LoadSpec, PinMode } from "../model/spec.ts";
 
 const USAGE = "usage: bun run bench:peers [--rounds N (default 3)] [--seconds S per measurement (default 3)]";
 
@@ -50,10 +49,26 @@ async function output(cmd: string[], timeoutMs: number): Promise<string> {
 class Peers {
   readonly rows: Row[] = [];
   readonly notes: string[] = [];
-  constructor(readonly rounds: number, readonly seconds: number) {}
+  constructor(
+    readonly rounds: number,
+    readonly seconds: number,
+  ) {}
 
   private base(driver: LoadSpec["driver"], pin: PinMode): LoadSpec {
-    return { driver, clients: 1, procs: 1, size: 64, model: "closed", window: 1, ratePerSec: 0, warmupMs: 500, durationMs: this.seconds * 1000, timeoutMs: 2000, rampMs: 0, pin };
+    return {
+      driver,
+      clients: 1,
+      procs: 1,
+      size: 64,
+      model: "closed",
+      window: 1,
+      ratePerSec: 0,
+      warmupMs: 500,
+      durationMs: this.seconds * 1000,
+      timeoutMs: 2000,
+      rampMs: 0,
+      pin,
+    };
   }
 
   /** Alternates peer and harness measurements; returns both lists. */
@@ -83,7 +98,10 @@ class Peers {
     const server = spawnChild([...prefix.server, "sockperf", "server", ...proto, "-i", "127.0.0.1", "-p", String(port)], PROJECT_ROOT);
     try {
       await Bun.sleep(300);
-      const text = await output([...prefix.swarm, "sockperf", "ping-pong", ...proto, "-i", "127.0.0.1", "-p", String(port), "-m", "64", "-t", String(this.seconds)], (this.seconds + 10) * 1000);
+      const text = await output(
+        [...prefix.swarm, "sockperf", "ping-pong", ...proto, "-i", "127.0.0.1", "-p", String(port), "-m", "64", "-t", String(this.seconds)],
+        (this.seconds + 10) * 1000,
+      );
       const half = /percentile 50\.000 =\s+([\d.]+)/.exec(text)?.[1];
       return half ? Number(half) * 2 * 1000 : undefined;
     } finally {
@@ -95,7 +113,11 @@ class Peers {
     if (!Bun.which("sockperf")) return void this.notes.push("sockperf not installed: round-trip rows skipped (apt-get install sockperf)");
     for (const pin of ["same", "split"] as const) {
       const layout = pin === "same" ? "both on CPU 0" : "CPU 0 / CPU 1";
-      for (const [driver, udp, target, name] of [["tcp", false, "≤ 1.2×", "TCP"], ["udp", true, "≤ 1.2×", "UDP"], ["ws", false, "≤ 1.5×", "WebSocket (vs C TCP)"]] as const) {
+      for (const [driver, udp, target, name] of [
+        ["tcp", false, "≤ 1.2×", "TCP"],
+        ["udp", true, "≤ 1.2×", "UDP"],
+        ["ws", false, "≤ 1.5×", "WebSocket (vs C TCP)"],
+      ] as const) {
         const values = await this.alternate(
           () => this.sockperfRtt(udp, pin),
           async () => (await runLoad(this.base(driver, pin))).latency.p50,
@@ -113,7 +135,10 @@ class Peers {
       async () => {
         const server = await startServer("http", ["--mode", "echo", "--quiet"]);
         try {
-          const text = await output(["wrk", "-t1", "-c50", `-d${this.seconds}s`, "-s", script, `http://127.0.0.1:${server.port}/echo`], (this.seconds + 15) * 1000);
+          const text = await output(
+            ["wrk", "-t1", "-c50", `-d${this.seconds}s`, "-s", script, `http://127.0.0.1:${server.port}/echo`],
+            (this.seconds + 15) * 1000,
+          );
           const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
           return Number.isFinite(rps) ? rps : undefined;
         } finally {
@@ -134,8 +159,13 @@ class Peers {
         const server = spawnChild(["iperf3", "-s", "-1", "-p", String(port)], PROJECT_ROOT);
         try {
           await Bun.sleep(300);
-          const text = await output(["iperf3", "-c", "127.0.0.1", "-p", String(port), "-u", "-l", "64", "-b", "0", "-t", String(this.seconds), "--json"], (this.seconds + 15) * 1000);
-          const sum = (JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) as { end: { sum: { packets: number; seconds: number; lost_percent: number } } }).end.sum;
+          const text = await output(
+            ["iperf3", "-c", "127.0.0.1", "-p", String(port), "-u", "-l", "64", "-b", "0", "-t", String(this.seconds), "--json"],
+            (this.seconds + 15) * 1000,
+          );
+          const sum = (
+            JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) as { end: { sum: { packets: number; seconds: number; lost_percent: number } } }
+          ).end.sum;
           losses.peer.push(sum.lost_percent);
           return sum.packets / sum.seconds;
         } finally {
@@ -145,13 +175,15 @@ class Peers {
       async () => {
         // As fast as possible, like iperf3 -b 0: offer more than can be sent and see what left.
         const r = await runLoad({ ...this.base("udp-oneway", "none"), model: "open", ratePerSec: 600_000, window: 10_000 });
-        losses.ours.push(r.oneWay && r.oneWay.sent ? (100 * r.oneWay.lost) / r.oneWay.sent : 0);
+        losses.ours.push(r.oneWay?.sent ? (100 * r.oneWay.lost) / r.oneWay.sent : 0);
         return r.opsPerSec;
       },
     );
     this.row("UDP 64 B one way, as fast as possible: datagrams sent/s", "not pinned", values, (v) => count(v), "(iperf3 -u -b 0)", "≥ 1.0×");
     const pct = (v: number) => `${v.toFixed(2)}%`;
-    this.notes.push(`Loss in those UDP runs, median (range): socketlab ${spread(losses.ours, pct).text}, iperf3 ${spread(losses.peer, pct).text}. Both count what the receiver never got.`);
+    this.notes.push(
+      `Loss in those UDP runs, median (range): socketlab ${spread(losses.ours, pct).text}, iperf3 ${spread(losses.peer, pct).text}. Both count what the receiver never got.`,
+    );
   }
 
   markdown(): string {
@@ -160,7 +192,10 @@ class Peers {
       "",
       `${new Date().toISOString()} · Bun ${Bun.version} · ${navigator.hardwareConcurrency} CPUs · ${this.rounds} alternating rounds of ${this.seconds} s each; medians, with the range in parentheses`,
       "",
-      table(["measurement", "CPU layout", "socketlab", "peer", "ratio of medians", "target"], this.rows.map((r) => [r.what, r.layout, r.harness, r.peer, r.ratio, r.target])),
+      table(
+        ["measurement", "CPU layout", "socketlab", "peer", "ratio of medians", "target"],
+        this.rows.map((r) => [r.what, r.layout, r.harness, r.peer, r.ratio, r.target]),
+      ),
       "",
       ...this.notes.map((n) => `- ${n}`),
       "",

@@ -1,6 +1,7 @@
 import { ECHO_CLIENTS } from "../../clients/index.ts";
-import type { EchoChannel, Target } from "../../clients/types.ts";
+import type { EchoChannel } from "../../clients/types.ts";
 import type { Transport } from "../../protocol/limits.ts";
+import type { Target } from "../../lib/net.ts";
 
 /** Deterministic bytes, different per seed, so a swapped or shifted reply cannot pass. */
 export function pattern(size: number, seed: number): Uint8Array {

@@ -40,7 +40,8 @@ export function decodePng(bytes: Uint8Array): Image {
       const depth = body[8];
       const colorType = body[9];
       const interlace = body[12];
-      if (depth !== 8 || (colorType !== 2 && colorType !== 6) || interlace !== 0) throw new Error(`unsupported PNG: depth ${depth}, colour type ${colorType}, interlace ${interlace}`);
+      if (depth !== 8 || (colorType !== 2 && colorType !== 6) || interlace !== 0)
+        throw new Error(`unsupported PNG: depth ${depth}, colour type ${colorType}, interlace ${interlace}`);
       channels = colorType === 6 ? 4 : 3;
     } else if (type === "IDAT") data.push(body);
     else if (type === "IEND") break;

@@ -1,6 +1,6 @@
 import type { Socket } from "bun";
 import { readFileSync } from "node:fs";
-import type { Target } from "../../clients/types.ts";
+import type { Target } from "../../lib/net.ts";
 
 /** A bare TCP connection for sending what no well-behaved client would. */
 export interface RawConnection {

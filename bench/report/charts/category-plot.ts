@@ -40,7 +40,17 @@ function keys(spec: CategoryPlotSpec): LegendEntry[] {
     label: spec.marks === "bars" ? `${name}, ${i === 0 ? "filled" : "outlined"}` : name,
     swatch:
       spec.marks === "bars"
-        ? (x: number, y: number, w: number) => el("rect", { x: x + w / 2 - 8, y: y - 6, width: 16, height: 12, fill: "currentColor", "fill-opacity": BAR_OPACITY[i] ?? 0.2, stroke: "currentColor", "stroke-width": 1.25 })
+        ? (x: number, y: number, w: number) =>
+            el("rect", {
+              x: x + w / 2 - 8,
+              y: y - 6,
+              width: 16,
+              height: 12,
+              fill: "currentColor",
+              "fill-opacity": BAR_OPACITY[i] ?? 0.2,
+              stroke: "currentColor",
+              "stroke-width": 1.25,
+            })
         : (x: number, y: number, w: number) => marker(RANGE_MARKERS[i] ?? "circle", x + w / 2, y, 4.5),
   }));
 }
@@ -78,7 +88,9 @@ export function categoryPlot(spec: CategoryPlotSpec): string {
           stroke: "currentColor",
           "stroke-width": 1.25,
         });
-        const label = labelled ? text(spec.valueLabel(v), { class: "fg value", x: bx + barWidth / 2, y: top - 5, "text-anchor": "middle", "font-size": VALUE_SIZE, fill: INK.light }) : "";
+        const label = labelled
+          ? text(spec.valueLabel(v), { class: "fg value", x: bx + barWidth / 2, y: top - 5, "text-anchor": "middle", "font-size": VALUE_SIZE, fill: INK.light })
+          : "";
         return [bar, label];
       });
       return seriesGroup(g.label, style, children);
@@ -93,8 +105,10 @@ export function categoryPlot(spec: CategoryPlotSpec): string {
     const style = seriesStyle(g.style);
     const cx = plot.x(gi);
     const ys = g.values.map((v) => plot.y(v));
-    const children = [el("line", { x1: cx, x2: cx, y1: Math.min(...ys), y2: Math.max(...ys), stroke: "currentColor", "stroke-width": 2.5, "stroke-linecap": "round" })];
-    ys.forEach((y, i) => children.push(marker(RANGE_MARKERS[i] ?? "circle", cx, y, 5)));
+    const children = [
+      el("line", { x1: cx, x2: cx, y1: Math.min(...ys), y2: Math.max(...ys), stroke: "currentColor", "stroke-width": 2.5, "stroke-linecap": "round" }),
+    ];
+    for (const [i, y] of ys.entries()) children.push(marker(RANGE_MARKERS[i] ?? "circle", cx, y, 5));
     if (labelled) {
       // Labels beside their markers, pushed apart when two figures are close.
       const order = ys.map((y, i) => ({ y, i })).sort((a, b) => b.y - a.y);

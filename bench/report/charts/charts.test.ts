@@ -4,14 +4,14 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LoadResult } from "../../run/load-run.ts";
-import type { BenchResult, Section } from "../../model/results.ts";
+import type { BenchResult, Section, LoadResult } from "../../model/results.ts";
 import { encodeHistogram, newHistogram, record, summarize } from "../../stats/histogram.ts";
 import { latency } from "../../model/format.ts";
 import { renderCharts, type Chart } from "./index.ts";
 import { decodePng } from "../../../test/support/png.ts";
+import { suiteFixture } from "../../../test/support/fixtures.ts";
 
-const example = (await Bun.file(join(import.meta.dir, "../../../test/fixtures/suite.json")).json()) as BenchResult;
+const example = suiteFixture();
 const charts = renderCharts(example);
 const byName = (name: string, from: Chart[] = charts): Chart => {
   const chart = from.find((c) => c.name === name);
@@ -49,7 +49,15 @@ const TRANSPORTS = ["TCP", "UDP", "WebSocket", "HTTP keep-alive", "HTTP new conn
 
 describe("charts of the example suite", () => {
   test("one chart per figure the suite has data for, in section order", () => {
-    expect(charts.map((c) => c.name)).toEqual(["rtt-spectrum", "rtt-p50-p99", "push-latency", "distance-latency", "throughput", "throughput-mbps", "load-spectrum"]);
+    expect(charts.map((c) => c.name)).toEqual([
+      "rtt-spectrum",
+      "rtt-p50-p99",
+      "push-latency",
+      "distance-latency",
+      "throughput",
+      "throughput-mbps",
+      "load-spectrum",
+    ]);
     for (const c of charts) {
       expect(c.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(c.title.length).toBeGreaterThan(0);
@@ -87,14 +95,28 @@ describe("charts of the example suite", () => {
       "throughput-mbps": TRANSPORTS.slice(0, 4),
       "load-spectrum": TRANSPORTS.slice(0, 4),
       // Each name ends with the row's measured cost, "(slope 1.01)": compared without it.
-      "distance-latency": ["WebSocket message, open connection", "WebSocket message, new connection", "HTTP request, keep-alive connection", "HTTP request, new connection", "WebSocket push", "HTTP long polling", "HTTP short polling, every 250 ms"],
+      "distance-latency": [
+        "WebSocket message, open connection",
+        "WebSocket message, new connection",
+        "HTTP request, keep-alive connection",
+        "HTTP request, new connection",
+        "WebSocket push",
+        "HTTP long polling",
+        "HTTP short polling, every 250 ms",
+      ],
     };
     const withoutCost = (name: string) => name.replace(/ \(slope \d+\.\d\d\)$/, "");
     for (const c of charts) {
       expect({ chart: c.name, series: seriesOf(c.svg).map(withoutCost) }).toEqual({ chart: c.name, series: expected[c.name] ?? [] });
       const legend = elements(parse(c.svg), "g")
         .filter((g) => (g.getAttribute("class") ?? "").startsWith("legend-entry"))
-        .map((g) => withoutCost(elements(g, "tspan").map((t) => t.textContent).join(" ")));
+        .map((g) =>
+          withoutCost(
+            elements(g, "tspan")
+              .map((t) => t.textContent)
+              .join(" "),
+          ),
+        );
       for (const name of expected[c.name] ?? []) expect(legend).toContain(name);
     }
   });
@@ -181,7 +203,7 @@ describe("charts of the example suite", () => {
 function runAt(base: LoadResult, ratePerSec: number, centreNs: number): LoadResult {
   const h = newHistogram();
   for (let i = 0; i < 1000; i++) record(h, centreNs * (0.8 + (i % 50) / 100) * (i >= 990 ? 5 : 1));
-  return { ...base, spec: { ...base.spec, ratePerSec }, latency: summarize(h), histograms: { ...base.histograms, latency: encodeHistogram(h) } };
+  return { ...base, spec: { ...base.spec, ratePerSec }, latency: summarize(h), histograms: { ...base.histograms!, latency: encodeHistogram(h) } };
 }
 
 function withSections(sections: Section[]): BenchResult {
@@ -221,7 +243,12 @@ describe("charts of other scenarios", () => {
 
   test("runs with no completed messages are left out rather than drawn at zero", () => {
     const empty = runAt(tcp, 0, 1);
-    const none = { ...empty, latency: summarize(newHistogram()), histograms: { ...empty.histograms, latency: encodeHistogram(newHistogram()) }, counts: { ...empty.counts, completed: 0 } };
+    const none = {
+      ...empty,
+      latency: summarize(newHistogram()),
+      histograms: { ...empty.histograms!, latency: encodeHistogram(newHistogram()) },
+      counts: { ...empty.counts, completed: 0 },
+    };
     expect(renderCharts(withSections([{ kind: "rtt", runs: [none], skipped: [] }]))).toEqual([]);
   });
 });
@@ -256,7 +283,8 @@ async function screenshot(svgPath: string, pngPath: string, dark: boolean): Prom
     const timer = setTimeout(() => proc.kill("SIGKILL"), SHOT_TIMEOUT_MS);
     const code = await proc.exited;
     clearTimeout(timer);
-    if (code !== 0) throw new Error(`chromium exited with ${code} for ${svgPath}${proc.signalCode ? ` (${proc.signalCode}: timed out after ${SHOT_TIMEOUT_MS} ms?)` : ""}`);
+    if (code !== 0)
+      throw new Error(`chromium exited with ${code} for ${svgPath}${proc.signalCode ? ` (${proc.signalCode}: timed out after ${SHOT_TIMEOUT_MS} ms?)` : ""}`);
   } finally {
     await rm(profile, { recursive: true, force: true });
   }
@@ -304,7 +332,12 @@ describe("in a browser", () => {
             expect(png.length).toBeGreaterThan(10_000);
             const stats = inkStats(png);
             // Text, lines and colours: many colours (anti-aliasing included), a fair share of ink.
-            expect({ chart: c.name, dark, manyColours: stats.colours > 50, inked: stats.inked > 0.02 }).toEqual({ chart: c.name, dark, manyColours: true, inked: true });
+            expect({ chart: c.name, dark, manyColours: stats.colours > 50, inked: stats.inked > 0.02 }).toEqual({
+              chart: c.name,
+              dark,
+              manyColours: true,
+              inked: true,
+            });
             if (dark) expect(stats.background).toBeLessThan(60);
             else expect(stats.background).toBeGreaterThan(200);
           }

@@ -183,11 +183,21 @@ export function frame(spec: FrameSpec): { plot: Plot; svg(body: string[]): strin
       axis.push(lines(ls, at, top + plotHeight + 8 + 11, 13, { class: "fg tick", "text-anchor": "middle", "font-size": TICK_SIZE, fill: INK.light }));
     });
     const xTitleY = top + plotHeight + 8 + 6 + xLineCount * 13 + 10 + AXIS_SIZE - 2;
-    axis.push(text(spec.x.label, { class: "fg axis-title", x: left + width / 2, y: xTitleY, "text-anchor": "middle", "font-size": AXIS_SIZE, fill: INK.light }));
+    axis.push(
+      text(spec.x.label, { class: "fg axis-title", x: left + width / 2, y: xTitleY, "text-anchor": "middle", "font-size": AXIS_SIZE, fill: INK.light }),
+    );
     const yTitleX = PAD + AXIS_SIZE - 2;
     const yTitleY = top + plotHeight / 2;
     axis.push(
-      text(spec.y.label, { class: "fg axis-title", x: yTitleX, y: yTitleY, transform: `rotate(-90 ${num(yTitleX)} ${num(yTitleY)})`, "text-anchor": "middle", "font-size": AXIS_SIZE, fill: INK.light }),
+      text(spec.y.label, {
+        class: "fg axis-title",
+        x: yTitleX,
+        y: yTitleY,
+        transform: `rotate(-90 ${num(yTitleX)} ${num(yTitleY)})`,
+        "text-anchor": "middle",
+        "font-size": AXIS_SIZE,
+        fill: INK.light,
+      }),
     );
     out.push(el("g", { class: "axes" }, axis));
 
@@ -198,7 +208,11 @@ export function frame(spec: FrameSpec): { plot: Plot; svg(body: string[]): strin
       ly += r.gapBefore;
       const cy = ly + 10;
       const swatch = r.entry.swatch(lx, cy, LEGEND_SWATCH);
-      const label = lines(r.lines, lx + LEGEND_SWATCH + 8, cy + 4, 15, { class: r.entry.style ? "fg" : "muted", "font-size": LEGEND_SIZE, fill: r.entry.style ? INK.light : MUTED.light });
+      const label = lines(r.lines, lx + LEGEND_SWATCH + 8, cy + 4, 15, {
+        class: r.entry.style ? "fg" : "muted",
+        "font-size": LEGEND_SIZE,
+        fill: r.entry.style ? INK.light : MUTED.light,
+      });
       const style = r.entry.style ?? { className: "ink", color: INK.light };
       legend.push(el("g", { class: `legend-entry ${style.className}`, color: style.color }, [swatch, label]));
       ly += r.height;

@@ -1,6 +1,4 @@
-import type { DriverName } from "../../run/bind.ts";
-import type { LoadResult } from "../../run/load-run.ts";
-import type { BenchResult, SectionOf } from "../../model/results.ts";
+import type { BenchResult, SectionOf, LoadResult } from "../../model/results.ts";
 import { count, rate } from "../../model/format.ts";
 import { driverLabel } from "./labels.ts";
 import { sequential, styleRefs } from "./palette.ts";
@@ -11,6 +9,7 @@ import { rttBarsChart } from "./rtt-bars.ts";
 import { spectrumChart } from "./spectrum.ts";
 import { throughputChart } from "./throughput.ts";
 import { size } from "./units.ts";
+import type { DriverName } from "../../catalog.ts";
 
 /**
  * Charts for a report, drawn from the result alone: hand-written standalone SVG, the same bytes
@@ -34,7 +33,11 @@ function plural(n: number, word: string): string {
 function rttCharts(s: SectionOf<"rtt">): Chart[] {
   const subtitle = `${sizes(s.runs)} messages, one client, one message in flight`;
   return [
-    { name: "rtt-spectrum", title: "Round-trip latency by percentile", svg: spectrumChart({ title: "Round-trip latency by percentile", subtitle, yLabel: "round-trip latency (log scale)", runs: s.runs }) },
+    {
+      name: "rtt-spectrum",
+      title: "Round-trip latency by percentile",
+      svg: spectrumChart({ title: "Round-trip latency by percentile", subtitle, yLabel: "round-trip latency (log scale)", runs: s.runs }),
+    },
     { name: "rtt-p50-p99", title: "Round-trip latency: p50 and p99 by transport", svg: rttBarsChart(s.runs, subtitle) },
   ].filter(drawn);
 }
@@ -50,7 +53,11 @@ function throughputCharts(s: SectionOf<"throughput">): Chart[] {
   const subtitle = first ? `closed loop: ${plural(first.spec.clients, "connection")} × ${first.spec.window} messages in flight` : "";
   return [
     { name: "throughput", title: "Throughput against message size", svg: throughputChart(s.runs, "messages", subtitle) },
-    { name: "throughput-mbps", title: "Payload throughput against message size", svg: throughputChart(s.runs, "megabytes", `${subtitle}; the same bytes come back`) },
+    {
+      name: "throughput-mbps",
+      title: "Payload throughput against message size",
+      svg: throughputChart(s.runs, "megabytes", `${subtitle}; the same bytes come back`),
+    },
   ].filter(drawn);
 }
 
@@ -101,7 +108,7 @@ function udpCharts(s: SectionOf<"udp">): Chart[] {
     title: "UDP echo: round trip against send rate",
     subtitle: `${sizes(s.runs)} datagrams, echoed; ${loss}`,
     yLabel: "round-trip latency, corrected (log scale)",
-    series: [{ label: "UDP echo", style: styleRefs(["udp"])[0] ?? sequential(0), runs: s.runs }],
+    series: [{ label: `${driverLabel(s.runs[0]!.spec.driver)} echo`, style: styleRefs([s.runs[0]!.spec.driver])[0] ?? sequential(0), runs: s.runs }],
   });
   return [{ name: "udp-sweep", title: "UDP echo: round trip against send rate", svg }].filter(drawn);
 }

@@ -1,28 +1,11 @@
-import type { DriverName } from "../../run/bind.ts";
-import type { LoadResult } from "../../run/load-run.ts";
-import type { PushRunResult } from "../../run/push-run.ts";
 import { compact, size } from "./units.ts";
+import { DRIVERS, type DriverName } from "../../catalog.ts";
+import { patternLegend } from "../../model/names.ts";
+import type { LoadResult, PushRunResult } from "../../model/results.ts";
 
-/**
- * Series names for legends. Shorter than the drivers' own labels (a legend column is narrow), and
- * kept here rather than imported with the drivers, which would pull every client into the
- * renderer.
- */
-const DRIVER_LABELS: Record<DriverName, string> = {
-  tcp: "TCP",
-  udp: "UDP",
-  "udp-oneway": "UDP one way",
-  ws: "WebSocket",
-  http: "HTTP keep-alive",
-  "http-close": "HTTP new connection",
-  "tcp-connect": "TCP connect",
-  "ws-connect": "WebSocket handshake",
-  "tcp-new": "TCP new connection",
-  "ws-new": "WebSocket new connection",
-};
-
+/** A driver's series name in legends (shorter than its label: a legend column is narrow). */
 export function driverLabel(driver: DriverName): string {
-  return DRIVER_LABELS[driver];
+  return DRIVERS[driver].legend;
 }
 
 /** Series names must be unique: a repeated one gets a number. */
@@ -49,13 +32,6 @@ export function runLabels(runs: LoadResult[]): string[] {
   );
 }
 
-const PUSH_LABELS: Record<PushRunResult["spec"]["pattern"], (intervalMs: number) => string> = {
-  ws: () => "WebSocket push",
-  sse: () => "SSE",
-  long: () => "long polling",
-  short: (ms) => `short polling, every ${ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`}`,
-};
-
 export function pushLabels(runs: PushRunResult[]): string[] {
-  return unique(runs.map((r) => PUSH_LABELS[r.spec.pattern](r.spec.intervalMs)));
+  return unique(runs.map((r) => patternLegend(r.spec.pattern, r.spec.intervalMs)));
 }

@@ -38,7 +38,16 @@ export interface LinePlotSpec {
 export function lineSwatch(opts: { dash?: string; marker?: MarkerShape; secondary?: boolean }): LegendEntry["swatch"] {
   return (x, y, width) =>
     [
-      el("line", { x1: x, x2: x + width, y1: y, y2: y, stroke: "currentColor", "stroke-width": opts.secondary ? 1.5 : 2.25, "stroke-dasharray": opts.dash, opacity: opts.secondary ? 0.8 : undefined }),
+      el("line", {
+        x1: x,
+        x2: x + width,
+        y1: y,
+        y2: y,
+        stroke: "currentColor",
+        "stroke-width": opts.secondary ? 1.5 : 2.25,
+        "stroke-dasharray": opts.dash,
+        opacity: opts.secondary ? 0.8 : undefined,
+      }),
       opts.marker ? marker(opts.marker, x + width / 2, y) : "",
     ].join("");
 }

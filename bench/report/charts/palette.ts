@@ -1,5 +1,5 @@
-import type { DriverName } from "../../run/bind.ts";
 import { el, num } from "./svg.ts";
+import { DRIVERS, type DriverName } from "../../catalog.ts";
 
 /**
  * Series styles: a colour (Okabe–Ito, safe for the common colour-vision deficiencies), a marker
@@ -36,7 +36,12 @@ export function sequential(i: number): StyleRef {
 
 export function seriesStyle(ref: StyleRef): SeriesStyle {
   const c = ref.color % STYLE_COUNT;
-  return { className: `c${c}`, color: LIGHT[c] ?? LIGHT[0], marker: MARKERS[ref.variant % MARKERS.length] ?? "circle", dash: DASHES[ref.variant % DASHES.length] };
+  return {
+    className: `c${c}`,
+    color: LIGHT[c] ?? LIGHT[0],
+    marker: MARKERS[ref.variant % MARKERS.length] ?? "circle",
+    dash: DASHES[ref.variant % DASHES.length],
+  };
 }
 
 /** CSS rules for the series colours, light first, then the dark twins in `dark`. */
@@ -45,7 +50,6 @@ export function colorRules(dark: boolean): string {
 }
 
 // Every chart of a report gives a transport the same style, so TCP is the same blue throughout.
-const DRIVER_ORDER: DriverName[] = ["tcp", "udp", "ws", "http", "http-close", "udp-oneway", "tcp-connect", "ws-connect", "tcp-new", "ws-new"];
 
 /**
  * Styles for a chart's series, one per entry of `drivers`: the transport's own colour, marker and
@@ -56,20 +60,21 @@ const DRIVER_ORDER: DriverName[] = ["tcp", "udp", "ws", "http", "http-close", "u
  */
 export function styleRefs(drivers: DriverName[]): StyleRef[] {
   const distinct = new Set(drivers);
-  if (distinct.size === drivers.length) return drivers.map((d) => sequential(DRIVER_ORDER.indexOf(d)));
+  if (distinct.size === drivers.length) return drivers.map((d) => sequential(DRIVERS[d].colour));
   if (distinct.size === 1) return drivers.map((_, i) => sequential(i));
   const seen = new Map<DriverName, number>();
   return drivers.map((d) => {
     const variant = seen.get(d) ?? 0;
     seen.set(d, variant + 1);
-    return { color: DRIVER_ORDER.indexOf(d), variant };
+    return { color: DRIVERS[d].colour, variant };
   });
 }
 
 /** A marker centred on (x, y), filled with the series colour and ringed in the background colour to stand off lines. */
 export function marker(shape: MarkerShape, x: number, y: number, r = 4): string {
   const ring = { class: "halo", stroke: "#ffffff", "stroke-width": 1 };
-  const poly = (pts: [number, number][]) => el("path", { d: `M${pts.map(([px, py]) => `${num(x + px)} ${num(y + py)}`).join(" L")} Z`, fill: "currentColor", ...ring });
+  const poly = (pts: [number, number][]) =>
+    el("path", { d: `M${pts.map(([px, py]) => `${num(x + px)} ${num(y + py)}`).join(" L")} Z`, fill: "currentColor", ...ring });
   const s = r * 0.9;
   switch (shape) {
     case "circle":
@@ -77,20 +82,59 @@ export function marker(shape: MarkerShape, x: number, y: number, r = 4): string 
     case "square":
       return el("rect", { x: x - s, y: y - s, width: 2 * s, height: 2 * s, fill: "currentColor", ...ring });
     case "triangle":
-      return poly([[0, -r * 1.15], [r * 1.05, r * 0.75], [-r * 1.05, r * 0.75]]);
+      return poly([
+        [0, -r * 1.15],
+        [r * 1.05, r * 0.75],
+        [-r * 1.05, r * 0.75],
+      ]);
     case "triangle-down":
-      return poly([[0, r * 1.15], [r * 1.05, -r * 0.75], [-r * 1.05, -r * 0.75]]);
+      return poly([
+        [0, r * 1.15],
+        [r * 1.05, -r * 0.75],
+        [-r * 1.05, -r * 0.75],
+      ]);
     case "diamond":
-      return poly([[0, -r * 1.25], [r * 1.05, 0], [0, r * 1.25], [-r * 1.05, 0]]);
+      return poly([
+        [0, -r * 1.25],
+        [r * 1.05, 0],
+        [0, r * 1.25],
+        [-r * 1.05, 0],
+      ]);
     case "cross": {
       const a = r * 0.4;
       const b = r * 1.1;
-      return poly([[-b, -b + a], [-b + a, -b], [0, -a], [b - a, -b], [b, -b + a], [a, 0], [b, b - a], [b - a, b], [0, a], [-b + a, b], [-b, b - a], [-a, 0]]);
+      return poly([
+        [-b, -b + a],
+        [-b + a, -b],
+        [0, -a],
+        [b - a, -b],
+        [b, -b + a],
+        [a, 0],
+        [b, b - a],
+        [b - a, b],
+        [0, a],
+        [-b + a, b],
+        [-b, b - a],
+        [-a, 0],
+      ]);
     }
     case "plus": {
       const a = r * 0.45;
       const b = r * 1.2;
-      return poly([[-a, -b], [a, -b], [a, -a], [b, -a], [b, a], [a, a], [a, b], [-a, b], [-a, a], [-b, a], [-b, -a], [-a, -a]]);
+      return poly([
+        [-a, -b],
+        [a, -b],
+        [a, -a],
+        [b, -a],
+        [b, a],
+        [a, a],
+        [a, b],
+        [-a, b],
+        [-a, a],
+        [-b, a],
+        [-b, -a],
+        [-a, -a],
+      ]);
     }
   }
 }

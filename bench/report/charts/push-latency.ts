@@ -1,10 +1,10 @@
-import type { PushRunResult } from "../../run/push-run.ts";
 import { latency } from "../../model/format.ts";
 import { categoryPlot } from "./category-plot.ts";
 import { pushLabels } from "./labels.ts";
 import { sequential } from "./palette.ts";
 import { logScale } from "./scale.ts";
 import { latencyTick } from "./units.ts";
+import type { PushRunResult } from "../../model/results.ts";
 
 /**
  * Delivery latency of each push pattern, p50 and p99. Push spans microseconds (WebSocket) to a

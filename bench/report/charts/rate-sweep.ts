@@ -1,8 +1,8 @@
-import type { LoadResult } from "../../run/load-run.ts";
 import { lineSwatch, linePlot, type LineSeries } from "./line-plot.ts";
 import type { StyleRef } from "./palette.ts";
 import { linearScale, logScale, type Scale } from "./scale.ts";
 import { compact, latencyTick } from "./units.ts";
+import type { LoadResult } from "../../model/results.ts";
 
 /**
  * Latency against offered rate for an open-loop sweep: where the curve turns up is the knee.
@@ -43,7 +43,14 @@ export function rateSweepChart(spec: SweepSpec): string | undefined {
     if (!runs.length) continue;
     const p99 = runs.map((r) => ({ x: r.spec.ratePerSec, y: Math.max(1, r.latency.p99) }));
     const p50 = runs.map((r) => ({ x: r.spec.ratePerSec, y: Math.max(1, r.latency.p50) }));
-    series.push({ label: s.label, style: s.style, lines: [{ points: p99, markers: p99 }, { points: p50, markers: p50, dash: P50_DASH, secondary: true }] });
+    series.push({
+      label: s.label,
+      style: s.style,
+      lines: [
+        { points: p99, markers: p99 },
+        { points: p50, markers: p50, dash: P50_DASH, secondary: true },
+      ],
+    });
   }
   if (!series.length) return undefined;
   const rates = series.flatMap((s) => s.lines.flatMap((l) => l.points.map((p) => p.x)));

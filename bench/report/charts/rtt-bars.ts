@@ -1,10 +1,10 @@
-import type { LoadResult } from "../../run/load-run.ts";
 import { latency } from "../../model/format.ts";
 import { categoryPlot } from "./category-plot.ts";
 import { runLabels } from "./labels.ts";
 import { sequential, styleRefs } from "./palette.ts";
 import { linearScale } from "./scale.ts";
 import { latencyUnit, plain } from "./units.ts";
+import type { LoadResult } from "../../model/results.ts";
 
 /**
  * p50 and p99 side by side for each transport. A linear axis from zero: round trips differ by a

@@ -1,5 +1,17 @@
 import { expect, test } from "bun:test";
-import { bandScale, fromNines, linearScale, log2Scale, logScale, niceCeil125, niceFloor125, niceStep, nines, percentileSamples, percentileScale } from "./scale.ts";
+import {
+  bandScale,
+  fromNines,
+  linearScale,
+  log2Scale,
+  logScale,
+  niceCeil125,
+  niceFloor125,
+  niceStep,
+  nines,
+  percentileSamples,
+  percentileScale,
+} from "./scale.ts";
 import { compact, latencyTick, size } from "./units.ts";
 
 const labels = (ticks: { label: string }[]) => ticks.map((t) => t.label).filter(Boolean);
@@ -45,7 +57,20 @@ test("log scales widen to 1-2-5 values and label what fits", () => {
   expect(narrow.domain).toEqual([10_000, 5_000_000]);
   expect(labels(narrow.ticks)).toEqual(["10 µs", "20 µs", "50 µs", "100 µs", "200 µs", "500 µs", "1 ms", "2 ms", "5 ms"]);
   // Push: 3.7 decades, still 1-2-5.
-  expect(labels(logScale([243_199, 983_564_287], latencyTick).ticks)).toEqual(["200 µs", "500 µs", "1 ms", "2 ms", "5 ms", "10 ms", "20 ms", "50 ms", "100 ms", "200 ms", "500 ms", "1 s"]);
+  expect(labels(logScale([243_199, 983_564_287], latencyTick).ticks)).toEqual([
+    "200 µs",
+    "500 µs",
+    "1 ms",
+    "2 ms",
+    "5 ms",
+    "10 ms",
+    "20 ms",
+    "50 ms",
+    "100 ms",
+    "200 ms",
+    "500 ms",
+    "1 s",
+  ]);
   const wide = logScale([12_000, 983_564_287], latencyTick);
   expect(labels(wide.ticks)).toEqual(["10 µs", "100 µs", "1 ms", "10 ms", "100 ms", "1 s"]);
   expect(wide.ticks.length).toBeGreaterThan(4); // minor gridlines between the decades

@@ -1,8 +1,6 @@
-/**
- * Scales map a data value to a fraction of an axis (0 at the start, 1 at the end) and carry the
- * ticks worth labelling. They know nothing of pixels: the frame turns fractions into positions,
- * so a scale can be built before the layout is known.
- */
+// Scales map a data value to a fraction of an axis (0 at the start, 1 at the end) and carry the
+// ticks worth labelling. They know nothing of pixels: the frame turns fractions into positions,
+// so a scale can be built before the layout is known.
 
 export interface Tick {
   value: number;

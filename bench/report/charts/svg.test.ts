@@ -32,7 +32,21 @@ test("a chart whose labels hold markup characters is still well-formed XML, show
     subtitle: "p < 1 ms & µs",
     x: { scale: linearScale([0, 10], (v) => `<${v}>`), label: "x & y" },
     y: { scale: linearScale([0, 5], String), label: "<y>" },
-    series: [{ label: `TCP <&> "quoted"`, style: sequential(0), lines: [{ points: [{ x: 1, y: 1 }, { x: 9, y: 4 }], markers: [] }] }],
+    series: [
+      {
+        label: `TCP <&> "quoted"`,
+        style: sequential(0),
+        lines: [
+          {
+            points: [
+              { x: 1, y: 1 },
+              { x: 9, y: 4 },
+            ],
+            markers: [],
+          },
+        ],
+      },
+    ],
   });
   const problems: string[] = [];
   const doc = new DOMParser({ onError: (level, message) => void problems.push(`${level}: ${message}`) }).parseFromString(svg, "image/svg+xml");
@@ -41,6 +55,10 @@ test("a chart whose labels hold markup characters is still well-formed XML, show
   expect(svg).not.toMatch(/&(?!(amp|lt|gt|quot|apos);)/);
   const root = doc.documentElement!;
   expect(root.getElementsByTagName("title")[0]?.textContent).toBe(`a <b> & "c"`);
-  expect(Array.from(root.getElementsByTagName("g")).find((g) => g.hasAttribute("data-series"))?.getAttribute("data-series")).toBe(`TCP <&> "quoted"`);
+  expect(
+    Array.from(root.getElementsByTagName("g"))
+      .find((g) => g.hasAttribute("data-series"))
+      ?.getAttribute("data-series"),
+  ).toBe(`TCP <&> "quoted"`);
   expect(Array.from(root.getElementsByTagName("text")).map((t) => t.textContent)).toEqual(expect.arrayContaining(["<0>", "x & y", "<y>"]));
 });

@@ -1,4 +1,4 @@
-/** Building SVG as text: escaping, attribute formatting, and a text width estimate for layout. */
+//  Building SVG as text: escaping, attribute formatting, and a text width estimate for layout.
 
 export type Attrs = Record<string, string | number | undefined>;
 
@@ -51,11 +51,27 @@ export function polyline(points: { x: number; y: number }[]): string {
 
 // Advance widths in em of DejaVu Sans, the sans-serif of most Linux machines and wider than the
 // system fonts of other platforms: estimates made with it err on the side of room.
-const LOWER = "a.613 b.635 c.55 d.635 e.615 f.352 g.635 h.634 i.278 j.278 k.579 l.278 m.974 n.634 o.612 p.635 q.635 r.411 s.521 t.392 u.634 v.592 w.818 x.592 y.592 z.525";
+const LOWER =
+  "a.613 b.635 c.55 d.635 e.615 f.352 g.635 h.634 i.278 j.278 k.579 l.278 m.974 n.634 o.612 p.635 q.635 r.411 s.521 t.392 u.634 v.592 w.818 x.592 y.592 z.525";
 const WIDTHS = new Map<string, number>([
   ...LOWER.split(" ").map((e): [string, number] => [e[0] ?? "", Number(e.slice(1))]),
-  [" ", 0.318], [".", 0.318], [",", 0.318], [":", 0.337], [";", 0.337], ["/", 0.337], ["(", 0.39], [")", 0.39],
-  ["%", 0.95], ["−", 0.838], ["-", 0.361], ["×", 0.838], ["µ", 0.636], ["'", 0.275], ["M", 0.863], ["W", 0.989], ["I", 0.295],
+  [" ", 0.318],
+  [".", 0.318],
+  [",", 0.318],
+  [":", 0.337],
+  [";", 0.337],
+  ["/", 0.337],
+  ["(", 0.39],
+  [")", 0.39],
+  ["%", 0.95],
+  ["−", 0.838],
+  ["-", 0.361],
+  ["×", 0.838],
+  ["µ", 0.636],
+  ["'", 0.275],
+  ["M", 0.863],
+  ["W", 0.989],
+  ["I", 0.295],
 ]);
 
 /**

@@ -1,10 +1,10 @@
-import type { DriverName } from "../../run/bind.ts";
-import type { LoadResult } from "../../run/load-run.ts";
 import { driverLabel } from "./labels.ts";
 import { linePlot, type LineSeries } from "./line-plot.ts";
 import { seriesStyle, sequential, styleRefs } from "./palette.ts";
 import { linearScale, log2Scale, logScale, type Scale } from "./scale.ts";
 import { compact, plain, size } from "./units.ts";
+import type { DriverName } from "../../catalog.ts";
+import type { LoadResult } from "../../model/results.ts";
 
 /** Throughput against message size, one line per transport: messages/s, or payload MB/s. */
 
@@ -22,7 +22,9 @@ const MEASURES: Record<ThroughputMeasure, { title: string; label: string; of(r: 
 function yAxis(values: number[], m: (typeof MEASURES)[ThroughputMeasure]): { scale: Scale; label: string } {
   const positive = values.filter((v) => v > 0);
   const wide = positive.length > 0 && Math.max(...positive) / Math.min(...positive) > 20;
-  return wide ? { scale: logScale(positive, m.tick), label: `${m.label} (log scale)` } : { scale: linearScale(values, m.tick, { headroom: 0.05 }), label: m.label };
+  return wide
+    ? { scale: logScale(positive, m.tick), label: `${m.label} (log scale)` }
+    : { scale: linearScale(values, m.tick, { headroom: 0.05 }), label: m.label };
 }
 
 export function throughputChart(runs: LoadResult[], measure: ThroughputMeasure, subtitle: string): string | undefined {
@@ -43,8 +45,17 @@ export function throughputChart(runs: LoadResult[], measure: ThroughputMeasure, 
   return linePlot({
     title: m.title,
     subtitle,
-    x: { scale: log2Scale(measured.map((r) => r.spec.size), size), label: "message size (log scale)" },
-    y: yAxis(series.flatMap((s) => s.lines.flatMap((l) => l.points.map((p) => p.y))), m),
+    x: {
+      scale: log2Scale(
+        measured.map((r) => r.spec.size),
+        size,
+      ),
+      label: "message size (log scale)",
+    },
+    y: yAxis(
+      series.flatMap((s) => s.lines.flatMap((l) => l.points.map((p) => p.y))),
+      m,
+    ),
     series,
   });
 }

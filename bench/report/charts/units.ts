@@ -1,7 +1,5 @@
-/**
- * Tick and axis labels. Ticks sit on round values, so they drop trailing zeros ("20 µs", "1 ms")
- * where the report's tables keep three significant figures ("20.0 µs").
- */
+// Tick and axis labels. Ticks sit on round values, so they drop trailing zeros ("20 µs", "1 ms")
+// where the report's tables keep three significant figures ("20.0 µs").
 
 /** Up to three significant figures, no trailing zeros: 0.5, 20, 1.25. */
 export function plain(v: number): string {

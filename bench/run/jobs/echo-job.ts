@@ -1,5 +1,5 @@
 import { withTimeout } from "../../../lib/timeout.ts";
-import { DRIVERS, isDriverName } from "../bind.ts";
+import { PIPES } from "../bind.ts";
 import { closedLoop } from "../../load/closed.ts";
 import { openLoop } from "../../load/open.ts";
 import { realScheduler } from "../../load/scheduler.ts";
@@ -11,8 +11,8 @@ import { PROGRESS_EVERY_MS } from "../live.ts";
 import type { JobContext } from "./context.ts";
 
 export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoResult> {
-  if (!isDriverName(job.driver)) throw new Error(`unknown driver ${job.driver}`);
-  const openPipe = DRIVERS[job.driver].pipes(job.target, job.size, job.timeoutMs);
+  if (!Object.hasOwn(PIPES, job.driver)) throw new Error(`unknown driver ${job.driver}`);
+  const openPipe = PIPES[job.driver](job.target, job.size, job.timeoutMs);
   const session = new Session(realScheduler, job.timeoutMs * 1e6);
   const pipes: Pipe[] = [];
   for (let i = 0; i < job.pipes; i++) {
@@ -25,7 +25,8 @@ export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoRes
 
   session.onPhase = (phase) => ctx.phase(phase);
   const reporter = setInterval(() => {
-    if (session.phase === "measure") ctx.progress(session.completedMeasured, session.problems, session.latency.totalCount ? session.latency.getValueAtPercentile(99) : 0);
+    if (session.phase === "measure")
+      ctx.progress(session.completedMeasured, session.problems, session.latency.totalCount ? session.latency.getValueAtPercentile(99) : 0);
   }, PROGRESS_EVERY_MS);
   const phases = { warmupNs: job.warmupMs * 1e6, durationNs: job.durationMs === undefined ? undefined : job.durationMs * 1e6, count: job.count };
   if (job.model === "closed") await closedLoop(session, { ...phases, window: job.window });

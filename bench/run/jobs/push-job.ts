@@ -1,8 +1,6 @@
-import type { Subscription } from "../../../clients/types.ts";
 import { sharedClockMs, type ServerEvent } from "../../../protocol/events.ts";
 import { withTimeout } from "../../../lib/timeout.ts";
-import { httpClockOffset, wsClockOffset } from "../clock-offset.ts";
-import { PUSH_PATTERNS } from "../bind.ts";
+import { CLOCK_QUERIES, SUBSCRIBERS, type Subscription } from "../bind.ts";
 import { encodeHistogram, newHistogram, record } from "../../stats/histogram.ts";
 import type { PushJob, PushResult } from "../worker-protocol.ts";
 import { PROGRESS_EVERY_MS } from "../live.ts";
@@ -16,9 +14,9 @@ import type { JobContext } from "./context.ts";
  * soon as every subscriber has had an event from after the window.
  */
 export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushResult> {
-  const pattern = PUSH_PATTERNS[job.pattern];
+  const subscribe = SUBSCRIBERS[job.pattern];
   // Across hosts the clocks differ: measure the offset first and read ours as the server's.
-  const clock = job.remoteClock ? await (pattern.server === "ws" ? wsClockOffset : httpClockOffset)(job.target) : undefined;
+  const clock = job.remoteClock ? await CLOCK_QUERIES[job.pattern](job.target) : undefined;
   const offsetMs = clock?.offsetMs ?? 0;
   const histogram = newHistogram();
   const slowest = new Map<number, number>();
@@ -52,14 +50,19 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
       if (event.t >= windowEnd) caughtUp.add(i);
       onEvent(event);
     };
-    const sub = pattern.subscribe(job.target, { intervalMs: job.intervalMs, timeoutMs: job.timeoutMs }, receive);
+    const sub = subscribe(job.target, { intervalMs: job.intervalMs, timeoutMs: job.timeoutMs }, receive);
     sub.done.catch(() => {}); // failures surface below, through the closing check
     subs.push(sub);
   }
   await withTimeout(Promise.all(subs.map((s) => s.ready)), job.timeoutMs + 10_000, `not all ${job.subscribers} subscribers could subscribe`);
   await ctx.ready(subs.length);
 
-  const totals = () => subs.reduce((a, s) => ({ requests: a.requests + s.stats.requests, emptyPolls: a.emptyPolls + s.stats.emptyPolls, missed: a.missed + s.stats.missed }), { requests: 0, emptyPolls: 0, missed: 0 });
+  const totals = () =>
+    subs.reduce((a, s) => ({ requests: a.requests + s.stats.requests, emptyPolls: a.emptyPolls + s.stats.emptyPolls, missed: a.missed + s.stats.missed }), {
+      requests: 0,
+      emptyPolls: 0,
+      missed: 0,
+    });
   const reporter = setInterval(() => {
     if (Number.isFinite(windowStart)) ctx.progress(delivered, 0, histogram.totalCount ? histogram.getValueAtPercentile(99) : 0);
   }, PROGRESS_EVERY_MS);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-/** `bun run bench:micro`: the hot paths with mitata, then the rtt cross-check with tinybench. */
+//  `bun run bench:micro`: the hot paths with mitata, then the rtt cross-check with tinybench.
 import { runMain } from "../../../lib/main.ts";
 import { hotPaths } from "./hot-paths.ts";
 import { rttCrosscheck } from "./rtt-crosscheck.ts";

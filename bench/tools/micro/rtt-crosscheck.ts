@@ -1,5 +1,5 @@
 import { Bench } from "tinybench";
-import { ECHO_CLIENTS } from "../../../clients/index.ts";
+import { ECHO_CLIENTS } from "../../run/bind.ts";
 import { runLoad } from "../../run/load-run.ts";
 import { startServer } from "../../run/server-process.ts";
 import { latency, times } from "../../model/format.ts";
@@ -28,10 +28,27 @@ export async function rttCrosscheck(durationMs = 2000): Promise<{ tinybenchP50Ns
     if (result.state !== "completed") throw new Error(`tinybench did not complete: ${result.state}`);
     const tb = result.latency;
 
-    const harness = await runLoad({ driver: "tcp", clients: 1, procs: 1, size: 64, model: "closed", window: 1, ratePerSec: 0, warmupMs: 300, durationMs, timeoutMs: 2000, rampMs: 0, pin: "none" });
+    const harness = await runLoad({
+      driver: "tcp",
+      clients: 1,
+      procs: 1,
+      size: 64,
+      model: "closed",
+      window: 1,
+      ratePerSec: 0,
+      warmupMs: 300,
+      durationMs,
+      timeoutMs: 2000,
+      rampMs: 0,
+      pin: "none",
+    });
     console.log("\nrtt cross-check (TCP, 64 B, one in flight)");
-    console.log(`  tinybench: p50 ${latency(tb.p50 * 1e6)}  p99 ${latency(tb.p99 * 1e6)}  mean ${latency(tb.mean * 1e6)} ± ${tb.rme.toFixed(2)}% (margin of error, 95%)  ${tb.samplesCount ?? ""} samples`);
-    console.log(`  harness:   p50 ${latency(harness.latency.p50)}  p99 ${latency(harness.latency.p99)}  mean ${latency(harness.latency.mean)}  ${harness.latency.count} samples`);
+    console.log(
+      `  tinybench: p50 ${latency(tb.p50 * 1e6)}  p99 ${latency(tb.p99 * 1e6)}  mean ${latency(tb.mean * 1e6)} ± ${tb.rme.toFixed(2)}% (margin of error, 95%)  ${tb.samplesCount ?? ""} samples`,
+    );
+    console.log(
+      `  harness:   p50 ${latency(harness.latency.p50)}  p99 ${latency(harness.latency.p99)}  mean ${latency(harness.latency.mean)}  ${harness.latency.count} samples`,
+    );
     console.log(`  harness p50 / tinybench p50 = ${times(harness.latency.p50 / (tb.p50 * 1e6))}`);
     return { tinybenchP50Ns: tb.p50 * 1e6, harnessP50Ns: harness.latency.p50 };
   } finally {

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../../lib/errors.ts";
-import { compareCommand, compareResults, DEFAULT_NOISE } from "./compare.ts";
-import type { LoadResult } from "../run/load-run.ts";
-import { formatMetric, loadFigures, metricsOf } from "./figures.ts";
-import { readResult } from "./result-file.ts";
-import { loadRuns, type BenchResult } from "./results.ts";
+import { compareCommand } from "../cli/compare-command.ts";
+import { DEFAULT_NOISE } from "../model/compare.ts";
+import { formatMetric, loadFigures, metricsOf } from "../model/figures.ts";
+import { readResult } from "../model/result-file.ts";
+import { loadRuns, type BenchResult, type LoadResult } from "../model/results.ts";
+import { compareResults } from "./compare-markdown.ts";
 import type { LatencySummary } from "../stats/histogram.ts";
 
 const EXAMPLE = new URL("../../test/fixtures/suite.json", import.meta.url).pathname;
@@ -74,7 +75,7 @@ describe("compareResults", () => {
       const rtt = out.sections.find((s) => s.kind === "rtt")!;
       const run = rtt.runs[0]!;
       scale(run.latency, factor);
-      const figures = Object.fromEntries(Object.entries(loadFigures(run)).map(([k, f]) => [k, { median: f.value, min: f.value * 0.8, max: f.value * 1.2 }]));
+      const figures = Object.fromEntries(Object.entries(loadFigures(run)).map(([k, f]) => [k, { median: f, min: f * 0.8, max: f * 1.2 }]));
       run.repeat = { count: 5, figures };
       out.sections = [{ ...rtt, runs: [run] }];
       return out;
@@ -127,7 +128,10 @@ describe("compareCommand", () => {
 
   test("one file is a usage error (exit 2 through the bench CLI)", async () => {
     await expect(compareCommand([EXAMPLE])).rejects.toThrow(UsageError);
-    const run = Bun.spawnSync([process.execPath, "bench/cli/main.ts", "compare", EXAMPLE], { cwd: new URL("../..", import.meta.url).pathname, env: { ...process.env, CI: "true" } });
+    const run = Bun.spawnSync([process.execPath, "bench/cli/main.ts", "compare", EXAMPLE], {
+      cwd: new URL("../..", import.meta.url).pathname,
+      env: { ...process.env, CI: "true" },
+    });
     expect(run.exitCode).toBe(2);
     expect(run.stderr.toString()).toContain("compare needs two result files, got 1");
   });
@@ -136,7 +140,10 @@ describe("compareCommand", () => {
     const garbage = join(dir, "garbage.json");
     writeFileSync(garbage, "{");
     await expect(compareCommand([EXAMPLE, garbage])).rejects.toThrow(`${garbage}: not JSON`);
-    const run = Bun.spawnSync([process.execPath, "bench/cli/main.ts", "compare", EXAMPLE, garbage], { cwd: new URL("../..", import.meta.url).pathname, env: { ...process.env, CI: "true" } });
+    const run = Bun.spawnSync([process.execPath, "bench/cli/main.ts", "compare", EXAMPLE, garbage], {
+      cwd: new URL("../..", import.meta.url).pathname,
+      env: { ...process.env, CI: "true" },
+    });
     expect(run.exitCode).toBe(1);
   });
 
@@ -145,7 +152,10 @@ describe("compareCommand", () => {
     scale(echoRuns(slower)[0]!.latency, 3);
     const next = join(dir, "slower.json");
     writeFileSync(next, JSON.stringify(slower));
-    const run = Bun.spawnSync([process.execPath, "bench/cli/main.ts", "compare", EXAMPLE, next], { cwd: new URL("../..", import.meta.url).pathname, env: { ...process.env, CI: "true" } });
+    const run = Bun.spawnSync([process.execPath, "bench/cli/main.ts", "compare", EXAMPLE, next], {
+      cwd: new URL("../..", import.meta.url).pathname,
+      env: { ...process.env, CI: "true" },
+    });
     expect(run.exitCode).toBe(0);
     const out = run.stdout.toString();
     expect(out).toStartWith(`# Comparison: suite of ${RECORDED} (suite.json) → suite of ${RECORDED} (slower.json)`);

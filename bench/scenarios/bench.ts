@@ -1,11 +1,27 @@
-import pkg from "../../package.json" with { type: "json" };
-import type { BenchConfig } from "../cli/options.ts";
-import { PIN_DESCRIPTIONS, environment } from "./environment.ts";
-import { RESULT_FORMAT, sectionRuns, type BenchResult, type Progress, type Section } from "../model/results.ts";
-import { SCENARIO_RUNNERS } from "../scenarios/index.ts";
-import { measureRelayOverhead, relaysOf, type RelayOverhead } from "./relay-overhead.ts";
-import { latency } from "../model/format.ts";
+// A whole bench run, as `bun run bench` makes it and tests call it: what the relays add (when
+// there are any), the scenario's plan carried out, the machine described; plain data back.
 import { messageOf } from "../../lib/errors.ts";
+import pkg from "../../package.json" with { type: "json" };
+import { DRIVERS, PATTERNS, TRANSPORT_DRIVERS } from "../catalog.ts";
+import type { BenchConfig } from "../model/config.ts";
+import { latency } from "../model/format.ts";
+import { RESULT_FORMAT, sectionRuns, type BenchResult, type Progress, type RelayOverhead, type Section } from "../model/results.ts";
+import { isLoadSpec } from "../model/spec.ts";
+import { PIN_DESCRIPTIONS, environment } from "../run/environment.ts";
+import { measureRelayOverhead } from "../run/relay-overhead.ts";
+import { planOf, runScenario } from "./index.ts";
+import type { SectionPlan } from "./plan.ts";
+
+/** The relays a plan's runs go through: TCP for stream transports, UDP for datagrams; none without conditions. */
+export function relaysOf(plan: SectionPlan[]): ("tcp" | "udp")[] {
+  const kinds = new Set<"tcp" | "udp">();
+  for (const spec of plan.flatMap((s) => s.specs)) {
+    if (spec.net === undefined) continue;
+    const transport = isLoadSpec(spec) ? DRIVERS[spec.driver].transport : PATTERNS[spec.pattern].transport;
+    kinds.add(TRANSPORT_DRIVERS[transport].datagram ? "udp" : "tcp");
+  }
+  return (["tcp", "udp"] as const).filter((k) => kinds.has(k));
+}
 
 /** How the runs were placed on CPUs, summarized over every run (e.g. "server on CPU 1, swarm on CPU 0"). */
 function describePlacement(sections: Section[], config: BenchConfig): string {
@@ -20,7 +36,10 @@ function describePlacement(sections: Section[], config: BenchConfig): string {
     }
   }
   const allowed = sections.flatMap((s) => sectionRuns(s).map((r) => r.placement.server?.allowed)).find(Boolean) ?? "?";
-  const observed = [...seen.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} (${n} run${n > 1 ? "s" : ""})`).join("; ");
+  const observed = [...seen.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} (${n} run${n > 1 ? "s" : ""})`)
+    .join("; ");
   return `${PIN_DESCRIPTIONS[config.pin]}; allowed CPUs ${allowed}; seen at mid-run: ${observed || "no runs"}`;
 }
 
@@ -30,17 +49,19 @@ export async function run(config: BenchConfig, progress: Progress): Promise<Benc
   const t0 = performance.now();
   // Measured first, on a quiet machine: what the relay adds besides the profile's conditions.
   const relayOverhead: RelayOverhead[] = [];
-  for (const transport of relaysOf(config)) {
+  for (const transport of relaysOf(planOf(config))) {
     // Best effort: the run does not depend on it, and the report says when it is missing.
     try {
       const o = await measureRelayOverhead(transport);
-      progress(`relay  ${transport} relay with no delay adds ${latency(o.addedP50Ns)} per round trip at p50 (${o.roundTrips} round trips, direct and relayed in turn)`);
+      progress(
+        `relay  ${transport} relay with no delay adds ${latency(o.addedP50Ns)} per round trip at p50 (${o.roundTrips} round trips, direct and relayed in turn)`,
+      );
       relayOverhead.push(o);
     } catch (err) {
       progress(`relay  could not measure what the ${transport} relay adds: ${messageOf(err)}`);
     }
   }
-  const sections = await SCENARIO_RUNNERS[config.scenario](config, progress);
+  const sections = await runScenario(config, progress);
   const { argv, ...rest } = config;
   return {
     format: RESULT_FORMAT,

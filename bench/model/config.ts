@@ -1,0 +1,68 @@
+// What a bench run was asked to do, validated: the options every scenario reads, as numbers and
+// parsed values (bench/cli/options.ts makes it from the command line).
+import type { Target } from "../../lib/net.ts";
+import type { Profile } from "../../netem/profile.ts";
+import type { Transport } from "../../protocol/limits.ts";
+import type { Assertion } from "./threshold.ts";
+import type { PinMode } from "./spec.ts";
+
+export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "connect", "udp", "fanout", "distance"] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export const REPORT_FORMATS = ["both", "md", "json"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The largest round trip --rtts takes: runs last about twelve of them, and timeouts stretch with it. */
+export const MAX_RTT_MS = 2000;
+
+/**
+ * Everything a run needs, validated. Options left out are undefined here and take each
+ * scenario's own default (listed in the usage), so one flag can mean the right thing everywhere.
+ */
+export interface BenchConfig {
+  scenario: Scenario;
+  transports: Transport[];
+  /** A server started elsewhere (`--target host:port`): nothing is started locally. */
+  target?: Target;
+  /** Network conditions applied by a relay between swarm and server (`--net`), parsed. */
+  net?: Profile;
+  clients?: number;
+  procs: number;
+  sizes?: number[];
+  rates?: number[];
+  window?: number;
+  durationMs?: number;
+  count?: number;
+  warmupMs?: number;
+  rampMs: number;
+  timeoutMs: number;
+  pin: PinMode;
+  quick: boolean;
+  /** Push: short-polling intervals (ms), subscribers per run, events per second and size. */
+  intervals?: number[];
+  subscribers?: number[];
+  eventRate?: number;
+  eventSize: number;
+  /** Distance: the round-trip times to emulate (ms). */
+  rtts?: number[];
+  outDir: string;
+  /** Which report files to write. */
+  format: ReportFormat;
+  /** Run every measurement this many times; tables show the median run and each figure's range. */
+  repeat: number;
+  /** Thresholds evaluated at the end (exit 1 if any fails). */
+  assertions: Assertion[];
+  /** Print the JSON result on stdout instead of the summary table. */
+  json: boolean;
+  /** The command line, for the report's "reproduce" section. */
+  argv: string[];
+}
+
+/**
+ * Whether a run has a distance section: the distance scenario; the suite where it compares
+ * WebSocket or HTTP and --net does not already set the conditions for everything.
+ */
+export function hasDistance(config: Pick<BenchConfig, "scenario" | "net" | "transports">): boolean {
+  if (config.scenario === "distance") return true;
+  return config.scenario === "suite" && config.net === undefined && config.transports.some((t) => t === "ws" || t === "http");
+}

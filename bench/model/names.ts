@@ -1,0 +1,42 @@
+// How runs are named, from the catalog: in tables, legends and metric subjects. Nothing here
+// knows a driver or a pattern by name; the catalog's entries say everything.
+import { DRIVERS, PATTERNS, type PushKind } from "../catalog.ts";
+import { isLoadSpec, type RunSpec } from "./spec.ts";
+
+/** "every 250 ms", "every 1 s": a polling interval as a legend says it. */
+function every(intervalMs: number): string {
+  return `every ${intervalMs >= 1000 && intervalMs % 1000 === 0 ? `${intervalMs / 1000} s` : `${intervalMs} ms`}`;
+}
+
+/** A pattern in tables: "WebSocket push", "HTTP short polling, every 250 ms". */
+export function patternLabel(kind: PushKind, intervalMs: number): string {
+  const p = PATTERNS[kind];
+  return p.polls ? `${p.label}, every ${intervalMs} ms` : p.label;
+}
+
+/** A pattern in chart legends: "SSE", "short polling, every 1 s". */
+export function patternLegend(kind: PushKind, intervalMs: number): string {
+  const p = PATTERNS[kind];
+  return p.polls ? `${p.legend}, ${every(intervalMs)}` : p.legend;
+}
+
+/** A pattern's polling interval as a table cell says it on its own: "250 ms". */
+export function intervalText(intervalMs: number): string {
+  return `${intervalMs} ms`;
+}
+
+/**
+ * How a run is named in metrics: its driver's subject ("ws", "http-close"), or its pattern's
+ * with the polling interval ("short250"); in the distance section a pattern's own there ("ws-push").
+ */
+export function subjectOf(spec: RunSpec, inDistance = false): string {
+  if (isLoadSpec(spec)) return DRIVERS[spec.driver].subject;
+  const p = PATTERNS[spec.pattern];
+  const subject = inDistance ? p.distanceSubject : p.subject;
+  return p.polls ? `${subject}${spec.intervalMs}` : subject;
+}
+
+/** A run in tables and progress lines: the driver's label, or the pattern's. */
+export function labelOf(spec: RunSpec): string {
+  return isLoadSpec(spec) ? DRIVERS[spec.driver].label : patternLabel(spec.pattern, spec.intervalMs);
+}

@@ -1,0 +1,78 @@
+// What one measured run is: its load (LoadSpec) or its subscribers (PushSpec), with every
+// condition as a number. Scenarios plan them; bench/run/ carries them out.
+import type { Target } from "../../lib/net.ts";
+import type { Profile } from "../../netem/profile.ts";
+import type { DriverName, PushKind } from "../catalog.ts";
+
+export const PIN_MODES = ["none", "same", "split"] as const;
+export type PinMode = (typeof PIN_MODES)[number];
+
+/** How an echo load is shaped, whether for the whole swarm or one of its processes. */
+export interface LoadShape {
+  /** Message size, bytes. */
+  size: number;
+  model: "closed" | "open";
+  /** Closed loop: operations in flight per connection. Open loop: the per-connection in-flight cap. */
+  window: number;
+  warmupMs: number;
+  durationMs?: number;
+  count?: number;
+  /** An operation with no reply after this long is given up (counted as a timeout / lost). */
+  timeoutMs: number;
+  /** Connections are opened evenly over this long before the load starts. */
+  rampMs: number;
+}
+
+/** One measured echo load: a server, a swarm, a load model. */
+export interface LoadSpec extends LoadShape {
+  driver: DriverName;
+  /** Connections (pipes) in all, spread over `procs` swarm processes. */
+  clients: number;
+  procs: number;
+  /** Open loop: total operations per second. */
+  ratePerSec: number;
+  pin: PinMode;
+  /** Extra server options (fault injection in tests). */
+  serverArgs?: string[];
+  /** A server started elsewhere; nothing is started locally. */
+  target?: Target;
+  /** Network conditions applied between the swarm and the server. */
+  net?: Profile;
+}
+
+/** A way of learning of events, and its polling interval where it polls (0 otherwise). */
+export interface Pattern {
+  kind: PushKind;
+  intervalMs: number;
+}
+
+/** Subscribers receiving a push-mode server's events. */
+export interface PushSpec {
+  pattern: PushKind;
+  /** Short polling interval, ms. */
+  intervalMs: number;
+  subscribers: number;
+  procs: number;
+  eventsPerSec: number;
+  eventSize: number;
+  warmupMs: number;
+  durationMs: number;
+  timeoutMs: number;
+  rampMs: number;
+  pin: PinMode;
+  /** A push-mode server started elsewhere: nothing is started locally, and clocks are reconciled. */
+  target?: Target;
+  /** Network conditions applied between the subscribers and the server. */
+  net?: Profile;
+}
+
+export type RunSpec = LoadSpec | PushSpec;
+
+export function isLoadSpec(spec: RunSpec): spec is LoadSpec {
+  return "driver" in spec;
+}
+
+/** The round-trip time a relay adds: twice its one-way delay (0 without a relay). */
+export function rttMsOf(spec: RunSpec): number {
+  return spec.net === undefined ? 0 : 2 * spec.net.delayMs;
+}

@@ -1,0 +1,80 @@
+// The report's closing parts: how it was measured, on what machine, what the relay added,
+// repeated runs' ranges, and the thresholds' outcome.
+import { DRIVERS } from "../catalog.ts";
+import { formatMetric } from "../model/figures.ts";
+import { bytes, latency, percent, rate, table } from "../model/format.ts";
+import { sectionRuns, type BenchResult, type Section } from "../model/results.ts";
+
+/** " The relay itself adds 21.3 µs per round trip at p50 (TCP) ...", or "" when none was measured. */
+export function relayOverheadNote(result: BenchResult): string {
+  const o = result.relayOverhead ?? [];
+  if (!o.length) return "";
+  // A difference below zero is noise: the relay cannot make a round trip faster.
+  const added = o.map((x) => `${x.addedP50Ns > 0 ? latency(x.addedP50Ns) : "nothing measurable"} (${x.transport.toUpperCase()})`).join(" and ");
+  return ` The relay itself adds ${added} per round trip at p50, measured before the run: ${o[0]!.roundTrips} round trips of 64 B to an echo server, direct and through a relay with no conditions, in turn.`;
+}
+
+export function methodology(result: BenchResult): string {
+  const c = result.config;
+  return [
+    "- The server runs in its own process, started on port 0; the load generator (the swarm) runs in one or more other processes. They never share an event loop.",
+    "- Each run warms up before it measures (samples from the warm-up are discarded), then measures for a fixed time or message count, then waits for replies still in flight (up to the timeout).",
+    `- Closed loop (rtt, throughput, connect): a fixed number of operations in flight per connection. Open loop (load, udp): a constant total rate; latency is timed from the intended send time, the uncorrected figures from the actual send, and late or unsent sends are counted (coordinated-omission correction, as in wrk2).`,
+    "- Latency distributions are HdrHistograms (1 ns resolution, 3 significant digits) recorded per process and merged exactly; percentiles are never averaged. Percentiles are the highest value equivalent to the bucket they fall in.",
+    result.sections.flatMap(sectionRuns).some((r) => r.remote)
+      ? "- Push latency is publication-to-receipt: the server is on another host, so its clock is read through an offset estimated NTP-style before each run, whose uncertainty the push section states."
+      : "- Push latency is publication-to-receipt on a clock both processes share (performance.timeOrigin + performance.now()); both run on this host.",
+    "- CPU time is user + system time of the server and of the swarm over the measured phase, from /proc; it has 10 ms resolution. The open loop waits for each send time by spinning (Bun's timers tick in whole milliseconds), so its generator CPU is not a cost figure; its send lag is reported instead.",
+    "- Bytes on the wire are the kernel's per-socket counters on the server's side (ss -ti): TCP payload, headers of the protocols above TCP included; divided as rates (bytes per second over operations per second).",
+    `- Message timeout: ${c.timeoutMs} ms. CPU placement: ${result.environment.pinning}. This machine is noisy: repeat a run before trusting a difference of a few percent.`,
+  ].join("\n");
+}
+
+export function environmentTable(result: BenchResult): string {
+  const e = result.environment;
+  return table(
+    ["", ""],
+    [
+      ["socketlab", `${result.tool.version}${e.gitCommit ? ` (commit ${e.gitCommit})` : ""}`],
+      ["Bun", e.bun],
+      ["OS, kernel", `${e.os}, Linux ${e.kernel} (${e.arch})`],
+      ["CPU", `${e.cpuModel}, ${e.cpus} CPUs`],
+      ["Memory", `${e.memoryGiB} GiB`],
+      ["CPU layout", e.placement],
+      ["Date", `${result.startedAt} (took ${result.elapsedSec.toFixed(1)} s)`],
+    ],
+  );
+}
+
+/** Key figures of repeated runs: each one's median and range over the repetitions. */
+export function repetitions(s: Section): string | undefined {
+  const runs = sectionRuns(s);
+  const repeated = runs.filter((r) => r.repeat);
+  if (repeated.length === 0) return undefined;
+  const keys = ["p50", "p99", "rate", "loss"];
+  const rows = repeated.map((r) => {
+    const name =
+      "label" in r
+        ? `${r.label}, ${r.spec.subscribers} subscribers`
+        : `${DRIVERS[r.spec.driver].label}, ${bytes(r.spec.size)}${r.spec.model === "open" ? `, ${rate(r.spec.ratePerSec)}` : ""}`;
+    const cells = keys.map((k) => {
+      const f = r.repeat!.figures[k];
+      if (!f) return "—";
+      const show = (v: number) => (k === "rate" ? rate(v) : k === "loss" ? percent(v) : latency(v));
+      return `${show(f.median)} (${show(f.min)}–${show(f.max)})`;
+    });
+    return [name, String(r.repeat!.count), ...cells];
+  });
+  return `Repeated runs, median (range) of each figure; the table above shows the median run:\n\n${table(["run", "times", "p50", "p99", "rate", "loss"], rows)}`;
+}
+
+export function thresholds(result: BenchResult): string | undefined {
+  if (!result.assertions?.length) return undefined;
+  const rows = result.assertions.map((a) => [
+    a.text,
+    a.measured === undefined || a.unit === undefined ? "not measured" : formatMetric(a.measured, a.unit),
+    a.pass ? "pass" : "**FAIL**",
+  ]);
+  const failed = result.assertions.filter((a) => !a.pass).length;
+  return `${failed ? `**${failed} of ${result.assertions.length} thresholds failed.**` : `All ${result.assertions.length} thresholds held.`}\n\n${table(["threshold", "measured", "result"], rows)}`;
+}
