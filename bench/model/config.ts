@@ -2,6 +2,7 @@
 // parsed values (bench/cli/options.ts makes it from the command line).
 import type { Target } from "../../lib/net.ts";
 import type { Profile } from "../../netem/profile.ts";
+import { LAB, TRANSPORT_DRIVERS, type DriverName } from "../catalog.ts";
 import type { Transport } from "../../protocol/limits.ts";
 import type { Assertion } from "./threshold.ts";
 import type { PinMode } from "./spec.ts";
@@ -64,5 +65,10 @@ export interface BenchConfig {
  */
 export function hasDistance(config: Pick<BenchConfig, "scenario" | "net" | "transports">): boolean {
   if (config.scenario === "distance") return true;
-  return config.scenario === "suite" && config.net === undefined && config.transports.some((t) => t === "ws" || t === "http");
+  return config.scenario === "suite" && config.net === undefined && config.transports.some((t) => TRANSPORT_DRIVERS[t].distance.some(inLabComparison));
+}
+
+/** Whether a driver plays a part in the lab's WebSocket-against-HTTP comparison (the suite keeps to those). */
+export function inLabComparison(driver: DriverName): boolean {
+  return Object.values(LAB.websocket).includes(driver as never) || Object.values(LAB.http).includes(driver as never);
 }

@@ -1,5 +1,5 @@
 import { DRIVERS, PATTERNS, TRANSPORT_DRIVERS, type DriverEntry, type DriverName, type PatternEntry } from "../catalog.ts";
-import type { BenchConfig } from "./config.ts";
+import { inLabComparison, type BenchConfig } from "./config.ts";
 import { latency } from "./format.ts";
 import { labelOf, subjectOf } from "./names.ts";
 import { isLoadRun, type LoadResult, type PushRunResult, type RunResult } from "./results.ts";
@@ -13,7 +13,8 @@ import { rttMsOf } from "./spec.ts";
  * lab's comparison, WebSocket against HTTP (no plain TCP), to stay within its time.
  */
 export function distanceDrivers(config: Pick<BenchConfig, "transports" | "scenario">): DriverName[] {
-  return config.transports.flatMap((t) => (config.scenario === "suite" && t === "tcp" ? [] : TRANSPORT_DRIVERS[t].distance));
+  const drivers = config.transports.flatMap((t) => TRANSPORT_DRIVERS[t].distance);
+  return config.scenario === "suite" ? drivers.filter(inLabComparison) : drivers;
 }
 
 /** How far (in round trips) a measured cost may be from the reasoning and still agree with it. */

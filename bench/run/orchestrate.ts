@@ -2,6 +2,7 @@
 // started together, the server's CPU and socket bytes over the measured phase, and every
 // process reaped whatever happens.
 import { PROJECT_ROOT, spawnChild, type Child } from "../../lib/children.ts";
+import { TRANSPORT_DRIVERS } from "../catalog.ts";
 import { RunError } from "../../lib/errors.ts";
 import { describeProfile, profileText, type Profile } from "../../netem/profile.ts";
 import { startRelayProcess, type RelayProcess } from "../../netem/relay-process.ts";
@@ -91,7 +92,7 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
   let relay: RelayProcess<TcpRelayStats | UdpRelayStats> | undefined;
   try {
     // With --net the swarm talks to a relay, which passes everything on under the conditions.
-    if (spec.net) relay = await startRelayProcess(spec.server.transport === "udp" ? "udp" : "tcp", serverTarget, profileText(spec.net));
+    if (spec.net) relay = await startRelayProcess(TRANSPORT_DRIVERS[spec.server.transport].datagram ? "udp" : "tcp", serverTarget, profileText(spec.net));
     const target: Target = relay ? { host: "127.0.0.1", port: relay.port } : serverTarget;
     // A local server that dies fails the run at once; a remote one shows as connection errors.
     const serverGone = server
