@@ -1,19 +1,42 @@
 /**
- * Runs callbacks at future instants with sub-millisecond precision: the relays' delivery clock.
+ * Runs callbacks at future instants with microsecond precision: the relays' delivery clock.
  *
- * Bun's timers fire on a 1 ms grid (setTimeout(fn, 0) takes about 1.07 ms, setTimeout(fn, 3)
- * about 3.08 ms), too coarse to add 5 ms to a 50 µs round trip within 2%. So, as the open loop
- * does (bench/load/scheduler.ts): sleep with setTimeout until about 1.5 ms before the earliest
- * instant, then yield with setImmediate (about 1 µs a turn; socket events still run between
- * turns) until it arrives. The spin runs ONLY while something is due within 1.5 ms: an idle
+ * Bun's timers take whole milliseconds and fire late: setTimeout(fn, n) runs n ms plus an
+ * overshoot later (0.13 ms at the median, 0.25 ms at p99 on the 2-vCPU development VM), and
+ * setTimeout(fn, 0) or (fn, 0.5) after about 1.1 ms. So, as the open loop does
+ * (bench/load/scheduler.ts): sleep with setTimeout for the whole milliseconds that still wake
+ * before the instant, leaving a margin for the overshoot, then yield with setImmediate (about
+ * 1 µs a turn; socket events still run between turns) until the instant arrives.
+ *
+ * The spin is kept as short as the timer allows, because it is not free for the processes the
+ * relay serves. On that VM the two vCPUs share one core's worth of time (two busy loops on
+ * different vCPUs run at half speed each), and a process woken on the idle vCPU while the
+ * other spins wakes late: in a C ping-pong whose server held each reply 5 ms, a reply held by
+ * spinning reached the client 130 µs after it was sent, one held by sleeping 25 µs. A fixed
+ * 1.5 ms margin (a spin of 1.5 to 2.5 ms before every delivery) made a relayed 10 ms round trip
+ * 1-3% longer than the profile on such a machine. The margin is therefore learnt from the
+ * timer's own overshoots (a high quantile of the recent ones, plus a cushion): what this
+ * machine's timer needs, 0.3 ms on that VM, and 1.5 ms at most, which is also where it starts.
+ * A timer later than the margin makes its deliveries late, never early; stats() shows it.
+ *
+ * The spin runs ONLY while something is due within a millisecond plus the margin: an idle
  * relay, or one whose next delivery is far off, holds at most one timer and burns no CPU.
  *
  * One queue per process (`sharedPacer`), ordered by instant, ties in the order scheduled, so
  * however many connections a relay carries there is one timer and at most one spin.
  */
 
-/** How long before an instant the coarse timer hands over to the setImmediate spin. */
-const SPIN_MARGIN_NS = 1_500_000;
+/** The spin margin's bounds; the largest is also the margin used until the timer is measured. */
+const MIN_MARGIN_NS = 50_000;
+const MAX_MARGIN_NS = 1_500_000;
+/** Timer overshoots remembered, and how many are needed before the margin follows them. */
+const OVERSHOOT_WINDOW = 32;
+const OVERSHOOT_MIN_SAMPLES = 8;
+/** The margin is this quantile of the remembered overshoots, plus the cushion. */
+const OVERSHOOT_QUANTILE = 0.9;
+const MARGIN_CUSHION_NS = 100_000;
+/** Lateness is histogrammed per microsecond up to this (later ones share the last bucket). */
+const LATE_BUCKETS_US = 10_000;
 
 interface Entry {
   atNs: number;
@@ -24,24 +47,50 @@ interface Entry {
 }
 
 export interface PacerStats {
-  /** Callbacks run. */
+  /** Callbacks run (each releases bytes: a delivery, or held bytes onto the link). */
   ran: number;
-  /** How late they ran, after their instant: mean and worst, microseconds. */
+  /** How late they ran after their instant, in microseconds: mean, median, p99 and worst. */
   meanLateUs: number;
+  p50LateUs: number;
+  p99LateUs: number;
   maxLateUs: number;
   /** Callbacks that ran more than 1 ms late (the process was descheduled, or overloaded). */
   lateOver1ms: number;
+  /** The current spin margin (learnt from the timer's overshoots), microseconds. */
+  spinMarginUs: number;
+  /** Time spent spinning in all, milliseconds: the CPU the precision cost. */
+  spinMs: number;
 }
 
 export class Pacer {
   private heap: Entry[] = [];
   private seq = 0;
   private timer: Timer | undefined;
-  /** The instant the armed timer was aimed at (its entry's instant minus the margin). */
-  private timerAtNs = Infinity;
+  /** The instant the armed timer was asked to fire at: its overshoot is measured from there. */
+  private timerAskedNs = Infinity;
+  /** Whether a setImmediate turn is pending. */
   private spinning = false;
-  private readonly tick = (): void => this.runDue();
-  private counters = { ran: 0, lateNsSum: 0, maxLateNs: 0, lateOver1ms: 0 };
+  /** When the current spin began, or undefined outside a spin. */
+  private spinSinceNs: number | undefined;
+  private marginNs = MAX_MARGIN_NS;
+  private readonly overshoots = new Float64Array(OVERSHOOT_WINDOW);
+  private overshootCount = 0;
+  private readonly lateHistogram = new Uint32Array(LATE_BUCKETS_US + 1);
+  private counters = { ran: 0, lateNsSum: 0, maxLateNs: 0, lateOver1ms: 0, spunNs: 0 };
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    this.learn(this.now() - this.timerAskedNs);
+    this.timerAskedNs = Infinity;
+    this.runDue();
+  };
+  private readonly onImmediate = (): void => {
+    this.spinning = false;
+    this.runDue();
+    if (!this.spinning && this.spinSinceNs !== undefined) {
+      this.counters.spunNs += this.now() - this.spinSinceNs;
+      this.spinSinceNs = undefined;
+    }
+  };
 
   constructor(readonly now: () => number = () => Bun.nanoseconds()) {}
 
@@ -53,6 +102,11 @@ export class Pacer {
   /** Whether the setImmediate spin is running (tests check that an idle pacer does not spin). */
   get isSpinning(): boolean {
     return this.spinning;
+  }
+
+  /** How long before an instant the timer hands over to the spin, ns. */
+  get spinMarginNs(): number {
+    return this.marginNs;
   }
 
   /**
@@ -82,7 +136,17 @@ export class Pacer {
 
   stats(): PacerStats {
     const c = this.counters;
-    return { ran: c.ran, meanLateUs: c.ran === 0 ? 0 : c.lateNsSum / c.ran / 1000, maxLateUs: c.maxLateNs / 1000, lateOver1ms: c.lateOver1ms };
+    const spinning = this.spinSinceNs === undefined ? 0 : this.now() - this.spinSinceNs;
+    return {
+      ran: c.ran,
+      meanLateUs: c.ran === 0 ? 0 : c.lateNsSum / c.ran / 1000,
+      p50LateUs: this.lateQuantileUs(0.5),
+      p99LateUs: this.lateQuantileUs(0.99),
+      maxLateUs: c.maxLateNs / 1000,
+      lateOver1ms: c.lateOver1ms,
+      spinMarginUs: this.marginNs / 1000,
+      spinMs: (c.spunNs + spinning) / 1e6,
+    };
   }
 
   private record(lateNs: number): void {
@@ -91,12 +155,33 @@ export class Pacer {
     c.lateNsSum += lateNs;
     if (lateNs > c.maxLateNs) c.maxLateNs = lateNs;
     if (lateNs > 1e6) c.lateOver1ms++;
+    this.lateHistogram[Math.min(LATE_BUCKETS_US, Math.floor(lateNs / 1000))]!++;
+  }
+
+  /** Nearest-rank quantile of the lateness, to the microsecond (the upper edge of its bucket). */
+  private lateQuantileUs(q: number): number {
+    const ran = this.counters.ran;
+    if (ran === 0) return 0;
+    const rank = Math.max(1, Math.ceil(q * ran));
+    let seen = 0;
+    for (let us = 0; us < LATE_BUCKETS_US; us++) {
+      seen += this.lateHistogram[us]!;
+      if (seen >= rank) return Math.min(us + 1, this.counters.maxLateNs / 1000);
+    }
+    return this.counters.maxLateNs / 1000;
+  }
+
+  /** Takes one timer overshoot into account: the margin follows the recent ones. */
+  private learn(overshootNs: number): void {
+    this.overshoots[this.overshootCount % OVERSHOOT_WINDOW] = Math.max(0, overshootNs);
+    this.overshootCount++;
+    if (this.overshootCount < OVERSHOOT_MIN_SAMPLES) return;
+    const recent = this.overshoots.slice(0, Math.min(this.overshootCount, OVERSHOOT_WINDOW)).sort();
+    const quantile = recent[Math.ceil(OVERSHOOT_QUANTILE * recent.length) - 1]!;
+    this.marginNs = Math.min(MAX_MARGIN_NS, Math.max(MIN_MARGIN_NS, quantile + MARGIN_CUSHION_NS));
   }
 
   private runDue(): void {
-    this.spinning = false;
-    this.timer = undefined;
-    this.timerAtNs = Infinity;
     try {
       let now = this.now();
       for (let head = this.heap[0]; head !== undefined && head.atNs <= now; head = this.heap[0]) {
@@ -111,29 +196,34 @@ export class Pacer {
     }
   }
 
-  /** Sets up the next wake-up for the earliest entry: a spin if it is close, else one timer. */
+  /**
+   * Sets up the next wake-up for the earliest entry: one timer for the whole milliseconds that
+   * still leave the margin before its instant, else (less than a millisecond plus the margin
+   * away: Bun's shortest timer is a millisecond) a spin.
+   */
   private arm(): void {
     if (this.spinning) return; // the spin looks at the queue every turn
     const head = this.heap[0];
     if (head === undefined) return this.disarm();
-    const wait = head.atNs - this.now();
-    if (wait < SPIN_MARGIN_NS) {
+    const now = this.now();
+    const wholeMs = Math.floor((head.atNs - now - this.marginNs) / 1e6);
+    if (wholeMs < 1) {
       this.disarm();
       this.spinning = true;
-      setImmediate(this.tick);
+      this.spinSinceNs ??= now;
+      setImmediate(this.onImmediate);
       return;
     }
-    const wakeAt = head.atNs - SPIN_MARGIN_NS;
-    if (this.timer !== undefined && this.timerAtNs <= wakeAt) return; // already due to wake in time
+    if (this.timer !== undefined && this.timerAskedNs + this.marginNs <= head.atNs) return; // already due to wake in time
     this.disarm();
-    this.timerAtNs = wakeAt;
-    this.timer = setTimeout(this.tick, Math.floor((wait - SPIN_MARGIN_NS) / 1e6));
+    this.timerAskedNs = now + wholeMs * 1e6;
+    this.timer = setTimeout(this.onTimer, wholeMs);
   }
 
   private disarm(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    this.timerAtNs = Infinity;
+    this.timerAskedNs = Infinity;
   }
 
   private push(e: Entry): void {
