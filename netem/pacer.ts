@@ -2,22 +2,23 @@
  * Runs callbacks at future instants with microsecond precision: the relays' delivery clock.
  *
  * Bun's timers take whole milliseconds and fire late: setTimeout(fn, n) runs n ms plus an
- * overshoot later (0.13 ms at the median, 0.25 ms at p99 on the 2-vCPU development VM), and
- * setTimeout(fn, 0) or (fn, 0.5) after about 1.1 ms. So, as the open loop does
+ * overshoot later (0.13 to 0.2 ms at the median on a 2-vCPU VM, where waking an idle vCPU is
+ * slow), and setTimeout(fn, 0) or (fn, 0.5) after about 1.1 ms. So, as the open loop does
  * (bench/load/scheduler.ts): sleep with setTimeout for the whole milliseconds that still wake
  * before the instant, leaving a margin for the overshoot, then yield with setImmediate (about
- * 1 µs a turn; socket events still run between turns) until the instant arrives.
+ * 1 µs a turn; socket events still run between turns) until the instant arrives. Callbacks run
+ * 2 to 9 µs after their instant at the median.
  *
- * The spin is kept as short as the timer allows, because it is not free for the processes the
- * relay serves. On that VM the two vCPUs share one core's worth of time (two busy loops on
- * different vCPUs run at half speed each), and a process woken on the idle vCPU while the
- * other spins wakes late: in a C ping-pong whose server held each reply 5 ms, a reply held by
- * spinning reached the client 130 µs after it was sent, one held by sleeping 25 µs. A fixed
- * 1.5 ms margin (a spin of 1.5 to 2.5 ms before every delivery) made a relayed 10 ms round trip
- * 1-3% longer than the profile on such a machine. The margin is therefore learnt from the
- * timer's own overshoots (a high quantile of the recent ones, plus a cushion): what this
- * machine's timer needs, 0.3 ms on that VM, and 1.5 ms at most, which is also where it starts.
- * A timer later than the margin makes its deliveries late, never early; stats() shows it.
+ * The margin is learnt from the timer's own overshoots (a high quantile of the recent ones,
+ * plus a cushion): what this machine's timer needs, 0.25 to 0.5 ms on that VM, and 1.5 ms at
+ * most, which is also where it starts. A fixed 1.5 ms margin spun 1.5 to 2.5 ms before every
+ * delivery (2 ms of CPU per delivery, against 0.9 ms with the learnt one at a 5 ms delay), and
+ * a busy vCPU changes where the kernel wakes the processes under test: with the long spin, the
+ * echo server of the accuracy test (netem/accuracy.test.ts) was woken on the other, idle vCPU
+ * in 27 of 40 direct round trips (11 to 14 with the short one), which made them 50-120 µs
+ * slower. A timer later than the margin makes its deliveries late, never early; stats() counts
+ * them. (What a relayed round trip costs beyond the profile is not the pacer's lateness: see
+ * "Precision" in README.md.)
  *
  * The spin runs ONLY while something is due within a millisecond plus the margin: an idle
  * relay, or one whose next delivery is far off, holds at most one timer and burns no CPU.
@@ -35,7 +36,7 @@ const OVERSHOOT_MIN_SAMPLES = 8;
 /** The margin is this quantile of the remembered overshoots, plus the cushion. */
 const OVERSHOOT_QUANTILE = 0.9;
 const MARGIN_CUSHION_NS = 100_000;
-/** Lateness is histogrammed per microsecond up to this (later ones share the last bucket). */
+/** Lateness is counted per whole microsecond up to this; later ones share the last bucket, reported as the worst. */
 const LATE_BUCKETS_US = 10_000;
 
 interface Entry {
@@ -49,14 +50,20 @@ interface Entry {
 export interface PacerStats {
   /** Callbacks run (each releases bytes: a delivery, or held bytes onto the link). */
   ran: number;
-  /** How late they ran after their instant, in microseconds: mean, median, p99 and worst. */
+  /**
+   * How late they ran after their instant, in microseconds: mean, median and p99 (rounded up to
+   * the microsecond), worst. This is the relay's own timing error: bytes leave it this much
+   * later than the profile says.
+   */
   meanLateUs: number;
   p50LateUs: number;
   p99LateUs: number;
   maxLateUs: number;
   /** Callbacks that ran more than 1 ms late (the process was descheduled, or overloaded). */
   lateOver1ms: number;
-  /** The current spin margin (learnt from the timer's overshoots), microseconds. */
+  /** How late Bun's timer fired, p90 of its last 32 wake-ups (0 before 8), microseconds. */
+  timerOvershootP90Us: number;
+  /** The current spin margin: that p90 plus 0.1 ms, within 0.05-1.5 ms; 1.5 ms before 8. */
   spinMarginUs: number;
   /** Time spent spinning in all, milliseconds: the CPU the precision cost. */
   spinMs: number;
@@ -73,6 +80,7 @@ export class Pacer {
   /** When the current spin began, or undefined outside a spin. */
   private spinSinceNs: number | undefined;
   private marginNs = MAX_MARGIN_NS;
+  private overshootQuantileNs = 0;
   private readonly overshoots = new Float64Array(OVERSHOOT_WINDOW);
   private overshootCount = 0;
   private readonly lateHistogram = new Uint32Array(LATE_BUCKETS_US + 1);
@@ -144,6 +152,7 @@ export class Pacer {
       p99LateUs: this.lateQuantileUs(0.99),
       maxLateUs: c.maxLateNs / 1000,
       lateOver1ms: c.lateOver1ms,
+      timerOvershootP90Us: this.overshootQuantileNs / 1000,
       spinMarginUs: this.marginNs / 1000,
       spinMs: (c.spunNs + spinning) / 1e6,
     };
@@ -155,10 +164,10 @@ export class Pacer {
     c.lateNsSum += lateNs;
     if (lateNs > c.maxLateNs) c.maxLateNs = lateNs;
     if (lateNs > 1e6) c.lateOver1ms++;
-    this.lateHistogram[Math.min(LATE_BUCKETS_US, Math.floor(lateNs / 1000))]!++;
+    this.lateHistogram[Math.min(LATE_BUCKETS_US, Math.ceil(lateNs / 1000))]!++;
   }
 
-  /** Nearest-rank quantile of the lateness, to the microsecond (the upper edge of its bucket). */
+  /** Nearest-rank quantile of the lateness, in microseconds rounded up (never under-reported), at most the worst. */
   private lateQuantileUs(q: number): number {
     const ran = this.counters.ran;
     if (ran === 0) return 0;
@@ -166,7 +175,7 @@ export class Pacer {
     let seen = 0;
     for (let us = 0; us < LATE_BUCKETS_US; us++) {
       seen += this.lateHistogram[us]!;
-      if (seen >= rank) return Math.min(us + 1, this.counters.maxLateNs / 1000);
+      if (seen >= rank) return Math.min(us, this.counters.maxLateNs / 1000);
     }
     return this.counters.maxLateNs / 1000;
   }
@@ -177,8 +186,8 @@ export class Pacer {
     this.overshootCount++;
     if (this.overshootCount < OVERSHOOT_MIN_SAMPLES) return;
     const recent = this.overshoots.slice(0, Math.min(this.overshootCount, OVERSHOOT_WINDOW)).sort();
-    const quantile = recent[Math.ceil(OVERSHOOT_QUANTILE * recent.length) - 1]!;
-    this.marginNs = Math.min(MAX_MARGIN_NS, Math.max(MIN_MARGIN_NS, quantile + MARGIN_CUSHION_NS));
+    this.overshootQuantileNs = recent[Math.ceil(OVERSHOOT_QUANTILE * recent.length) - 1]!;
+    this.marginNs = Math.min(MAX_MARGIN_NS, Math.max(MIN_MARGIN_NS, this.overshootQuantileNs + MARGIN_CUSHION_NS));
   }
 
   private runDue(): void {
