@@ -81,6 +81,11 @@ describe("netem/cli.ts", () => {
         expect(stats.up).toMatchObject({ datagrams: sizes.length, bytes, dropped: 0 });
         expect(stats.down).toMatchObject({ datagrams: sizes.length, bytes, dropped: 0 });
       }
+      // The relay's own timing error: every message crossed it twice (TCP also releases held bytes).
+      expect(stats.pacer.ran).toBeGreaterThanOrEqual(2 * sizes.length);
+      expect(stats.pacer.p50LateUs).toBeLessThanOrEqual(stats.pacer.p99LateUs);
+      expect(stats.pacer.p99LateUs).toBeLessThanOrEqual(stats.pacer.maxLateUs);
+      expect(stats.pacer.spinMarginUs).toBeLessThanOrEqual(1500);
       // And the server agrees: two independent counts of the bytes on the wire.
       const served = await server.stop();
       expect(served.bytesIn).toBe(bytes);

@@ -86,13 +86,16 @@ function parseCommand(args: ParsedArgs): RelayCommand {
 }
 
 function describeStats(transport: RelayTransport, stats: TcpRelayStats | UdpRelayStats): string {
+  const p = stats.pacer;
+  // The relay's own timing error, so a user can see that it released bytes when the profile said.
+  const timing = `released ${p.ran} times, late by p50 ${p.p50LateUs} µs, p99 ${p.p99LateUs} µs, worst ${p.maxLateUs.toFixed(0)} µs (${p.lateOver1ms} over 1 ms)`;
   if (transport === "tcp") {
     const s = stats as TcpRelayStats;
-    return `${s.connections} connections; bytes up ${s.bytes.up}, down ${s.bytes.down}; chunks up ${s.chunks.up}, down ${s.chunks.down}`;
+    return `${s.connections} connections; bytes up ${s.bytes.up}, down ${s.bytes.down}; chunks up ${s.chunks.up}, down ${s.chunks.down}; ${timing}`;
   }
   const s = stats as UdpRelayStats;
   const way = (d: UdpRelayStats["up"]) => `${d.datagrams} datagrams (${d.bytes} bytes), ${d.dropped} dropped, ${d.overflowed} overflowed, ${d.failed} failed`;
-  return `${s.flows} clients; up: ${way(s.up)}; down: ${way(s.down)}`;
+  return `${s.flows} clients; up: ${way(s.up)}; down: ${way(s.down)}; ${timing}`;
 }
 
 async function main(): Promise<number> {

@@ -40,7 +40,11 @@ export interface TcpRelayStats {
   chunks: BothWays<number>;
   /** Failures by kind ("connect ECONNREFUSED", "queue-overflow", ...). */
   errors: Record<string, number>;
-  /** The delivery queue's punctuality: the process's queue, shared by every relay in it. */
+  /**
+   * The relay's own timing error: how late the delivery queue released bytes after their due
+   * instant (mean, p50, p99, worst, count over 1 ms), its spin margin and the CPU its spin cost.
+   * The queue is the process's, shared by every relay in it.
+   */
   pacer: PacerStats;
 }
 
@@ -67,7 +71,11 @@ export interface UdpRelayStats {
   up: UdpDirectionStats;
   down: UdpDirectionStats;
   errors: Record<string, number>;
-  /** The delivery queue's punctuality: the process's queue, shared by every relay in it. */
+  /**
+   * The relay's own timing error: how late the delivery queue released bytes after their due
+   * instant (mean, p50, p99, worst, count over 1 ms), its spin margin and the CPU its spin cost.
+   * The queue is the process's, shared by every relay in it.
+   */
   pacer: PacerStats;
 }
 
