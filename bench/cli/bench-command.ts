@@ -12,7 +12,7 @@ import { SCENARIOS } from "../model/config.ts";
 export const USAGE = `usage: bun run bench [scenario] [options]
 
 scenarios (default: suite)
-  suite        rtt + push + distance + throughput + a short load, all four transports (about 80 s)
+  suite        rtt + push + distance + throughput + a short load, all four transports (about 90 s)
   rtt          round-trip latency, one message in flight: tcp, udp, ws, http keep-alive, http new connection
   push         server events to subscribers: WebSocket push, SSE, long polling, short polling
   throughput   messages/s and MB/s with a window in flight, over a size sweep
