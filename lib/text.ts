@@ -13,3 +13,8 @@ export function printable(input: Uint8Array | string, maxChars = 200): string {
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "\uFFFD");
   return clean.length > maxChars ? `${clean.slice(0, maxChars)}... (${input.length} bytes)` : clean;
 }
+
+/** "a", "a and b", "a, b and c": a list as a sentence says it. */
+export function inWords(items: string[], last = "and"): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${last} ${items.at(-1)}`;
+}

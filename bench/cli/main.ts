@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-//  `bun run bench`: measure (bench/command.ts), or compare and merge results already written.
+//  `bun run bench`: measure (bench/cli/bench-command.ts), or compare and merge results already written.
 import { runMain } from "../../lib/main.ts";
 import { USAGE, benchCommand } from "./bench-command.ts";
 import { COMPARE_USAGE, compareCommand } from "./compare-command.ts";

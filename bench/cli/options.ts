@@ -2,11 +2,13 @@ import { choiceOpt, durationOpt, flagOpt, intOpt, parseArgs, stringOpt, stringsO
 import { parseAssertions } from "../model/assertions.ts";
 import { plannedMetricNames } from "../scenarios/index.ts";
 import { UsageError, messageOf } from "../../lib/errors.ts";
+import { inWords } from "../../lib/text.ts";
 import { parseProfile, type Profile } from "../../netem/profile.ts";
 import { MAX_MESSAGE_BYTES, TRANSPORTS, type Transport } from "../../protocol/limits.ts";
 import { BENCH_HEADER_BYTES } from "../../protocol/bench-frame.ts";
 import type { Target } from "../../lib/net.ts";
 import { PIN_MODES } from "../model/spec.ts";
+import { TRANSPORT_DRIVERS } from "../catalog.ts";
 import { MAX_RTT_MS, REPORT_FORMATS, SCENARIOS, hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
 
 // The bench's command line, parsed and checked: every problem found at once, one line each, and
@@ -106,7 +108,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     transports = [];
     for (const t of rawTransports.split(",").map((s) => s.trim())) {
       if ((TRANSPORTS as readonly string[]).includes(t)) transports.push(t as Transport);
-      else args.problems.push(`--transports: unknown transport "${t}" (use tcp, udp, ws, http)`);
+      else args.problems.push(`--transports: unknown transport "${t}" (use ${TRANSPORTS.join(", ")})`);
     }
   }
 
@@ -142,8 +144,9 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
   };
   validateCombinations(config, args);
   // Thresholds are checked against the names the planned runs will produce.
+  // (Where other options are wrong there is no plan: syntax and units are still checked, so every problem shows at once.)
   const names = args.problems.length === 0 ? plannedMetricNames(config) : undefined;
-  if (names) config.assertions = parseAssertions(stringsOpt(args, "assert"), new Set(names), config.scenario, args.problems);
+  config.assertions = parseAssertions(stringsOpt(args, "assert"), names && new Set(names), config.scenario, args.problems);
   if (args.problems.length > 0) throw new UsageError(args.problems);
   if (flagOpt(args, "list-metrics")) return { listMetrics: names ?? [] };
   return config;
@@ -231,7 +234,8 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
     );
   if (c.scenario === "distance") {
     if (args.values.has("net")) problems.push("distance sets its own delays (--rtts): --net does not combine with it");
-    if (!c.transports.some((t) => t !== "udp")) problems.push("distance compares tcp, ws and http: --transports needs at least one of them");
+    const distant = TRANSPORTS.filter((t) => TRANSPORT_DRIVERS[t].distance.length > 0);
+    if (!c.transports.some((t) => distant.includes(t))) problems.push(`distance compares ${inWords(distant)}: --transports needs at least one of them`);
     for (const o of ["rate", "window", "count"])
       if (args.values.has(o)) problems.push(`--${o} does not apply to distance: each row is one message or event at a time`);
   }
@@ -244,8 +248,10 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
         `--target works with ${TARGET_SCENARIOS.join(", ")}: start the remote server with bun run server <transport> --mode echo (push: --mode push) --host 0.0.0.0`,
       );
     else if (c.scenario !== "udp" && (c.transports.length !== 1 || !args.values.has("transports")))
-      problems.push("--target is one server: name its transport with --transports (one of tcp, udp, ws, http)");
-    else if (c.scenario === "push" && !["ws", "http"].includes(c.transports[0]!))
-      problems.push("push --target needs --transports ws or http (a server in --mode push)");
+      problems.push(`--target is one server: name its transport with --transports (one of ${TRANSPORTS.join(", ")})`);
+    else if (c.scenario === "push" && TRANSPORT_DRIVERS[c.transports[0]!].push.length === 0)
+      problems.push(
+        `push --target needs --transports ${TRANSPORTS.filter((t) => TRANSPORT_DRIVERS[t].push.length > 0).join(" or ")} (a server in --mode push)`,
+      );
   }
 }

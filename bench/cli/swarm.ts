@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-//  `bun run swarm`: an agent that runs one share of a load against a remote server (bench/command.ts).
+//  `bun run swarm`: an agent that runs one share of a load against a remote server (bench/cli/bench-command.ts).
 import { runMain } from "../../lib/main.ts";
 import { SWARM_USAGE, benchCommand } from "./bench-command.ts";
 

@@ -1,11 +1,9 @@
+// Bun's timers fire on a 1 ms grid (setTimeout(0) takes ~1.07 ms here), too coarse for a
+// schedule of sends microseconds apart. So: sleep with setTimeout until about 1.5 ms before the
+// deadline, then yield with setImmediate (about 1 µs a turn, and socket events still run) until
+// it arrives. The residual lateness is measured by the open loop and reported as send lag.
 import type { Scheduler } from "./types.ts";
 
-/**
- * Bun's timers fire on a 1 ms grid (setTimeout(0) takes ~1.07 ms here), too coarse for a
- * schedule of sends microseconds apart. So: sleep with setTimeout until about 1.5 ms before the
- * deadline, then yield with setImmediate (about 1 µs a turn, and socket events still run) until
- * it arrives. The residual lateness is measured by the open loop and reported as send lag.
- */
 const COARSE_MARGIN_NS = 1_500_000;
 
 export const realScheduler: Scheduler = {

@@ -26,10 +26,11 @@ const PATTERN = /^\s*([a-z0-9-]+(?:[.@][a-z0-9-]+)*)\s*(<=|>=|<|>)\s*([0-9]+(?:\
 
 /**
  * Parses every --assert against the metric names the planned run will produce (`valid`, without
+ * sweep points; undefined where the run could not be planned: then syntax and units only;
  * sweep points; `scenario` only names it in messages). Problems (syntax, unknown names, wrong
  * units) go to `problems`.
  */
-export function parseAssertions(texts: string[], valid: Set<string>, scenario: string, problems: string[]): Assertion[] {
+export function parseAssertions(texts: string[], valid: Set<string> | undefined, scenario: string, problems: string[]): Assertion[] {
   const out: Assertion[] = [];
   for (const text of texts) {
     const m = PATTERN.exec(text);
@@ -39,7 +40,7 @@ export function parseAssertions(texts: string[], valid: Set<string>, scenario: s
     }
     const [, metric, op, number, rawUnit] = m as unknown as [string, string, Assertion["op"], string, string];
     const generic = metric.replace(/@[0-9]+(b|ms)?(?=\.)/i, "");
-    if (!valid.has(generic)) {
+    if (valid !== undefined && !valid.has(generic)) {
       const hint = [...valid].filter((n) => n.startsWith(metric.split(".")[0] ?? "")).slice(0, 12);
       problems.push(
         `--assert "${text}": no metric "${metric}" in a ${scenario} run; valid names include ${(hint.length ? hint : [...valid].slice(0, 12)).join(", ")} (all: bun run bench ${scenario} --list-metrics)`,
@@ -47,7 +48,10 @@ export function parseAssertions(texts: string[], valid: Set<string>, scenario: s
       continue;
     }
     const figure = figureOf(generic);
-    if (figure === undefined) continue; // every valid name ends in a registered figure
+    if (figure === undefined) {
+      problems.push(`--assert "${text}": "${generic}" ends in no figure socketlab measures (all: bun run bench ${scenario} --list-metrics)`);
+      continue;
+    }
     const unit: Unit = FIGURES[figure].unit;
     const given = UNITS[rawUnit.toLowerCase()] ?? (rawUnit === "" ? { unit, factor: 1 } : undefined);
     if (!given || given.unit !== unit) {

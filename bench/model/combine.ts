@@ -189,14 +189,21 @@ export interface EchoShare {
   client: SwarmCost;
 }
 
-/** The swarm's side of an echo run, from its shares: histograms added exactly, counts summed, parallel rates added. */
-export function combineEcho(shares: EchoShare[]) {
+/**
+ * The swarm's side of an echo run, from its shares: histograms added exactly, counts summed.
+ * Shares that measured one window together (the processes of one run, started together and
+ * told when to stop) have the run's rate: everything completed over the longest of them, so a
+ * process that ended early (a --count share) does not count as if it had kept its pace. Shares
+ * that are separate runs (the parts of `bench merge`) are parallel generators: their rates add up.
+ */
+export function combineEcho(shares: EchoShare[], window: "shared" | "separate") {
   const hist = (key: keyof EchoHistograms) => mergeEncoded(shares.map((s) => s.histograms[key]));
   const latency = hist("latency");
   const uncorrected = hist("uncorrected");
   const lag = hist("lag");
   const counts = sumCounts(shares.map((s) => s.counts));
   const client = clientCost(shares.map((s) => s.client));
+  const measuredSec = Math.max(0, ...shares.map((s) => s.measuredSec));
   return {
     latency: summarize(latency),
     uncorrected: summarize(uncorrected),
@@ -204,9 +211,8 @@ export function combineEcho(shares: EchoShare[]) {
     histograms: { latency: encodeHistogram(latency), uncorrected: encodeHistogram(uncorrected), lag: encodeHistogram(lag) },
     counts,
     sequence: sumSequences(shares.map((s) => s.sequence)),
-    measuredSec: Math.max(0, ...shares.map((s) => s.measuredSec)),
-    // Parallel generators: their rates add up.
-    opsPerSec: sum(shares, (s) => s.opsPerSec),
+    measuredSec,
+    opsPerSec: window === "separate" ? sum(shares, (s) => s.opsPerSec) : measuredSec > 0 ? counts.completed / measuredSec : 0,
     client,
   };
 }
@@ -346,6 +352,7 @@ export function mergeLoadRuns(runs: LoadResult[]): LoadResult {
       opsPerSec: r.opsPerSec,
       client: r.cost.client,
     })),
+    "separate",
   );
   return loadResult(
     additiveSpec(

@@ -1,12 +1,9 @@
+// Two results side by side, figure by figure (every metric name both have, from metricsOf). A
+// difference counts only when it is larger than the run-to-run noise: a machine that measures
+// 48 µs and then 51 µs has not got slower. The noise is the spread --repeat recorded, or an
+// assumed 10% where a side has no repetitions.
 import { figureOf, metricsOf, type Metric, type Unit } from "./figures.ts";
 import type { BenchResult } from "./results.ts";
-
-/**
- * Two results side by side, figure by figure (every metric name both have, from metricsOf). A
- * difference counts only when it is larger than the run-to-run noise: a machine that measures
- * 48 µs and then 51 µs has not got slower. The noise is the spread --repeat recorded, or an
- * assumed 10% where a side has no repetitions.
- */
 
 /** Assumed run-to-run noise of a figure measured once: this machine's runs differ by about that much. */
 export const DEFAULT_NOISE = 0.1;

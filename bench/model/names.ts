@@ -20,11 +20,6 @@ export function patternLegend(kind: PushKind, intervalMs: number): string {
   return p.polls ? `${p.legend}, ${every(intervalMs)}` : p.legend;
 }
 
-/** A pattern's polling interval as a table cell says it on its own: "250 ms". */
-export function intervalText(intervalMs: number): string {
-  return `${intervalMs} ms`;
-}
-
 /**
  * How a run is named in metrics: its driver's subject ("ws", "http-close"), or its pattern's
  * with the polling interval ("short250"); in the distance section a pattern's own there ("ws-push").

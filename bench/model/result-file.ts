@@ -1,16 +1,13 @@
+// Reading a result JSON file back (for compare and merge): brought up to the current format,
+// then validated against bench/result.schema.json, the one description of the format, so every
+// later step can trust its shape. Every problem is one line naming the file.
+// docs/result-format.md describes the format and its version rule.
 import { readFile } from "node:fs/promises";
 import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { RunError, codeOf, messageOf } from "../../lib/errors.ts";
 import { parseProfile } from "../../netem/profile.ts";
 import schema from "../result.schema.json" with { type: "json" };
 import { RESULT_FORMAT, type BenchResult } from "./results.ts";
-
-/**
- * Reading a result JSON file back (for compare and merge): brought up to the current format,
- * then validated against bench/result.schema.json, the one description of the format, so every
- * later step can trust its shape. Every problem is one line naming the file.
- * docs/result-format.md describes the format and its version rule.
- */
 
 type Json = Record<string, unknown>;
 

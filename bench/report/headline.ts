@@ -102,5 +102,5 @@ export function shortLabel(driver: DriverName): string {
 }
 
 export function label(r: LoadResult): string {
-  return DRIVERS[r.spec.driver].short;
+  return shortLabel(r.spec.driver);
 }

@@ -1,7 +1,5 @@
-/**
- * The one-line live status of the run in progress. The CLI installs a sink only on a terminal
- * (and not with CI=true); elsewhere statuses go nowhere and only finished runs are printed.
- */
+// The one-line live status of the run in progress. The CLI installs a sink only on a terminal
+// (and not with CI=true); elsewhere statuses go nowhere and only finished runs are printed.
 let sink: ((status: string | undefined) => void) | undefined;
 
 export function setLiveSink(fn: ((status: string | undefined) => void) | undefined): void {

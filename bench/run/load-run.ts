@@ -50,6 +50,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         client: { ...p.cost, processes: 1 },
       };
     }),
+    "shared",
   );
   const sent = echo.sequence.sent;
   return loadResult(spec, echo, {

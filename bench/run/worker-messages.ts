@@ -6,6 +6,9 @@ import type { WorkerMessage } from "./worker-protocol.ts";
 
 type Progress = Extract<WorkerMessage, { type: "progress" }>;
 
+/** How long an exited process's pipes may take to deliver their last lines. */
+const PIPE_DRAIN_MS = 2000;
+
 export class WorkerMessages {
   private readonly queue: WorkerMessage[] = [];
   private wake = (): void => {};
@@ -25,7 +28,9 @@ export class WorkerMessages {
         this.wake();
       }
     };
+    // The process may end without another line: its exit, and the end of its output, wake a wait too.
     void child.stdout.finished.then(() => this.wake());
+    void child.proc.exited.then(() => this.wake());
   }
 
   /** The next message, which must be of `type`; an error the process reports is thrown, as is silence past the timeout. */
@@ -40,7 +45,14 @@ export class WorkerMessages {
       }
       const exited = this.child.proc.exitCode !== null || this.child.proc.signalCode !== null;
       const left = deadline - performance.now();
-      if (exited) throw new RunError(describeExit());
+      if (exited) {
+        // Its last lines may still be in the pipe: read them all before calling the exit a failure.
+        // Bounded: a pipe held open by something else must not stall the run.
+        await Promise.race([this.child.stdout.finished, Bun.sleep(PIPE_DRAIN_MS)]);
+        if (this.queue.length > 0) continue;
+        await Promise.race([this.child.stderr.finished, Bun.sleep(PIPE_DRAIN_MS)]);
+        throw new RunError(describeExit());
+      }
       if (left <= 0) throw new RunError(`${this.name} sent no ${type} within ${Math.round(timeoutMs / 1000)} s`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
@@ -48,8 +60,6 @@ export class WorkerMessages {
           clearTimeout(timer);
           resolve();
         };
-        // The process may end without another line: its exit wakes the wait too.
-        void this.child.proc.exited.then(() => this.wake());
       });
     }
   }

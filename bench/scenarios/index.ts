@@ -18,8 +18,14 @@ import * as udp from "./udp.ts";
 
 /** A section planned, and how to carry the plan out. */
 interface Step {
-  plan: SectionPlan;
-  run(progress: Progress): Promise<Section>;
+  /** Undefined for a step that only says something (a section left out). */
+  plan?: SectionPlan;
+  run(progress: Progress): Promise<Section | undefined>;
+}
+
+/** Where the suite leaves a section out, it says so where the section would have run. */
+function leftOut(line: string): Step {
+  return { run: async (progress) => void progress(line) };
 }
 
 function step<P extends SectionPlan>(plan: P, run: (p: P, config: BenchConfig, progress: Progress) => Promise<Section>, config: BenchConfig): Step {
@@ -40,7 +46,11 @@ const STEPS: Record<Scenario, (c: BenchConfig) => Step[]> = {
     hello,
     step(rtt.plan(c), rtt.run, c),
     step(push.plan(c, "suite"), push.run, c),
-    ...(hasDistance(c) ? [step(distance.plan(c), distance.run, c)] : []),
+    ...(hasDistance(c)
+      ? [step(distance.plan(c), distance.run, c)]
+      : c.net !== undefined
+        ? [leftOut("distance  left out: --net already sets the conditions for the whole suite")]
+        : []),
     step(throughput.plan(c, [64, 16_384]), throughput.run, c),
     step(load.plan(c, [5000]), load.run, c),
   ],
@@ -56,7 +66,7 @@ const STEPS: Record<Scenario, (c: BenchConfig) => Step[]> = {
 
 /** The sections a config's scenario will run, each with the specs of its runs. */
 export function planOf(config: BenchConfig): SectionPlan[] {
-  return STEPS[config.scenario](config).map((s) => s.plan);
+  return STEPS[config.scenario](config).flatMap((s) => (s.plan ? [s.plan] : []));
 }
 
 /** The metric names (without sweep points) a config's run will produce, for --assert and --list-metrics. */
@@ -66,10 +76,10 @@ export function plannedMetricNames(config: BenchConfig): string[] {
 
 /** Carries out the config's plan, section by section. */
 export async function runScenario(config: BenchConfig, progress: Progress): Promise<Section[]> {
-  const steps = STEPS[config.scenario](config);
-  if (config.scenario === "suite" && !hasDistance(config) && config.net !== undefined)
-    progress("distance  left out: --net already sets the conditions for the whole suite");
   const sections: Section[] = [];
-  for (const s of steps) sections.push(await s.run(progress));
+  for (const s of STEPS[config.scenario](config)) {
+    const section = await s.run(progress);
+    if (section) sections.push(section);
+  }
   return sections;
 }

@@ -16,7 +16,8 @@ export function plan(config: BenchConfig, use: "push" | "suite" = "push"): PushP
 export async function run(p: PushPlan<"push">, config: BenchConfig, progress: Progress): Promise<SectionOf<"push">> {
   const runs: PushRunResult[] = [];
   for (const spec of p.specs) runs.push(await measurePush(config, spec, progress, "push"));
-  return { kind: "push", runs, eventsPerSec: config.eventRate ?? 20, subscribers: config.subscribers?.[0] ?? 10 };
+  const first = p.specs[0];
+  return { kind: "push", runs, eventsPerSec: first?.eventsPerSec ?? 0, subscribers: first?.subscribers ?? 0 };
 }
 
 export function planFanout(config: BenchConfig): PushPlan<"fanout"> {
@@ -29,5 +30,5 @@ export function planFanout(config: BenchConfig): PushPlan<"fanout"> {
 export async function runFanout(p: PushPlan<"fanout">, config: BenchConfig, progress: Progress): Promise<SectionOf<"fanout">> {
   const runs: PushRunResult[] = [];
   for (const spec of p.specs) runs.push(await measurePush(config, spec, progress, "fanout"));
-  return { kind: "fanout", runs, eventsPerSec: config.eventRate ?? 5 };
+  return { kind: "fanout", runs, eventsPerSec: p.specs[0]?.eventsPerSec ?? 0 };
 }

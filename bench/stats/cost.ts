@@ -1,10 +1,8 @@
+// What a process costs, read from /proc (Linux): CPU time (user + system, all threads) and peak
+// resident memory, plus where the scheduler let it run. Reported for the server and the load
+// generator alike, so a reader can see which one was the bottleneck.
 import { readFileSync } from "node:fs";
 
-/**
- * What a process costs, read from /proc (Linux): CPU time (user + system, all threads) and peak
- * resident memory, plus where the scheduler let it run. Reported for the server and the load
- * generator alike, so a reader can see which one was the bottleneck.
- */
 export interface CpuTime {
   userMs: number;
   sysMs: number;

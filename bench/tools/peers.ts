@@ -14,6 +14,7 @@ import { pinPrefixes } from "../run/orchestrate.ts";
 import { count, latency, table } from "../model/format.ts";
 import { startServer } from "../run/server-process.ts";
 import type { LoadSpec, PinMode } from "../model/spec.ts";
+import { median } from "../stats/median.ts";
 
 const USAGE = "usage: bun run bench:peers [--rounds N (default 3)] [--seconds S per measurement (default 3)]";
 
@@ -29,8 +30,8 @@ interface Row {
 /** Median and range of a list of measurements. */
 function spread(values: number[], show: (v: number) => string): { median: number; text: string } {
   const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  return { median, text: sorted.length > 1 ? `${show(median)} (${show(sorted[0]!)}–${show(sorted.at(-1)!)})` : show(median) };
+  const m = median(sorted);
+  return { median: m, text: sorted.length > 1 ? `${show(m)} (${show(sorted[0]!)}–${show(sorted.at(-1)!)})` : show(m) };
 }
 
 async function freePort(): Promise<number> {

@@ -1,3 +1,5 @@
+// Charts for a report, drawn from the result alone: hand-written standalone SVG, the same bytes
+// for the same result (no dates, no randomness), readable on light and dark pages.
 import type { BenchResult, SectionOf, LoadResult } from "../../model/results.ts";
 import { count, rate } from "../../model/format.ts";
 import { driverLabel } from "./labels.ts";
@@ -11,10 +13,6 @@ import { throughputChart } from "./throughput.ts";
 import { size } from "./units.ts";
 import type { DriverName } from "../../catalog.ts";
 
-/**
- * Charts for a report, drawn from the result alone: hand-written standalone SVG, the same bytes
- * for the same result (no dates, no randomness), readable on light and dark pages.
- */
 export interface Chart {
   /** File-safe slug; the caller writes `<report-stem>-<name>.svg`. */
   name: string;

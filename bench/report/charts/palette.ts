@@ -1,12 +1,10 @@
+// Series styles: a colour (Okabe–Ito, safe for the common colour-vision deficiencies), a marker
+// shape and a dash pattern, so series stay apart in greyscale or where lines lie on top of each
+// other. Each colour has a lighter twin for dark viewers; a series group carries both, one as
+// the `color` attribute (for renderers without CSS) and one through its class.
 import { el, num } from "./svg.ts";
 import { DRIVERS, type DriverName } from "../../catalog.ts";
 
-/**
- * Series styles: a colour (Okabe–Ito, safe for the common colour-vision deficiencies), a marker
- * shape and a dash pattern, so series stay apart in greyscale or where lines lie on top of each
- * other. Each colour has a lighter twin for dark viewers; a series group carries both, one as
- * the `color` attribute (for renderers without CSS) and one through its class.
- */
 const LIGHT = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#999933"] as const;
 const DARK = ["#56A8E6", "#FF8247", "#2ECC9A", "#E8A3CC", "#F5B93A", "#9AD6F7", "#E0779F", "#CFCF63"] as const;
 const DASHES = [undefined, "8 4", "2 3", "10 3 2 3"] as const;
