@@ -10,14 +10,18 @@ import * as tcp from "./tcp.ts";
 import * as udp from "./udp.ts";
 import * as ws from "./ws.ts";
 import type { Target } from "../lib/net.ts";
+import { caFromFile, type TlsTrust } from "../lib/tls.ts";
 
-const USAGE = `usage: bun run client <tcp|udp|ws|http> [options]
+const USAGE = `usage: bun run client <tcp|udp|ws|http|https|wss> [options]
 
   --host H          server address (default ${DEFAULT_HOST}; the server computer's address across two)
   --port P          server port (default tcp ${DEFAULT_PORTS.tcp}, udp ${DEFAULT_PORTS.udp}, ws ${DEFAULT_PORTS.ws}, http ${DEFAULT_PORTS.http})
   --message TEXT    what to send (tcp, http: default "${HELLO_FROM_CLIENT}"; udp: asked for when absent;
                     ws: send one message, print the answer and exit; without it ws is a chat)
   --timeout S       how long to wait for the server (default 5 s; udp: per try, default 1 s)
+  --tls             over TLS (tcp, ws, http); https and wss are http and ws with --tls
+  --insecure        TLS: accept any certificate (a server's self-signed one; compare its fingerprint)
+  --ca FILE         TLS: trust the certificate authority (or self-signed certificate) in FILE
   -h, --help        this help
 
   tcp   --mode hello|echo   echo sends the message as a length-prefixed frame (for --mode echo servers)
@@ -46,6 +50,9 @@ const OPTIONS = {
   count: { type: "string" },
   duration: { type: "string" },
   publish: { type: "string" },
+  tls: { type: "boolean" },
+  insecure: { type: "boolean" },
+  ca: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -65,9 +72,14 @@ const ONLY_FOR: Record<string, Transport> = {
 
 const print = (line: string): void => console.log(line);
 
+/** `https` and `wss` are the http and ws clients over TLS. */
+const TLS_ALIASES: Partial<Record<string, Transport>> = { https: "http", wss: "ws" };
+
 function transportOf(args: ParsedArgs): Transport {
   const problemsBefore = args.problems.length;
-  const transport = positionalChoice(args, "transport", TRANSPORTS, "tcp");
+  const alias = TLS_ALIASES[args.positionals[0] ?? ""];
+  if (alias && args.positionals.length > 1) args.problems.push(`unexpected argument "${args.positionals[1]}"`);
+  const transport = alias ?? positionalChoice(args, "transport", TRANSPORTS, "tcp");
   if (args.problems.length > problemsBefore) return transport;
   for (const [option, owner] of Object.entries(ONLY_FOR)) {
     if (args.values.has(option) && owner !== transport) args.problems.push(`--${option} is only for ${owner}, not ${transport}`);
@@ -160,6 +172,19 @@ async function runHttp(args: ParsedArgs, target: Target): Promise<number> {
   return 0;
 }
 
+/** What a TLS client trusts, from --tls/--insecure/--ca (or the https and wss names); undefined for plain TCP. */
+async function tlsOpt(args: ParsedArgs, transport: Transport): Promise<TlsTrust | undefined> {
+  const wanted = TLS_ALIASES[args.positionals[0] ?? ""] !== undefined || flagOpt(args, "tls") || flagOpt(args, "insecure") || args.values.has("ca");
+  if (!wanted) return undefined;
+  if (transport === "udp") {
+    args.problems.push("udp has no TLS (TLS runs over TCP: use tcp, ws or http)");
+    return undefined;
+  }
+  const caFile = stringOpt(args, "ca");
+  if (caFile !== undefined && flagOpt(args, "insecure")) args.problems.push("--ca and --insecure exclude each other: --insecure trusts any certificate");
+  return { insecure: flagOpt(args, "insecure"), ca: caFile === undefined ? undefined : await caFromFile(caFile) };
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2), OPTIONS);
   if (flagOpt(args, "help")) {
@@ -167,7 +192,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const transport = transportOf(args);
-  const target: Target = { host: hostOpt(args, DEFAULT_HOST), port: portOpt(args, DEFAULT_PORTS[transport], false) };
+  const target: Target = { host: hostOpt(args, DEFAULT_HOST), port: portOpt(args, DEFAULT_PORTS[transport], false), tls: await tlsOpt(args, transport) };
   switch (transport) {
     case "tcp": {
       const timeoutMs = durationOpt(args, "timeout", 5000);

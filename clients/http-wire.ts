@@ -7,6 +7,7 @@ import { SocketWriter, type WritableSocket } from "../lib/socket-writer.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import { CR, HttpParseError, LF, ResponseParser, ascii, type ResponseHandler } from "./http-response-parser.ts";
 import type { EchoChannel, EchoHandlers, OpenEcho } from "./types.ts";
+import { clientTls } from "../lib/tls.ts";
 
 /** A channel may have this much unsent request data queued, like the TCP echo channel. */
 const MAX_QUEUED_BYTES = 256 << 20;
@@ -227,7 +228,8 @@ class WireEcho implements WireEchoChannel {
   private async connect(wire: Wire): Promise<void> {
     const { host, port } = this.target;
     this.live.add(wire);
-    const attempt = Bun.connect<Wire>({ hostname: host, port, data: wire, socket: HANDLERS }).catch((err: unknown) => {
+    const tls = this.target.tls ? { tls: clientTls(this.target.tls) } : {};
+    const attempt = Bun.connect<Wire>({ hostname: host, port, data: wire, socket: HANDLERS, ...tls }).catch((err: unknown) => {
       throw netRunError(err, host, port);
     });
     try {

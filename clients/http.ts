@@ -4,16 +4,19 @@ import { describeNetError, hostPort, type Target } from "../lib/net.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs } from "../lib/timeout.ts";
 import type { PollStats, Print, Subscription } from "./types.ts";
+import { clientTls } from "../lib/tls.ts";
 
 export function baseUrl(target: Target): string {
-  return `http://${hostPort(target.host, target.port)}`;
+  return `${target.tls ? "https" : "http"}://${hostPort(target.host, target.port)}`;
 }
 
 /** fetch with a deadline (also bounding the body read) and errors a person can act on. */
 async function request(target: Target, path: string, init: RequestInit, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
   const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    return await fetch(`${baseUrl(target)}${path}`, { ...init, signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+    // Bun's fetch takes the TLS options of Bun.connect.
+    const tls = target.tls ? { tls: clientTls(target.tls) } : {};
+    return await fetch(`${baseUrl(target)}${path}`, { ...init, ...tls, signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
   } catch (err) {
     if (signal?.aborted) throw err;
     if (deadline.aborted) throw new RunError(`no answer from ${baseUrl(target)}${path} within ${formatMs(timeoutMs)}`);

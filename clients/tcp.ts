@@ -7,6 +7,7 @@ import { SocketWriter } from "../lib/socket-writer.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import type { EchoChannel, EchoHandlers, Print } from "./types.ts";
+import { clientTls } from "../lib/tls.ts";
 
 /** A client may have this much unsent data queued (a window of large messages). */
 const MAX_QUEUED_BYTES = 256 << 20;
@@ -17,20 +18,39 @@ interface Handlers {
   close(reason: string): void;
 }
 
-/** Bun.connect with a deadline and errors a person can read. */
+/**
+ * Bun.connect with a deadline and errors a person can read. Over TLS it resolves once the
+ * handshake is done: Bun takes no bytes before it (write returns 0), and a refused
+ * certificate is reported as such.
+ */
 async function connect(target: Target, timeoutMs: number, handlers: Handlers): Promise<Socket<undefined>> {
+  let shaken: (err?: Error) => void = () => {};
+  const handshake = new Promise<void>((resolve, reject) => {
+    shaken = (err) => (err ? reject(err) : resolve());
+  });
   const attempt = Bun.connect({
     hostname: target.host,
     port: target.port,
+    ...(target.tls ? { tls: clientTls(target.tls) } : {}),
     socket: {
       data: (_s, chunk) => handlers.data(chunk),
       drain: () => handlers.drain(),
       close: () => handlers.close("server closed the connection"),
       error: (_s, err) => handlers.close(err.message),
+      handshake: (_s, ok, err) => shaken(ok ? undefined : (err ?? new Error("TLS handshake failed"))),
     },
-  }).catch((err: unknown) => {
-    throw netRunError(err, target.host, target.port);
-  });
+  })
+    .then(async (socket) => {
+      if (!target.tls) return socket;
+      await handshake.catch((err: unknown) => {
+        socket.end();
+        throw err;
+      });
+      return socket;
+    })
+    .catch((err: unknown) => {
+      throw netRunError(err, target.host, target.port);
+    });
   return withTimeout(attempt, timeoutMs, `timed out after ${formatMs(timeoutMs)} connecting to ${target.host}:${target.port}`);
 }
 

@@ -1,12 +1,29 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { RunError, codeOf, messageOf } from "./errors.ts";
+import type { TlsTrust } from "./tls.ts";
 
 /** Where a server listens: a host name or IP and a port. */
 export interface Target {
   host: string;
   port: number;
+  /** Over TLS, trusting this (absent: plain TCP). */
+  tls?: TlsTrust;
 }
+
+/** Certificate failures, by the codes TLS stacks give them: each gets one line and a way out. */
+const CERTIFICATE_ERRORS = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_SIGNATURE_FAILURE",
+  "HOSTNAME_MISMATCH",
+]);
 
 /** "127.0.0.1:8080" or "[::1]:8080". */
 export function hostPort(host: string, port: number): string {
@@ -16,7 +33,11 @@ export function hostPort(host: string, port: number): string {
 /** A one-line, actionable explanation of a socket error against host:port. */
 export function describeNetError(err: unknown, host: string, port: number): string {
   const where = hostPort(host, port);
-  switch (codeOf(err)) {
+  const code = codeOf(err);
+  if (code !== undefined && CERTIFICATE_ERRORS.has(code)) {
+    return `the certificate of ${where} failed verification (${code}): for a self-signed server use --insecure, or trust its CA with --ca FILE`;
+  }
+  switch (code) {
     case "ECONNREFUSED":
       return `could not connect to ${where}: connection refused (is the server running on that port?)`;
     case "ENOTFOUND":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 import { UsageError } from "../lib/errors.ts";
-import { choiceOpt, flagOpt, hostOpt, intOpt, parseArgs, portOpt, positionalChoice, type ParsedArgs } from "../lib/args.ts";
+import { choiceOpt, flagOpt, hostOpt, intOpt, parseArgs, portOpt, positionalChoice, stringOpt, type ParsedArgs } from "../lib/args.ts";
+import { identityFromFiles, selfSignedIdentity, type TlsIdentity } from "../lib/tls.ts";
 import { runMain, onShutdown } from "../lib/main.ts";
 import { netRunError } from "../lib/net.ts";
 import { readLines } from "../lib/stdin.ts";
@@ -8,7 +9,7 @@ import { DEFAULT_HOST, DEFAULT_PORTS, MAX_MESSAGE_BYTES, MAX_UDP_PAYLOAD, TRANSP
 import { SERVERS } from "./index.ts";
 import { SERVER_MODES, type RunningServer, type ServerMode, type ServerStats } from "./types.ts";
 
-const USAGE = `usage: bun run server <tcp|udp|ws|http> [options]
+const USAGE = `usage: bun run server <tcp|udp|ws|http|https|wss> [options]
 
   --host H          address to listen on (default ${DEFAULT_HOST}; 0.0.0.0 to accept other computers)
   --port P          port (default tcp ${DEFAULT_PORTS.tcp}, udp ${DEFAULT_PORTS.udp}, ws ${DEFAULT_PORTS.ws}, http ${DEFAULT_PORTS.http}; 0 picks a free one)
@@ -19,6 +20,9 @@ const USAGE = `usage: bun run server <tcp|udp|ws|http> [options]
   --rate R          push: events published per second (default 10)
   --event-size B    push: bytes of data in each event (default 64)
   --max-message N   largest message accepted, bytes (default ${MAX_MESSAGE_BYTES}; udp is capped at ${MAX_UDP_PAYLOAD} by IP)
+  --tls             serve over TLS (tcp, ws, http) with a self-signed certificate made at start,
+                    whose SHA-256 fingerprint is printed; https and wss are http and ws with --tls
+  --cert F --key F  serve over TLS with this certificate and key (PEM files) instead
   --json            machine-readable: a JSON "ready" line with the port, a JSON "stopped" line
                     with the counters on exit; activity lines go to stderr
   --quiet           no per-message activity lines
@@ -35,6 +39,9 @@ const OPTIONS = {
   rate: { type: "string" },
   "drop-every": { type: "string" },
   "event-size": { type: "string" },
+  tls: { type: "boolean" },
+  cert: { type: "string" },
+  key: { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -48,12 +55,19 @@ interface ServerCommand {
   maxMessage: number;
   push?: { ratePerSec: number; eventSize: number };
   dropEvery?: number;
+  /** TLS: a certificate made at start, or one from files. */
+  tls?: { files?: { cert: string; key: string } };
   json: boolean;
   quiet: boolean;
 }
 
+/** `https` and `wss` are the http and ws servers over TLS. */
+const TLS_ALIASES: Partial<Record<string, Transport>> = { https: "http", wss: "ws" };
+
 function parseCommand(args: ParsedArgs): ServerCommand {
-  const transport = positionalChoice(args, "transport", TRANSPORTS, "tcp");
+  const alias = TLS_ALIASES[args.positionals[0] ?? ""];
+  const transport = alias ?? positionalChoice(args, "transport", TRANSPORTS, "tcp");
+  if (alias && args.positionals.length > 1) args.problems.push(`unexpected argument "${args.positionals[1]}"`);
 
   const entry = SERVERS[transport];
   const mode = choiceOpt(args, "mode", SERVER_MODES, entry.defaultMode);
@@ -74,6 +88,13 @@ function parseCommand(args: ParsedArgs): ServerCommand {
     quiet: flagOpt(args, "quiet"),
   };
   if (command.dropEvery !== undefined && transport !== "udp") args.problems.push("--drop-every is for the udp server");
+  const certFile = stringOpt(args, "cert");
+  const keyFile = stringOpt(args, "key");
+  if ((certFile === undefined) !== (keyFile === undefined)) args.problems.push("--cert and --key go together: give both");
+  if (alias || flagOpt(args, "tls") || certFile !== undefined) {
+    if (!entry.tls) args.problems.push(`the ${transport} server has no TLS (TLS runs over TCP: use tcp, ws or http)`);
+    command.tls = { files: certFile !== undefined && keyFile !== undefined ? { cert: certFile, key: keyFile } : undefined };
+  }
   if (args.problems.length > 0) throw new UsageError(args.problems);
   return command;
 }
@@ -97,6 +118,9 @@ async function main(): Promise<number> {
   // In --json mode stdout carries only JSON lines, so activity goes to stderr.
   const activity = cmd.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
 
+  // Made (or read) before listening, so a bad file is a usage error and nothing is bound.
+  const identity: TlsIdentity | undefined =
+    cmd.tls && (cmd.tls.files ? await identityFromFiles(cmd.tls.files.cert, cmd.tls.files.key) : await selfSignedIdentity(cmd.host));
   let server: RunningServer;
   try {
     server = await entry.start({
@@ -107,6 +131,7 @@ async function main(): Promise<number> {
       push: cmd.push,
       dropEvery: cmd.dropEvery,
       log: cmd.quiet ? undefined : activity,
+      tls: identity && { cert: identity.cert, key: identity.key },
     });
   } catch (err) {
     throw netRunError(err, cmd.host, cmd.port);
@@ -126,9 +151,22 @@ async function main(): Promise<number> {
   });
 
   if (cmd.json) {
-    console.log(JSON.stringify({ event: "ready", transport: server.transport, mode: server.mode, host: server.hostname, port: server.port, pid: process.pid }));
+    const tls = identity && { fingerprint: identity.fingerprint, selfSigned: identity.selfSigned };
+    console.log(
+      JSON.stringify({
+        event: "ready",
+        transport: server.transport,
+        mode: server.mode,
+        host: server.hostname,
+        port: server.port,
+        pid: process.pid,
+        ...(tls ? { tls } : {}),
+      }),
+    );
   } else {
-    console.log(entry.readyLine(server.hostname, server.port, server.mode));
+    console.log(entry.readyLine(server.hostname, server.port, server.mode, identity !== undefined));
+    if (identity)
+      console.log(`TLS certificate${identity.selfSigned ? " (self-signed, made at start: clients need --insecure)" : ""}, SHA-256 ${identity.fingerprint}`);
   }
 
   if (server.say) {

@@ -170,6 +170,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   const server = Bun.serve({
     hostname: options.host,
     port: options.port,
+    ...(options.tls ? { tls: options.tls } : {}),
     maxRequestBodySize: options.maxMessage,
     fetch(req, srv) {
       stats.messages++;

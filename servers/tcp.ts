@@ -70,6 +70,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   const listener = Bun.listen<Conn>({
     hostname: options.host,
     port: options.port,
+    ...(options.tls ? { tls: options.tls } : {}),
     socket: {
       open(socket) {
         stats.connections++;

@@ -18,6 +18,8 @@ export interface ServerOptions {
   dropEvery?: number;
   /** Push mode: events published per second, and the size of each event's data in bytes. */
   push?: { ratePerSec: number; eventSize: number };
+  /** Serve over TLS with this certificate and key (PEM); plain when absent. */
+  tls?: { cert: string; key: string };
 }
 
 export type { ServerStats };

@@ -70,10 +70,11 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   const server = Bun.serve({
     hostname: options.host,
     port: options.port,
+    ...(options.tls ? { tls: options.tls } : {}),
     fetch(req, srv) {
       if (srv.upgrade(req, { data: { id: ++nextId } })) return undefined;
       bump(stats.rejected, "not-websocket");
-      return new Response("This is a WebSocket server: connect with a WebSocket client (ws://).\n", {
+      return new Response(`This is a WebSocket server: connect with a WebSocket client (${options.tls ? "wss" : "ws"}://).\n`, {
         status: 426,
         headers: { Upgrade: "websocket" },
       });
