@@ -7,6 +7,7 @@ import { SocketWriter, type WritableSocket } from "../lib/socket-writer.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import { CR, HttpParseError, LF, ResponseParser, ascii, type ResponseHandler } from "./http-response-parser.ts";
 import type { EchoChannel, EchoHandlers, OpenEcho } from "./types.ts";
+import { RunError } from "../lib/errors.ts";
 import { clientTls } from "../lib/tls.ts";
 
 /** A channel may have this much unsent request data queued, like the TCP echo channel. */
@@ -112,12 +113,20 @@ class Wire implements WritableSocket, ResponseHandler {
   outstanding = 0;
   /** Given up or done with: its close is expected, not a failure. */
   finished = false;
+  /** Settles once the connection can carry requests (over TLS: after the handshake). */
+  readonly usable: Promise<void>;
+  settle: (err?: Error) => void = () => {};
 
   constructor(
     readonly channel: WireEcho,
     /** reuse=false: the request to write once connected. */
     public request?: Uint8Array,
-  ) {}
+  ) {
+    this.usable = new Promise<void>((resolve, reject) => {
+      this.settle = (err) => (err ? reject(err) : resolve());
+    });
+    this.usable.catch(() => {}); // a failure is also reported through the channel
+  }
 
   /** The writer's socket: counts what the kernel took. */
   write(data: Uint8Array): number {
@@ -137,7 +146,10 @@ class Wire implements WritableSocket, ResponseHandler {
 
 // One handler set for every connection; each socket's own state is its `data`, a Wire.
 const HANDLERS = {
-  open: (socket: Socket<Wire>) => socket.data.channel.opened(socket.data, socket),
+  // Over TLS, Bun takes no bytes before the handshake: the connection is opened once it is done.
+  open: (socket: Socket<Wire>) => (socket.data.channel.tls ? undefined : socket.data.channel.opened(socket.data, socket)),
+  handshake: (socket: Socket<Wire>, ok: boolean, err: Error | null) =>
+    ok ? socket.data.channel.opened(socket.data, socket) : socket.data.channel.failed(socket.data, err ?? new Error("TLS handshake failed")),
   data: (socket: Socket<Wire>, chunk: Uint8Array) => socket.data.channel.received(socket.data, chunk),
   drain: (socket: Socket<Wire>) => socket.data.writer.drain(),
   close: (socket: Socket<Wire>, err?: Error) => socket.data.channel.closed(socket.data, err),
@@ -158,6 +170,8 @@ class WireEcho implements WireEchoChannel {
   private onAllClosed: (() => void) | undefined;
   private readonly where: string;
   private readonly requests: EchoRequests;
+  /** Over TLS (the target says so). */
+  readonly tls: boolean;
 
   constructor(
     private readonly target: Target,
@@ -165,6 +179,7 @@ class WireEcho implements WireEchoChannel {
     private readonly reuse: boolean,
     private readonly timeoutMs: number,
   ) {
+    this.tls = target.tls !== undefined;
     this.where = hostPort(target.host, target.port);
     this.requests = new EchoRequests(this.where, !reuse);
   }
@@ -235,6 +250,7 @@ class WireEcho implements WireEchoChannel {
     try {
       // opened() has normally set it already; this covers a promise that settles first.
       wire.socket ??= await withTimeout(attempt, this.timeoutMs, `timed out after ${formatMs(this.timeoutMs)} connecting to ${this.where}`);
+      if (this.tls) await withTimeout(wire.usable, this.timeoutMs, `timed out after ${formatMs(this.timeoutMs)} in the TLS handshake with ${this.where}`);
     } catch (err) {
       // A connection that opens after the deadline is closed by opened().
       wire.finished = true;
@@ -246,6 +262,7 @@ class WireEcho implements WireEchoChannel {
   opened(wire: Wire, socket: Socket<Wire>): void {
     wire.socket = socket;
     this.connectionsOpened++;
+    wire.settle();
     if (wire.finished || this.done) {
       socket.terminate();
       return;
@@ -313,6 +330,7 @@ class WireEcho implements WireEchoChannel {
 
   /** A socket error, or an exception from a handler (onReply included): the channel cannot go on. */
   failed(wire: Wire, err: Error): void {
+    wire.settle(new RunError(describeNetError(err, this.target.host, this.target.port)));
     wire.finished = true;
     wire.socket?.terminate();
     this.fail(describeNetError(err, this.target.host, this.target.port));
