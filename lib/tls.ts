@@ -2,7 +2,6 @@
 // read from files, its SHA-256 fingerprint for people to compare, and what a client trusts.
 import { X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { generate } from "selfsigned";
 import { UsageError, codeOf } from "./errors.ts";
 
 export interface TlsIdentity {
@@ -28,12 +27,15 @@ export function fingerprintOf(certPem: string): string {
 export async function selfSignedIdentity(host = "localhost"): Promise<TlsIdentity> {
   const names = [...new Set(["localhost", "127.0.0.1", "::1", host])];
   const altNames = names.map((n) => (/^[\d.]+$|:/.test(n) ? { type: 7 as const, ip: n } : { type: 2 as const, value: n }));
+  // Loaded only here: the certificate library is large, and every server and client process
+  // that never makes a certificate would pay for loading it at start.
+  const { generate } = await import("selfsigned");
   const pems = await generate([{ name: "commonName", value: "socketlab" }], {
     keySize: 2048,
     algorithm: "sha256",
     days: 7,
     extensions: [{ name: "subjectAltName", altNames }],
-  } as Parameters<typeof generate>[1]);
+  } as Parameters<typeof import("selfsigned").generate>[1]);
   return { cert: pems.cert, key: pems.private, fingerprint: fingerprintOf(pems.cert), selfSigned: true };
 }
 
