@@ -17,8 +17,8 @@ export type Operation =
   | "first-reply";
 
 export interface DriverEntry {
-  /** The server it needs, and the mode that server runs in. */
-  transport: Transport;
+  /** The transport it speaks (TLS ones by their own names), and the mode its server runs in. */
+  transport: BenchTransport;
   serverMode: "echo" | "sink";
   operation: Operation;
   /** In tables and progress lines: "HTTP, new connection per request". */
@@ -169,6 +169,70 @@ export const DRIVERS = {
     wireMeasurable: false,
     distance: { label: "WebSocket message, new connection", roundTrips: 3, why: "TCP handshake, upgrade, message" },
   },
+  https: {
+    transport: "https",
+    serverMode: "echo",
+    operation: "echo",
+    label: "HTTPS keep-alive",
+    short: "HTTPS keep-alive",
+    legend: "HTTPS keep-alive",
+    subject: "https",
+    colour: 10,
+    perOperationConnection: false,
+    wireMeasurable: true,
+    distance: { label: "HTTPS request, keep-alive connection", roundTrips: 1, why: "the request: TLS adds no round trip once the connection is open" },
+  },
+  "https-close": {
+    transport: "https",
+    serverMode: "echo",
+    operation: "echo",
+    label: "HTTPS, new connection per request",
+    short: "HTTPS (new connection)",
+    legend: "HTTPS new connection",
+    subject: "https-close",
+    colour: 11,
+    perOperationConnection: true,
+    wireMeasurable: false,
+    distance: { label: "HTTPS request, new connection", roundTrips: 3, why: "TCP handshake, TLS 1.3 handshake, request" },
+  },
+  wss: {
+    transport: "wss",
+    serverMode: "echo",
+    operation: "echo",
+    label: "WSS (WebSocket over TLS)",
+    short: "WSS",
+    legend: "WSS",
+    subject: "wss",
+    colour: 12,
+    perOperationConnection: false,
+    wireMeasurable: true,
+    distance: { label: "WSS message, open connection", roundTrips: 1, why: "the message: TLS adds no round trip once the connection is open" },
+  },
+  "wss-connect": {
+    transport: "wss",
+    serverMode: "echo",
+    operation: "connect",
+    label: "WSS handshake (TLS and upgrade)",
+    short: "WSS handshake",
+    legend: "WSS handshake",
+    subject: "wss",
+    colour: 13,
+    perOperationConnection: true,
+    wireMeasurable: false,
+  },
+  "wss-new": {
+    transport: "wss",
+    serverMode: "echo",
+    operation: "first-reply",
+    label: "WSS, new connection per message",
+    short: "WSS (new connection)",
+    legend: "WSS new connection",
+    subject: "wss-new",
+    colour: 14,
+    perOperationConnection: true,
+    wireMeasurable: false,
+    distance: { label: "WSS message, new connection", roundTrips: 4, why: "TCP handshake, TLS 1.3 handshake, upgrade, message" },
+  },
 } as const satisfies Record<string, DriverEntry>;
 
 export type DriverName = keyof typeof DRIVERS;
@@ -181,8 +245,19 @@ export const DRIVER_NAMES = Object.keys(DRIVERS) as DriverName[];
  * compares an open connection with a new one (TCP only the new one: its open-connection row
  * would repeat WebSocket's).
  */
+/**
+ * The transports the bench names: the four the servers speak, and HTTP and WebSocket over TLS
+ * (the same servers with --tls). The default set is the lab's four; TLS ones are asked for by name.
+ */
+export const BENCH_TRANSPORTS = ["tcp", "udp", "ws", "http", "https", "wss"] as const;
+export type BenchTransport = (typeof BENCH_TRANSPORTS)[number];
+export const DEFAULT_TRANSPORTS: readonly BenchTransport[] = ["tcp", "udp", "ws", "http"];
+
 export interface TransportEntry {
   label: string;
+  /** The server that speaks it, and whether over TLS. */
+  server: Transport;
+  tls: boolean;
   echo: DriverName;
   rtt: DriverName[];
   connect?: { direct: DriverName; relayed: DriverName };
@@ -194,10 +269,22 @@ export interface TransportEntry {
 }
 
 export const TRANSPORT_DRIVERS = {
-  tcp: { label: "TCP", echo: "tcp", rtt: ["tcp"], connect: { direct: "tcp-connect", relayed: "tcp-new" }, distance: ["tcp-new"], push: [], datagram: false },
-  udp: { label: "UDP", echo: "udp", rtt: ["udp"], distance: [], push: [], datagram: true },
+  tcp: {
+    label: "TCP",
+    server: "tcp",
+    tls: false,
+    echo: "tcp",
+    rtt: ["tcp"],
+    connect: { direct: "tcp-connect", relayed: "tcp-new" },
+    distance: ["tcp-new"],
+    push: [],
+    datagram: false,
+  },
+  udp: { label: "UDP", server: "udp", tls: false, echo: "udp", rtt: ["udp"], distance: [], push: [], datagram: true },
   ws: {
     label: "WebSocket",
+    server: "ws",
+    tls: false,
     echo: "ws",
     rtt: ["ws"],
     connect: { direct: "ws-connect", relayed: "ws-connect" },
@@ -207,6 +294,8 @@ export const TRANSPORT_DRIVERS = {
   },
   http: {
     label: "HTTP",
+    server: "http",
+    tls: false,
     echo: "http",
     rtt: ["http", "http-close"],
     connect: { direct: "http-close", relayed: "http-close" },
@@ -214,7 +303,29 @@ export const TRANSPORT_DRIVERS = {
     push: ["sse", "long", "short"],
     datagram: false,
   },
-} as const satisfies Record<Transport, TransportEntry>;
+  https: {
+    label: "HTTPS",
+    server: "http",
+    tls: true,
+    echo: "https",
+    rtt: ["https", "https-close"],
+    connect: { direct: "https-close", relayed: "https-close" },
+    distance: ["https", "https-close"],
+    push: [],
+    datagram: false,
+  },
+  wss: {
+    label: "WSS",
+    server: "ws",
+    tls: true,
+    echo: "wss",
+    rtt: ["wss"],
+    connect: { direct: "wss-connect", relayed: "wss-connect" },
+    distance: ["wss", "wss-new"],
+    push: [],
+    datagram: false,
+  },
+} as const satisfies Record<BenchTransport, TransportEntry>;
 
 export const PUSH_KINDS = ["ws", "sse", "long", "short"] as const;
 export type PushKind = (typeof PUSH_KINDS)[number];

@@ -25,7 +25,8 @@ scenarios (default: suite)
 
 options
   --quick, -q           short runs (the suite in about 20 s)
-  --transports LIST     tcp,udp,ws,http (default all four)
+  --transports LIST     tcp,udp,ws,http (the default), and https,wss: HTTP and WebSocket over TLS
+                        (our servers with --tls; their certificate, made at start, is not verified)
   --clients, -c N       connections (default per scenario: 1; load 8; connect 4)
   --workers N           swarm processes the connections are spread over, so the generator can use
                         every core (default 1); their histograms merge exactly (--procs: the same)

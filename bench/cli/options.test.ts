@@ -57,7 +57,7 @@ describe("bench options", () => {
 
   test("every problem is reported at once, one line each", () => {
     expect(problemsOf(["rtt", "--transports", "tcp,quic", "--clients", "0", "--window", "4", "--timeout", "never"])).toEqual([
-      '--transports: unknown transport "quic" (use tcp, udp, ws, http)',
+      '--transports: unknown transport "quic" (use tcp, udp, ws, http, https, wss)',
       '--clients must be a whole number from 1 to 10000, got "0"',
       '--timeout must be a duration such as 5, 2s or 250ms (at most 600 s), got "never"',
       "--window is 1 by definition in rtt: use throughput for a pipeline",
@@ -95,7 +95,9 @@ describe("bench options", () => {
       "distance sets its own delays (--rtts): --net does not combine with it",
       "--rate does not apply to distance: each row is one message or event at a time",
     ]);
-    expect(problemsOf(["distance", "--transports", "udp"])).toEqual(["distance compares tcp, ws and http: --transports needs at least one of them"]);
+    expect(problemsOf(["distance", "--transports", "udp"])).toEqual([
+      "distance compares tcp, ws, http, https and wss: --transports needs at least one of them",
+    ]);
     expect(problemsOf(["rtt", "--rtts", "0,20"])).toEqual(["--rtts is for the distance scenario (and the suite's distance section), not rtt"]);
     expect(problemsOf(["suite", "--rtts", "0,50"])).toEqual([]);
   });

@@ -4,11 +4,11 @@ import { plannedMetricNames } from "../scenarios/index.ts";
 import { UsageError, messageOf } from "../../lib/errors.ts";
 import { inWords } from "../../lib/text.ts";
 import { parseProfile, type Profile } from "../../netem/profile.ts";
-import { MAX_MESSAGE_BYTES, TRANSPORTS, type Transport } from "../../protocol/limits.ts";
+import { MAX_MESSAGE_BYTES } from "../../protocol/limits.ts";
 import { BENCH_HEADER_BYTES } from "../../protocol/bench-frame.ts";
 import type { Target } from "../../lib/net.ts";
 import { PIN_MODES } from "../model/spec.ts";
-import { TRANSPORT_DRIVERS } from "../catalog.ts";
+import { BENCH_TRANSPORTS, DEFAULT_TRANSPORTS, TRANSPORT_DRIVERS, type BenchTransport } from "../catalog.ts";
 import { MAX_RTT_MS, REPORT_FORMATS, SCENARIOS, hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
 
 // The bench's command line, parsed and checked: every problem found at once, one line each, and
@@ -102,13 +102,13 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     else args.problems.push(`unknown scenario "${word}": use ${SCENARIOS.join(", ")}`);
   }
 
-  let transports: Transport[] = [...TRANSPORTS];
+  let transports: BenchTransport[] = [...DEFAULT_TRANSPORTS];
   const rawTransports = stringOpt(args, "transports");
   if (rawTransports !== undefined) {
     transports = [];
     for (const t of rawTransports.split(",").map((s) => s.trim())) {
-      if ((TRANSPORTS as readonly string[]).includes(t)) transports.push(t as Transport);
-      else args.problems.push(`--transports: unknown transport "${t}" (use ${TRANSPORTS.join(", ")})`);
+      if ((BENCH_TRANSPORTS as readonly string[]).includes(t)) transports.push(t as BenchTransport);
+      else args.problems.push(`--transports: unknown transport "${t}" (use ${BENCH_TRANSPORTS.join(", ")})`);
     }
   }
 
@@ -234,7 +234,7 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
     );
   if (c.scenario === "distance") {
     if (args.values.has("net")) problems.push("distance sets its own delays (--rtts): --net does not combine with it");
-    const distant = TRANSPORTS.filter((t) => TRANSPORT_DRIVERS[t].distance.length > 0);
+    const distant = BENCH_TRANSPORTS.filter((t) => TRANSPORT_DRIVERS[t].distance.length > 0);
     if (!c.transports.some((t) => distant.includes(t))) problems.push(`distance compares ${inWords(distant)}: --transports needs at least one of them`);
     for (const o of ["rate", "window", "count"])
       if (args.values.has(o)) problems.push(`--${o} does not apply to distance: each row is one message or event at a time`);
@@ -248,10 +248,10 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
         `--target works with ${TARGET_SCENARIOS.join(", ")}: start the remote server with bun run server <transport> --mode echo (push: --mode push) --host 0.0.0.0`,
       );
     else if (c.scenario !== "udp" && (c.transports.length !== 1 || !args.values.has("transports")))
-      problems.push(`--target is one server: name its transport with --transports (one of ${TRANSPORTS.join(", ")})`);
+      problems.push(`--target is one server: name its transport with --transports (one of ${BENCH_TRANSPORTS.join(", ")})`);
     else if (c.scenario === "push" && TRANSPORT_DRIVERS[c.transports[0]!].push.length === 0)
       problems.push(
-        `push --target needs --transports ${TRANSPORTS.filter((t) => TRANSPORT_DRIVERS[t].push.length > 0).join(" or ")} (a server in --mode push)`,
+        `push --target needs --transports ${BENCH_TRANSPORTS.filter((t) => TRANSPORT_DRIVERS[t].push.length > 0).join(" or ")} (a server in --mode push)`,
       );
   }
 }

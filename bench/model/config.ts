@@ -2,8 +2,7 @@
 // parsed values (bench/cli/options.ts makes it from the command line).
 import type { Target } from "../../lib/net.ts";
 import type { Profile } from "../../netem/profile.ts";
-import { LAB, TRANSPORT_DRIVERS, type DriverName } from "../catalog.ts";
-import type { Transport } from "../../protocol/limits.ts";
+import { LAB, TRANSPORT_DRIVERS, type BenchTransport, type DriverName } from "../catalog.ts";
 import type { Assertion } from "./threshold.ts";
 import type { PinMode } from "./spec.ts";
 
@@ -22,7 +21,7 @@ export const MAX_RTT_MS = 2000;
  */
 export interface BenchConfig {
   scenario: Scenario;
-  transports: Transport[];
+  transports: BenchTransport[];
   /** A server started elsewhere (`--target host:port`): nothing is started locally. */
   target?: Target;
   /** Network conditions applied by a relay between swarm and server (`--net`), parsed. */

@@ -63,7 +63,7 @@ function exactProblem(path: string): string | undefined {
 describe("readResult", () => {
   test("reads the example report and the test fixture as they are", async () => {
     const example = await readResult(EXAMPLE);
-    expect(example.format).toEqual({ name: "socketlab-result", version: 3 });
+    expect(example.format).toEqual(RESULT_FORMAT);
     expect(example.sections.map((s) => s.kind)).toEqual(["hello", "rtt", "push", "distance", "throughput", "load"]);
     expect((await readResult(FIXTURE)).scenario).toBe("suite");
   });
@@ -72,7 +72,7 @@ describe("readResult", () => {
     const old = await fixtureJson();
     delete old.format;
     const result = await readResult(file("unstamped.json", old));
-    expect(result.format).toEqual({ name: RESULT_FORMAT.name, version: 3 });
+    expect(result.format).toEqual({ name: RESULT_FORMAT.name, version: RESULT_FORMAT.version });
     expect(result.sections.length).toBe(old.sections.length);
   });
 
@@ -157,7 +157,7 @@ describe("readResult", () => {
     future.format = { name: "socketlab-result", version: 99 };
     const path = file("future.json", future);
     const err = await refusal(path);
-    expect(err.message).toBe(`${path}: result format version 99 is newer than this socketlab reads (up to 3): use a newer socketlab`);
+    expect(err.message).toBe(`${path}: result format version 99 is newer than this socketlab reads (up to ${RESULT_FORMAT.version}): use a newer socketlab`);
   });
 
   test("garbage is refused with the file named, in one line", async () => {
@@ -210,7 +210,7 @@ describe("readResult", () => {
       `sections[${rtt}].runs[0].histograms.latency is "not a histogram", not an encoded histogram`,
     );
     expect(damaged((r) => (r.sections[rtt].runs[0].spec.driver = "quic"))).toBe(
-      `sections[${rtt}].runs[0].spec.driver is "quic", not one of tcp, udp, udp-oneway, ws, http, http-close, tcp-connect, ws-connect, tcp-new, ws-new`,
+      `sections[${rtt}].runs[0].spec.driver is "quic", not one of tcp, udp, udp-oneway, ws, http, http-close, tcp-connect, ws-connect, tcp-new, ws-new, https, https-close, wss, wss-connect, wss-new`,
     );
     expect(damaged((r) => (r.sections[push].runs[0].spec.pattern = "pigeon"))).toBe(
       `sections[${push}].runs[0].spec.pattern is "pigeon", not one of ws, sse, long, short`,

@@ -56,6 +56,11 @@ export const UPGRADES: { to: number; what: string; apply(raw: Json): void }[] = 
       }
     },
   },
+  {
+    to: 4,
+    what: "the https, https-close, wss, wss-connect and wss-new drivers and the https and wss transports: new things, so a version 3 file needs no change",
+    apply() {},
+  },
 ];
 
 /** A problem an upgrade step found, at a path: reported like a schema problem. */

@@ -2,7 +2,7 @@
 // Change the schema, then run `bun run schema:types`.
 
 export type Scenario = "suite" | "rtt" | "push" | "throughput" | "load" | "connect" | "udp" | "fanout" | "distance";
-export type Transport = "tcp" | "udp" | "ws" | "http";
+export type Transport = "tcp" | "udp" | "ws" | "http" | "https" | "wss";
 /**
  * CPU pinning: none, server and swarm together on CPU 0 (same), or on CPUs 0 and 1 (split).
  */
@@ -18,7 +18,22 @@ export type Section = HelloSection | RttSection | ThroughputSection | LoadSectio
 /**
  * How a run loaded the server: DRIVER_NAMES in bench/catalog.ts (a test keeps the two equal).
  */
-export type Driver = "tcp" | "udp" | "udp-oneway" | "ws" | "http" | "http-close" | "tcp-connect" | "ws-connect" | "tcp-new" | "ws-new";
+export type Driver =
+  | "tcp"
+  | "udp"
+  | "udp-oneway"
+  | "ws"
+  | "http"
+  | "http-close"
+  | "tcp-connect"
+  | "ws-connect"
+  | "tcp-new"
+  | "ws-new"
+  | "https"
+  | "https-close"
+  | "wss"
+  | "wss-connect"
+  | "wss-new";
 export type Count = number;
 /**
  * An HdrHistogram of nanoseconds (1 ns to 600 s, 3 significant digits) in the V2 compressed encoding, base64, as hdr-histogram-js encodeIntoCompressedBase64 writes it.
@@ -42,7 +57,7 @@ export interface SocketlabResult {
    */
   format: {
     name: "socketlab-result";
-    version: 3;
+    version: 4;
   };
   /**
    * The program that wrote the file.

@@ -11,7 +11,7 @@ import type { BenchConfig, Scenario } from "./config.ts";
 import type { LoadSpec, PinMode, PushSpec } from "./spec.ts";
 
 /** The JSON result's format: bumped when a reader would need to know. See docs/result-format.md. */
-export const RESULT_FORMAT = { name: "socketlab-result", version: 3 } as const;
+export const RESULT_FORMAT = { name: "socketlab-result", version: 4 } as const;
 
 /** Every figure's median and range over the repetitions of a run (--repeat). */
 export interface Repetitions {

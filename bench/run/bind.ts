@@ -44,6 +44,12 @@ export const PIPES: Record<DriverName, PipesOf> = {
   "ws-connect": (t) => exchangePipes(() => handshakeOnce(t)),
   "tcp-new": (t, size, timeoutMs) => firstReplyPipes(channel(ECHO_CLIENTS.tcp, t), size, timeoutMs),
   "ws-new": (t, size, timeoutMs) => firstReplyPipes(channel(ECHO_CLIENTS.ws, t), size, timeoutMs),
+  // Over TLS the same clients: the target carries the TLS settings (bench/run/orchestrate.ts).
+  https: (t, size) => echoPipes(channel(keepAlive, t), size),
+  "https-close": (t, size) => echoPipes(channel(newConnection, t), size),
+  wss: (t, size) => echoPipes(channel(ECHO_CLIENTS.ws, t), size),
+  "wss-connect": (t) => exchangePipes(() => handshakeOnce(t)),
+  "wss-new": (t, size, timeoutMs) => firstReplyPipes(channel(ECHO_CLIENTS.ws, t), size, timeoutMs),
 };
 
 /** Long polls are held this long at most; events end them much sooner. */

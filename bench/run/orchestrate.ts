@@ -2,13 +2,12 @@
 // started together, the server's CPU and socket bytes over the measured phase, and every
 // process reaped whatever happens.
 import { PROJECT_ROOT, spawnChild, type Child } from "../../lib/children.ts";
-import { TRANSPORT_DRIVERS } from "../catalog.ts";
+import { TRANSPORT_DRIVERS, type BenchTransport } from "../catalog.ts";
 import { RunError } from "../../lib/errors.ts";
 import { describeProfile, profileText, type Profile } from "../../netem/profile.ts";
 import { startRelayProcess, type RelayProcess } from "../../netem/relay-process.ts";
 import type { TcpRelayStats, UdpRelayStats } from "../../netem/types.ts";
 import { hostPort, type Target } from "../../lib/net.ts";
-import type { Transport } from "../../protocol/limits.ts";
 import { startServer } from "./server-process.ts";
 import { cpuTimeOf, diffCpu, peakRssOf, placementOf, type CpuTime, type ProcessCost } from "../stats/cost.ts";
 import { diffWire, wireCount, type WireCount } from "../stats/wire.ts";
@@ -37,7 +36,8 @@ export function split(total: number, parts: number): number[] {
 }
 
 export interface SwarmSpec<J extends WorkerJob> {
-  server: { transport: Transport; args: string[] };
+  /** The transport the swarm speaks (its server is the catalog's, over TLS where it says), and the server's options. */
+  server: { transport: BenchTransport; args: string[] };
   /** A server started elsewhere (another computer): used as it is, nothing started locally. */
   remote?: Target;
   /** Network conditions (netem profile): a relay process sits between the swarm and the server. */
@@ -86,14 +86,18 @@ function describeExit(what: string, child: Child): string {
  */
 export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Promise<SwarmOutcome<R>> {
   const pins = pinPrefixes(spec.pin);
-  const server = spec.remote ? undefined : await startServer(spec.server.transport, ["--quiet", ...spec.server.args], pins.server);
+  const entry = TRANSPORT_DRIVERS[spec.server.transport];
+  const server = spec.remote ? undefined : await startServer(entry.server, ["--quiet", ...(entry.tls ? ["--tls"] : []), ...spec.server.args], pins.server);
   const serverTarget: Target = spec.remote ?? { host: "127.0.0.1", port: server!.port };
   const workers: Child[] = [];
   let relay: RelayProcess<TcpRelayStats | UdpRelayStats> | undefined;
   try {
     // With --net the swarm talks to a relay, which passes everything on under the conditions.
-    if (spec.net) relay = await startRelayProcess(TRANSPORT_DRIVERS[spec.server.transport].datagram ? "udp" : "tcp", serverTarget, profileText(spec.net));
-    const target: Target = relay ? { host: "127.0.0.1", port: relay.port } : serverTarget;
+    if (spec.net) relay = await startRelayProcess(entry.datagram ? "udp" : "tcp", serverTarget, profileText(spec.net));
+    // Our own TLS server made its certificate at start, so the swarm takes it unverified (the
+    // relay passes TLS through untouched). A remote one is verified against the system's CAs.
+    const tls = entry.tls ? { tls: spec.remote ? {} : { insecure: true } } : {};
+    const target: Target = { ...(relay ? { host: "127.0.0.1", port: relay.port } : serverTarget), ...tls };
     // A local server that dies fails the run at once; a remote one shows as connection errors.
     const serverGone = server
       ? server.proc.exited.then(() => {

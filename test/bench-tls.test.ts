@@ -1,0 +1,41 @@
+import { afterAll, expect, test } from "bun:test";
+import { parseBenchArgs } from "../bench/cli/options.ts";
+import { metricsOf } from "../bench/model/figures.ts";
+import type { BenchConfig } from "../bench/model/config.ts";
+import { run } from "../bench/scenarios/bench.ts";
+import { killAll } from "./support/processes.ts";
+
+afterAll(killAll);
+
+function config(...argv: string[]): BenchConfig {
+  return parseBenchArgs(argv) as BenchConfig;
+}
+
+test("https and wss: our TLS servers answer every message, keep-alive and on new connections", async () => {
+  const result = await run(config("rtt", "--transports", "https,wss", "-n", "300", "--warmup", "0.1"), () => {});
+  const s = result.sections[0]!;
+  if (s.kind !== "rtt") throw new Error(s.kind);
+  expect(s.runs.map((r) => r.spec.driver)).toEqual(["https", "https-close", "wss"]);
+  for (const r of s.runs) {
+    expect(r.counts.completed).toBe(300);
+    expect(r.counts.errors).toEqual({});
+    expect(r.counts.timeouts).toBe(0);
+  }
+}, 60_000);
+
+test("distance: HTTPS on a new connection costs 3 round trips (TCP, TLS 1.3, request), WSS 4 (TCP, TLS, upgrade, message); TLS adds none once open", async () => {
+  const result = await run(config("distance", "--quick", "--transports", "https,wss", "--rtts", "0,40"), () => {});
+  const metrics = metricsOf(result);
+  // Nothing crosses the relay early, so a row can cost less only through a wrong slope; the
+  // upper margin allows for a slow machine (a quarter of a round trip is 10 ms here).
+  for (const [subject, roundTrips] of [
+    ["https", 1],
+    ["https-close", 3],
+    ["wss", 1],
+    ["wss-new", 4],
+  ] as const) {
+    const measured = metrics.get(`${subject}.distance.rtts`)!.value;
+    expect(measured).toBeGreaterThan(roundTrips - 0.05);
+    expect(measured).toBeLessThan(roundTrips + 0.25);
+  }
+}, 90_000);
