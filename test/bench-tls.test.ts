@@ -2,6 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { parseBenchArgs } from "../bench/cli/options.ts";
 import { metricsOf } from "../bench/model/figures.ts";
 import type { BenchConfig } from "../bench/model/config.ts";
+import { renderMarkdown } from "../bench/report/markdown.ts";
 import { run } from "../bench/scenarios/bench.ts";
 import { killAll } from "./support/processes.ts";
 
@@ -17,10 +18,12 @@ test("https and wss: our TLS servers answer every message, keep-alive and on new
   if (s.kind !== "rtt") throw new Error(s.kind);
   expect(s.runs.map((r) => r.spec.driver)).toEqual(["https", "https-close", "wss"]);
   for (const r of s.runs) {
+    expect(r.tls).toEqual({ version: "TLSv1.3", cipher: expect.stringMatching(/^TLS_/) });
     expect(r.counts.completed).toBe(300);
     expect(r.counts.errors).toEqual({});
     expect(r.counts.timeouts).toBe(0);
   }
+  expect(renderMarkdown(result)).toContain(`TLS negotiated: HTTPS keep-alive, HTTPS (new connection), WSS: TLSv1.3, ${s.runs[0]!.tls!.cipher}.`);
 }, 60_000);
 
 test("distance: HTTPS on a new connection costs 3 round trips (TCP, TLS 1.3, request), WSS 4 (TCP, TLS, upgrade, message); TLS adds none once open", async () => {

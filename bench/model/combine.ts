@@ -218,7 +218,7 @@ export function combineEcho(shares: EchoShare[], window: "shared" | "separate") 
 }
 
 /** What was measured of the server, once per run (or the largest of the parts' readings). */
-export type ServerSide = Pick<LoadResult, "wirePerOp" | "placement" | "remote" | "relay" | "oneWay" | "serverRejected" | "serverErrors"> & {
+export type ServerSide = Pick<LoadResult, "wirePerOp" | "placement" | "remote" | "relay" | "tls" | "oneWay" | "serverRejected" | "serverErrors"> & {
   cost: ProcessCost;
 };
 
@@ -366,6 +366,7 @@ export function mergeLoadRuns(runs: LoadResult[]): LoadResult {
       placement: { server: first.placement.server, swarm: runs.flatMap((r) => r.placement.swarm) },
       remote: first.remote,
       relay: first.relay,
+      tls: first.tls,
       oneWay: oneWays.length ? { sent: oneWaySent, received: oneWayReceived, lost: Math.max(0, oneWaySent - oneWayReceived) } : undefined,
       serverRejected: maxRecords(runs.map((r) => r.serverRejected)),
       serverErrors: maxRecords(runs.map((r) => r.serverErrors)),

@@ -248,6 +248,13 @@ export interface LoadRun {
   remote?: string;
   relay?: RelayOutcome;
   /**
+   * Over TLS: what a handshake with the server negotiated.
+   */
+  tls?: {
+    version: string;
+    cipher: string;
+  };
+  /**
    * One-way runs: datagrams sent in the whole run (warm-up included) and those the server counted.
    */
   oneWay?: {

@@ -33,6 +33,14 @@ export interface RunPlacement {
   swarm: (Placement | null)[];
 }
 
+/** What a TLS handshake with the server negotiated. */
+export interface NegotiatedTls {
+  /** "TLSv1.3" */
+  version: string;
+  /** The cipher suite's standard name: "TLS_AES_128_GCM_SHA256". */
+  cipher: string;
+}
+
 /** With --net: the conditions applied, and the bytes the relay carried each way. */
 export interface RelayOutcome {
   profile: string;
@@ -66,6 +74,8 @@ export interface LoadResult {
   /** "host:port" of a remote server: its CPU, memory and socket bytes were not measured. */
   remote?: string;
   relay?: RelayOutcome;
+  /** Over TLS: what a handshake with the server negotiated. */
+  tls?: NegotiatedTls;
   /** One-way runs: datagrams sent in the whole run (warm-up included) and those the server counted. */
   oneWay?: { sent: number; received: number; lost: number };
   serverRejected: Record<string, number>;

@@ -1,5 +1,7 @@
 // The Markdown report: its parts in order, each from its own module, charts linked beside their sections.
 import { sectionRuns, type BenchResult } from "../model/results.ts";
+import { DRIVERS } from "../catalog.ts";
+import { isLoadRun } from "../model/results.ts";
 import { headline } from "./headline.ts";
 import { labTable } from "./lab-table.ts";
 import { environmentTable, methodology, relayOverheadNote, repetitions, thresholds } from "./method.ts";
@@ -41,6 +43,8 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
   else if (overhead) out.push(`The distance section runs through a relay in user space.${overhead}`, "");
   if (remote && "remote" in remote)
     out.push(`Server: remote, at ${remote.remote}. Its CPU, memory and socket byte counts are not measured from here; "—" marks them.`, "");
+  const tls = tlsNote(result);
+  if (tls) out.push(tls, "");
   const limits = thresholds(result);
   if (limits) out.push("## Thresholds", "", limits, "");
   out.push("## Findings", "", ...headline(result).map((l) => `- ${l}`), "");
@@ -67,4 +71,21 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
   out.push("## Reproduce", "", "```sh", result.command, "```", "");
   out.push("The JSON file beside this report holds the configuration, the environment, every run's summary and its encoded histograms.", "");
   return out.join("\n");
+}
+
+/** "TLS: HTTPS keep-alive and WSS negotiated TLSv1.3, TLS_AES_128_GCM_SHA256 ...", or "" without TLS runs. */
+function tlsNote(result: BenchResult): string {
+  const byNegotiation = new Map<string, Set<string>>();
+  for (const r of result.sections.flatMap(sectionRuns).filter(isLoadRun)) {
+    if (!r.tls) continue;
+    const key = `${r.tls.version}, ${r.tls.cipher}`;
+    byNegotiation.set(key, (byNegotiation.get(key) ?? new Set()).add(DRIVERS[r.spec.driver].short));
+  }
+  if (byNegotiation.size === 0) return "";
+  const parts = [...byNegotiation].map(([negotiated, drivers]) => `${[...drivers].join(", ")}: ${negotiated}`);
+  const local = result.sections
+    .flatMap(sectionRuns)
+    .filter(isLoadRun)
+    .some((r) => r.tls && !r.remote);
+  return `TLS negotiated: ${parts.join("; ")}.${local ? " The servers started here made their certificates at start; the swarm took them unverified." : ""}`;
 }

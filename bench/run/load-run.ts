@@ -59,6 +59,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     placement: outcome.placement,
     remote: outcome.remote,
     relay: outcome.relay,
+    tls: outcome.tls,
     // Nothing comes back in a one-way run: what arrived is what the server counted.
     oneWay:
       driver.operation === "one-way" && !outcome.remote

@@ -15,7 +15,8 @@ import { PROGRESS_EVERY_MS, liveStatus } from "./live.ts";
 import { latency } from "../model/format.ts";
 import type { WorkerJob, WorkerMessage } from "./worker-protocol.ts";
 import { WorkerMessages } from "./worker-messages.ts";
-import type { RunPlacement, RelayOutcome } from "../model/results.ts";
+import type { NegotiatedTls, RunPlacement, RelayOutcome } from "../model/results.ts";
+import { negotiatedTls } from "./tls-probe.ts";
 import type { PinMode } from "../model/spec.ts";
 
 export function pinPrefixes(pin: PinMode): { server: string[]; swarm: string[] } {
@@ -57,6 +58,8 @@ export interface SwarmOutcome<R> {
   results: R[];
   /** "host:port" of a remote server; its CPU, memory and socket bytes are not measured then. */
   remote?: string;
+  /** Over TLS: what a handshake with the server negotiated. */
+  tls?: NegotiatedTls;
   /** With --net: the conditions applied, and the bytes the relay carried each way (a second count). */
   relay?: RelayOutcome;
   /** Server CPU over the measured phase, and its peak memory. */
@@ -98,6 +101,8 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
     // relay passes TLS through untouched). A remote one is verified against the system's CAs.
     const tls = entry.tls ? { tls: spec.remote ? {} : { insecure: true } } : {};
     const target: Target = { ...(relay ? { host: "127.0.0.1", port: relay.port } : serverTarget), ...tls };
+    // Straight to the server, not through the relay, so the probe costs the run nothing.
+    const negotiated = tls.tls ? await negotiatedTls({ ...serverTarget, tls: tls.tls }) : undefined;
     // A local server that dies fails the run at once; a remote one shows as connection errors.
     const serverGone = server
       ? server.proc.exited.then(() => {
@@ -135,6 +140,7 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
       // Each job kind's worker answers with that kind's result (worker.ts).
       results: results.map((r) => r.result as R),
       remote: spec.remote && hostPort(spec.remote.host, spec.remote.port),
+      tls: negotiated,
       serverCost,
       swarmProcesses: workers.length,
       wire,
