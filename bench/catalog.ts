@@ -239,13 +239,6 @@ export type DriverName = keyof typeof DRIVERS;
 export const DRIVER_NAMES = Object.keys(DRIVERS) as DriverName[];
 
 /**
- * Which drivers stand for a transport in each scenario: its echo driver; rtt adds a request on a
- * new connection where that differs (HTTP); connect times connection set-up (and, through the
- * network relay, where connect() returns at loopback speed, a first reply instead); distance
- * compares an open connection with a new one (TCP only the new one: its open-connection row
- * would repeat WebSocket's).
- */
-/**
  * The transports the bench names: the four the servers speak, and HTTP and WebSocket over TLS
  * (the same servers with --tls). The default set is the lab's four; TLS ones are asked for by name.
  */
@@ -253,6 +246,13 @@ export const BENCH_TRANSPORTS = ["tcp", "udp", "ws", "http", "https", "wss"] as 
 export type BenchTransport = (typeof BENCH_TRANSPORTS)[number];
 export const DEFAULT_TRANSPORTS: readonly BenchTransport[] = ["tcp", "udp", "ws", "http"];
 
+/**
+ * Which drivers stand for a transport in each scenario: its echo driver; rtt adds a request on a
+ * new connection where that differs (HTTP); connect times connection set-up (and, through the
+ * network relay, where connect() returns at loopback speed, a first reply instead); distance
+ * compares an open connection with a new one (TCP only the new one: its open-connection row
+ * would repeat WebSocket's).
+ */
 export interface TransportEntry {
   label: string;
   /** The server that speaks it, and whether over TLS. */

@@ -1,10 +1,10 @@
 #!/usr/bin/env bun
-import { UsageError, RunError } from "../lib/errors.ts";
+import { UsageError, RunError, messageOf } from "../lib/errors.ts";
 import { choiceOpt, durationOpt, flagOpt, hostOpt, intOpt, parseArgs, portOpt, positionalChoice, stringOpt, type ParsedArgs } from "../lib/args.ts";
 import { onShutdown, runMain } from "../lib/main.ts";
 import { readLines, readOneLine } from "../lib/stdin.ts";
 import { printable } from "../lib/text.ts";
-import { DEFAULT_HOST, DEFAULT_PORTS, HELLO_FROM_CLIENT, TRANSPORTS, type Transport } from "../protocol/limits.ts";
+import { DEFAULT_HOST, DEFAULT_PORTS, HELLO_FROM_CLIENT, TLS_ALIASES, TRANSPORTS, type Transport } from "../protocol/limits.ts";
 import * as http from "./http.ts";
 import * as tcp from "./tcp.ts";
 import * as udp from "./udp.ts";
@@ -20,7 +20,7 @@ const USAGE = `usage: bun run client <tcp|udp|ws|http|https|wss> [options]
                     ws: send one message, print the answer and exit; without it ws is a chat)
   --timeout S       how long to wait for the server (default 5 s; udp: per try, default 1 s)
   --tls             over TLS (tcp, ws, http); https and wss are http and ws with --tls
-  --insecure        TLS: accept any certificate (a server's self-signed one; compare its fingerprint)
+  --insecure        TLS: accept any certificate (a server's self-signed one, whose fingerprint it prints)
   --ca FILE         TLS: trust the certificate authority (or self-signed certificate) in FILE
   -h, --help        this help
 
@@ -71,9 +71,6 @@ const ONLY_FOR: Record<string, Transport> = {
 };
 
 const print = (line: string): void => console.log(line);
-
-/** `https` and `wss` are the http and ws clients over TLS. */
-const TLS_ALIASES: Partial<Record<string, Transport>> = { https: "http", wss: "ws" };
 
 function transportOf(args: ParsedArgs): Transport {
   const problemsBefore = args.problems.length;
@@ -182,7 +179,15 @@ async function tlsOpt(args: ParsedArgs, transport: Transport): Promise<TlsTrust 
   }
   const caFile = stringOpt(args, "ca");
   if (caFile !== undefined && flagOpt(args, "insecure")) args.problems.push("--ca and --insecure exclude each other: --insecure trusts any certificate");
-  return { insecure: flagOpt(args, "insecure"), ca: caFile === undefined ? undefined : await caFromFile(caFile) };
+  let ca: string | undefined;
+  if (caFile !== undefined) {
+    // Collected with every other problem, so all of them show at once.
+    ca = await caFromFile(caFile).catch((err: unknown) => {
+      args.problems.push(messageOf(err));
+      return undefined;
+    });
+  }
+  return { insecure: flagOpt(args, "insecure"), ca };
 }
 
 async function main(): Promise<number> {

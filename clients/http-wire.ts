@@ -8,7 +8,7 @@ import { formatMs, withTimeout } from "../lib/timeout.ts";
 import { CR, HttpParseError, LF, ResponseParser, ascii, type ResponseHandler } from "./http-response-parser.ts";
 import type { EchoChannel, EchoHandlers, OpenEcho } from "./types.ts";
 import { RunError } from "../lib/errors.ts";
-import { clientTls } from "../lib/tls.ts";
+import { tlsOption } from "../lib/tls.ts";
 
 /** A channel may have this much unsent request data queued, like the TCP echo channel. */
 const MAX_QUEUED_BYTES = 256 << 20;
@@ -243,16 +243,21 @@ class WireEcho implements WireEchoChannel {
   private async connect(wire: Wire): Promise<void> {
     const { host, port } = this.target;
     this.live.add(wire);
-    const tls = this.target.tls ? { tls: clientTls(this.target.tls) } : {};
-    const attempt = Bun.connect<Wire>({ hostname: host, port, data: wire, socket: HANDLERS, ...tls }).catch((err: unknown) => {
+    const attempt = Bun.connect<Wire>({ hostname: host, port, data: wire, socket: HANDLERS, ...tlsOption(this.target.tls) }).catch((err: unknown) => {
       throw netRunError(err, host, port);
     });
     try {
       // opened() has normally set it already; this covers a promise that settles first.
+      const started = performance.now();
       wire.socket ??= await withTimeout(attempt, this.timeoutMs, `timed out after ${formatMs(this.timeoutMs)} connecting to ${this.where}`);
-      if (this.tls) await withTimeout(wire.usable, this.timeoutMs, `timed out after ${formatMs(this.timeoutMs)} in the TLS handshake with ${this.where}`);
+      // One deadline for both: what the connect left of it goes to the handshake.
+      const left = Math.max(1, this.timeoutMs - (performance.now() - started));
+      if (this.tls)
+        await withTimeout(wire.usable, left, `timed out after ${formatMs(this.timeoutMs)} in the TLS handshake with ${this.where} (is it a TLS server?)`);
     } catch (err) {
-      // A connection that opens after the deadline is closed by opened().
+      // A connection that opens after the deadline is closed by opened(); one open but stuck in
+      // its handshake is closed here.
+      wire.socket?.terminate();
       wire.finished = true;
       this.forget(wire);
       throw err;

@@ -4,7 +4,7 @@ import { describeNetError, hostPort, type Target } from "../lib/net.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs } from "../lib/timeout.ts";
 import type { PollStats, Print, Subscription } from "./types.ts";
-import { clientTls } from "../lib/tls.ts";
+import { tlsOption } from "../lib/tls.ts";
 
 export function baseUrl(target: Target): string {
   return `${target.tls ? "https" : "http"}://${hostPort(target.host, target.port)}`;
@@ -15,8 +15,7 @@ async function request(target: Target, path: string, init: RequestInit, timeoutM
   const deadline = AbortSignal.timeout(timeoutMs);
   try {
     // Bun's fetch takes the TLS options of Bun.connect.
-    const tls = target.tls ? { tls: clientTls(target.tls) } : {};
-    return await fetch(`${baseUrl(target)}${path}`, { ...init, ...tls, signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+    return await fetch(`${baseUrl(target)}${path}`, { ...init, ...tlsOption(target.tls), signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
   } catch (err) {
     if (signal?.aborted) throw err;
     if (deadline.aborted) throw new RunError(`no answer from ${baseUrl(target)}${path} within ${formatMs(timeoutMs)}`);

@@ -2,12 +2,12 @@ import type { Socket } from "bun";
 import { FrameDecoder, encodeFrame, framePayload } from "../protocol/frame.ts";
 import { MAX_MESSAGE_BYTES } from "../protocol/limits.ts";
 import { RunError } from "../lib/errors.ts";
-import { netRunError, type Target } from "../lib/net.ts";
+import { hostPort, netRunError, type Target } from "../lib/net.ts";
 import { SocketWriter } from "../lib/socket-writer.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import type { EchoChannel, EchoHandlers, Print } from "./types.ts";
-import { clientTls } from "../lib/tls.ts";
+import { connectReady } from "../lib/tls.ts";
 
 /** A client may have this much unsent data queued (a window of large messages). */
 const MAX_QUEUED_BYTES = 256 << 20;
@@ -18,40 +18,25 @@ interface Handlers {
   close(reason: string): void;
 }
 
-/**
- * Bun.connect with a deadline and errors a person can read. Over TLS it resolves once the
- * handshake is done: Bun takes no bytes before it (write returns 0), and a refused
- * certificate is reported as such.
- */
+/** Bun.connect with a deadline (over TLS, to the end of the handshake) and errors a person can read. */
 async function connect(target: Target, timeoutMs: number, handlers: Handlers): Promise<Socket<undefined>> {
-  let shaken: (err?: Error) => void = () => {};
-  const handshake = new Promise<void>((resolve, reject) => {
-    shaken = (err) => (err ? reject(err) : resolve());
-  });
-  const attempt = Bun.connect({
-    hostname: target.host,
-    port: target.port,
-    ...(target.tls ? { tls: clientTls(target.tls) } : {}),
-    socket: {
-      data: (_s, chunk) => handlers.data(chunk),
-      drain: () => handlers.drain(),
-      close: () => handlers.close("server closed the connection"),
-      error: (_s, err) => handlers.close(err.message),
-      handshake: (_s, ok, err) => shaken(ok ? undefined : (err ?? new Error("TLS handshake failed"))),
+  return connectReady(
+    {
+      hostname: target.host,
+      port: target.port,
+      tls: target.tls,
+      socket: {
+        data: (_s, chunk) => handlers.data(chunk),
+        drain: () => handlers.drain(),
+        close: () => handlers.close("server closed the connection"),
+        error: (_s, err) => handlers.close(err.message),
+      },
     },
-  })
-    .then(async (socket) => {
-      if (!target.tls) return socket;
-      await handshake.catch((err: unknown) => {
-        socket.end();
-        throw err;
-      });
-      return socket;
-    })
-    .catch((err: unknown) => {
-      throw netRunError(err, target.host, target.port);
-    });
-  return withTimeout(attempt, timeoutMs, `timed out after ${formatMs(timeoutMs)} connecting to ${target.host}:${target.port}`);
+    timeoutMs,
+    hostPort(target.host, target.port),
+  ).catch((err: unknown) => {
+    throw err instanceof RunError ? err : netRunError(err, target.host, target.port);
+  });
 }
 
 export interface TcpEchoChannel extends EchoChannel {

@@ -4,7 +4,7 @@ import { printable } from "../lib/text.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import { isServerEvent, type ServerEvent } from "../protocol/events.ts";
 import type { EchoChannel, EchoHandlers, PollStats, Print, Subscription } from "./types.ts";
-import { clientTls } from "../lib/tls.ts";
+import { connectReady, tlsOption } from "../lib/tls.ts";
 
 export function wsUrl(target: Target): string {
   return `${target.tls ? "wss" : "ws"}://${hostPort(target.host, target.port)}/`;
@@ -17,8 +17,11 @@ export function wsUrl(target: Target): string {
 async function explainFailure(target: Target): Promise<RunError> {
   try {
     // Over TLS the probe shakes hands too, so a certificate it refuses is named as such.
-    const tls = target.tls ? { tls: clientTls(target.tls) } : {};
-    const probe = await withTimeout(Bun.connect({ hostname: target.host, port: target.port, socket: { data() {} }, ...tls }), 2000, "probe timed out");
+    const probe = await connectReady(
+      { hostname: target.host, port: target.port, tls: target.tls, socket: { data() {} } },
+      2000,
+      hostPort(target.host, target.port),
+    );
     probe.end();
   } catch (err) {
     return err instanceof RunError ? err : netRunError(err, target.host, target.port);
@@ -30,7 +33,7 @@ async function explainFailure(target: Target): Promise<RunError> {
 export async function connect(target: Target, timeoutMs: number): Promise<WebSocket> {
   await resolveIp(target.host); // an unknown host gets its own clear message
   // Bun's client offers permessage-deflate by default; measurements and echo want raw frames.
-  const ws = new WebSocket(wsUrl(target), { perMessageDeflate: false, ...(target.tls ? { tls: clientTls(target.tls) } : {}) });
+  const ws = new WebSocket(wsUrl(target), { perMessageDeflate: false, ...tlsOption(target.tls) });
   ws.binaryType = "arraybuffer";
   const opened = new Promise<void>((resolve, reject) => {
     ws.onopen = () => resolve();

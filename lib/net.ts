@@ -37,6 +37,10 @@ export function describeNetError(err: unknown, host: string, port: number): stri
   if (code !== undefined && CERTIFICATE_ERRORS.has(code)) {
     return `the certificate of ${where} failed verification (${code}): for a self-signed server use --insecure, or trust its CA with --ca FILE`;
   }
+  // What OpenSSL says when the other side answers a TLS hello with something else.
+  if (/WRONG_VERSION_NUMBER|packet length too long|http request/i.test(messageOf(err))) {
+    return `${where} does not speak TLS (its answer to the TLS handshake was not TLS): drop --tls, or use http/ws for a plain server`;
+  }
   switch (code) {
     case "ECONNREFUSED":
       return `could not connect to ${where}: connection refused (is the server running on that port?)`;

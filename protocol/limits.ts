@@ -4,6 +4,9 @@ export const TRANSPORTS = ["tcp", "udp", "ws", "http"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /** The lab's ports: 8080 for TCP and UDP (one port for both ends: no 9090 mismatch), 8765 for WebSocket. */
+/** `https` and `wss`: the http and ws server or client over TLS (the CLIs take these names too). */
+export const TLS_ALIASES: Partial<Record<string, Transport>> = { https: "http", wss: "ws" };
+
 export const DEFAULT_PORTS: Record<Transport, number> = { tcp: 8080, udp: 8080, ws: 8765, http: 8000 };
 
 /** Servers bind to loopback unless told otherwise; --host 0.0.0.0 is for the two-computer exercise. */

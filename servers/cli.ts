@@ -5,7 +5,7 @@ import { identityFromFiles, selfSignedIdentity, type TlsIdentity } from "../lib/
 import { runMain, onShutdown } from "../lib/main.ts";
 import { netRunError } from "../lib/net.ts";
 import { readLines } from "../lib/stdin.ts";
-import { DEFAULT_HOST, DEFAULT_PORTS, MAX_MESSAGE_BYTES, MAX_UDP_PAYLOAD, TRANSPORTS, type Transport } from "../protocol/limits.ts";
+import { DEFAULT_HOST, DEFAULT_PORTS, MAX_MESSAGE_BYTES, MAX_UDP_PAYLOAD, TLS_ALIASES, TRANSPORTS, type Transport } from "../protocol/limits.ts";
 import { SERVERS } from "./index.ts";
 import { SERVER_MODES, type RunningServer, type ServerMode, type ServerStats } from "./types.ts";
 
@@ -60,9 +60,6 @@ interface ServerCommand {
   json: boolean;
   quiet: boolean;
 }
-
-/** `https` and `wss` are the http and ws servers over TLS. */
-const TLS_ALIASES: Partial<Record<string, Transport>> = { https: "http", wss: "ws" };
 
 function parseCommand(args: ParsedArgs): ServerCommand {
   const alias = TLS_ALIASES[args.positionals[0] ?? ""];
@@ -166,7 +163,9 @@ async function main(): Promise<number> {
   } else {
     console.log(entry.readyLine(server.hostname, server.port, server.mode, identity !== undefined));
     if (identity)
-      console.log(`TLS certificate${identity.selfSigned ? " (self-signed, made at start: clients need --insecure)" : ""}, SHA-256 ${identity.fingerprint}`);
+      console.log(
+        `TLS certificate${identity.selfSigned ? " (self-signed: clients need --insecure, or --ca with this certificate)" : ""}, SHA-256 ${identity.fingerprint}`,
+      );
   }
 
   if (server.say) {

@@ -48,7 +48,8 @@ describe("servers over TLS", () => {
     writeFileSync(key, identity.key);
     const server = await startServer("http", ["--cert", cert, "--key", key, "--mode", "echo"]);
     try {
-      expect(readyTls(server)).toEqual({ fingerprint: identity.fingerprint, selfSigned: false });
+      // It is self-signed (its own issuer), whoever made it.
+      expect(readyTls(server)).toEqual({ fingerprint: identity.fingerprint, selfSigned: true });
       const ours = await runCli(["clients/cli.ts", "http", "--tls", "--ca", cert, "--port", String(server.port), "--message", "over TLS"]);
       expect(ours.code === 0 ? "" : ours.stderr).toBe("");
       const res = await fetch(`https://127.0.0.1:${server.port}/echo`, { method: "POST", body: "through fetch", tls: { ca: identity.cert } } as RequestInit);
@@ -74,6 +75,44 @@ describe("servers over TLS", () => {
     }
   }, 30_000);
 
+  test("a wss certificate refused, and TLS spoken to a plain server, are each one line naming what happened, exit 1, fast", async () => {
+    const wss = await startServer("ws", ["--tls", "--mode", "echo"]);
+    const plain = await startServer("tcp", ["--mode", "hello"]);
+    try {
+      for (const [args, expected] of [
+        [["wss", "--port", String(wss.port), "--message", "x"], /certificate of 127\.0\.0\.1:\d+ failed verification .*--insecure/],
+        [["tcp", "--tls", "--insecure", "--port", String(plain.port)], /127\.0\.0\.1:\d+ does not speak TLS/],
+      ] as const) {
+        const started = performance.now();
+        const out = await runCli(["clients/cli.ts", ...args]);
+        expect(performance.now() - started).toBeLessThan(2000 + 1500); // the run itself, plus Bun's start-up
+        expect(out.code).toBe(1);
+        const lines = out.stderr.trim().split("\n");
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(expected);
+      }
+    } finally {
+      await Promise.all([wss.stop(), plain.stop()]);
+    }
+  }, 30_000);
+
+  test("the bench against a server that does not speak TLS ends at its first handshake, in one line", async () => {
+    const plain = await startServer("http", ["--mode", "echo"]);
+    try {
+      const started = performance.now();
+      const out = await runCli(
+        ["bench/cli/main.ts", "rtt", "--transports", "https", "--target", `127.0.0.1:${plain.port}`, "-n", "10", "--out", join(dir, "bench")],
+        "",
+        20_000,
+      );
+      expect(performance.now() - started).toBeLessThan(2000 + 2500); // the probe's 2 s, plus start-up
+      expect(out.code).toBe(1);
+      expect(out.stderr.trim().split("\n").at(-1)).toMatch(/does not speak TLS/);
+    } finally {
+      await plain.stop();
+    }
+  }, 30_000);
+
   test("bad TLS options are usage errors, one line each", async () => {
     const udp = await runCli(["servers/cli.ts", "udp", "--tls"]);
     expect(udp.code).toBe(2);
@@ -87,5 +126,15 @@ describe("servers over TLS", () => {
     const both = await runCli(["clients/cli.ts", "wss", "--insecure", "--ca", join(dir, "cert.pem")]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("--ca and --insecure exclude each other");
+    // A key that is not one, and a key that belongs to another certificate.
+    writeFileSync(join(dir, "garbage.pem"), "not a key\n");
+    const garbage = await runCli(["servers/cli.ts", "http", "--cert", join(dir, "cert.pem"), "--key", join(dir, "garbage.pem")]);
+    expect(garbage.code).toBe(2);
+    expect(garbage.stderr).toContain("not a PEM private key");
+    const other = await selfSignedIdentity();
+    writeFileSync(join(dir, "other-key.pem"), other.key);
+    const mismatch = await runCli(["servers/cli.ts", "http", "--cert", join(dir, "cert.pem"), "--key", join(dir, "other-key.pem")]);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toContain("does not belong to the certificate");
   }, 30_000);
 });

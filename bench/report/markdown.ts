@@ -1,7 +1,6 @@
 // The Markdown report: its parts in order, each from its own module, charts linked beside their sections.
-import { sectionRuns, type BenchResult } from "../model/results.ts";
+import { isLoadRun, sectionRuns, type BenchResult } from "../model/results.ts";
 import { DRIVERS } from "../catalog.ts";
-import { isLoadRun } from "../model/results.ts";
 import { headline } from "./headline.ts";
 import { labTable } from "./lab-table.ts";
 import { environmentTable, methodology, relayOverheadNote, repetitions, thresholds } from "./method.ts";

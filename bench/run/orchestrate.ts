@@ -101,7 +101,8 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
     // relay passes TLS through untouched). A remote one is verified against the system's CAs.
     const tls = entry.tls ? { tls: spec.remote ? {} : { insecure: true } } : {};
     const target: Target = { ...(relay ? { host: "127.0.0.1", port: relay.port } : serverTarget), ...tls };
-    // Straight to the server, not through the relay, so the probe costs the run nothing.
+    // Straight to the server, not through the relay, so the probe costs the run nothing; a
+    // server that refuses the handshake ends the run here, in one line.
     const negotiated = tls.tls ? await negotiatedTls({ ...serverTarget, tls: tls.tls }) : undefined;
     // A local server that dies fails the run at once; a remote one shows as connection errors.
     const serverGone = server
