@@ -25,7 +25,7 @@ export function methodology(result: BenchResult): string {
       ? "- Push latency is publication-to-receipt: the server is on another host, so its clock is read through an offset estimated NTP-style before each run, whose uncertainty the push section states."
       : "- Push latency is publication-to-receipt on a clock both processes share (performance.timeOrigin + performance.now()); both run on this host.",
     "- CPU time is user + system time of the server and of the swarm over the measured phase, from /proc; it has 10 ms resolution. The open loop waits for each send time by spinning (Bun's timers tick in whole milliseconds), so its generator CPU is not a cost figure; its send lag is reported instead.",
-    "- Bytes on the wire are the kernel's per-socket counters on the server's side (ss -ti): TCP payload, headers of the protocols above TCP included; divided as rates (bytes per second over operations per second).",
+    "- Bytes on the wire are the kernel's per-socket counters on the server's side (ss -ti): TCP payload, headers of the protocols above TCP included; divided as rates (bytes per second over operations per second). Over TLS they are the encrypted bytes: each TLS record adds its header and tag (about 22 bytes with TLS 1.3).",
     `- Message timeout: ${c.timeoutMs} ms. CPU placement: ${result.environment.pinning}. This machine is noisy: repeat a run before trusting a difference of a few percent.`,
   ].join("\n");
 }
