@@ -74,17 +74,17 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
 
 /** "TLS: HTTPS keep-alive and WSS negotiated TLSv1.3, TLS_AES_128_GCM_SHA256 ...", or "" without TLS runs. */
 function tlsNote(result: BenchResult): string {
-  const byNegotiation = new Map<string, Set<string>>();
-  for (const r of result.sections.flatMap(sectionRuns).filter(isLoadRun)) {
-    if (!r.tls) continue;
-    const key = `${r.tls.version}, ${r.tls.cipher}`;
-    byNegotiation.set(key, (byNegotiation.get(key) ?? new Set()).add(DRIVERS[r.spec.driver].short));
-  }
-  if (byNegotiation.size === 0) return "";
-  const parts = [...byNegotiation].map(([negotiated, drivers]) => `${[...drivers].join(", ")}: ${negotiated}`);
-  const local = result.sections
+  const tlsRuns = result.sections
     .flatMap(sectionRuns)
     .filter(isLoadRun)
-    .some((r) => r.tls && !r.remote);
+    .filter((r) => r.tls);
+  if (tlsRuns.length === 0) return "";
+  const byNegotiation = new Map<string, Set<string>>();
+  for (const r of tlsRuns) {
+    const key = `${r.tls!.version}, ${r.tls!.cipher}`;
+    byNegotiation.set(key, (byNegotiation.get(key) ?? new Set()).add(DRIVERS[r.spec.driver].short));
+  }
+  const parts = [...byNegotiation].map(([negotiated, drivers]) => `${[...drivers].join(", ")}: ${negotiated}`);
+  const local = tlsRuns.some((r) => !r.remote);
   return `TLS negotiated: ${parts.join("; ")}.${local ? " The servers started here made their certificates at start; the swarm took them unverified." : ""}`;
 }

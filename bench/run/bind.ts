@@ -33,7 +33,8 @@ const channel =
 const keepAlive: OpenEcho = (target, handlers) => openWireEcho(target, handlers, { reuse: true });
 const newConnection: OpenEcho = (target, handlers) => openWireEcho(target, handlers, { reuse: false });
 
-export const PIPES: Record<DriverName, PipesOf> = {
+/** The pipes of the drivers that speak plain TCP; the TLS drivers are the same, over TLS. */
+const PLAIN = {
   tcp: (t, size) => echoPipes(channel(ECHO_CLIENTS.tcp, t), size),
   udp: (t, size) => echoPipes(channel(ECHO_CLIENTS.udp, t), size),
   "udp-oneway": (t, size) => oneWayPipes(channel(ECHO_CLIENTS.udp, t), size),
@@ -44,12 +45,16 @@ export const PIPES: Record<DriverName, PipesOf> = {
   "ws-connect": (t) => exchangePipes(() => handshakeOnce(t)),
   "tcp-new": (t, size, timeoutMs) => firstReplyPipes(channel(ECHO_CLIENTS.tcp, t), size, timeoutMs),
   "ws-new": (t, size, timeoutMs) => firstReplyPipes(channel(ECHO_CLIENTS.ws, t), size, timeoutMs),
+} satisfies Partial<Record<DriverName, PipesOf>>;
+
+export const PIPES: Record<DriverName, PipesOf> = {
+  ...PLAIN,
   // Over TLS the same clients: the target carries the TLS settings (bench/run/orchestrate.ts).
-  https: (t, size) => echoPipes(channel(keepAlive, t), size),
-  "https-close": (t, size) => echoPipes(channel(newConnection, t), size),
-  wss: (t, size) => echoPipes(channel(ECHO_CLIENTS.ws, t), size),
-  "wss-connect": (t) => exchangePipes(() => handshakeOnce(t)),
-  "wss-new": (t, size, timeoutMs) => firstReplyPipes(channel(ECHO_CLIENTS.ws, t), size, timeoutMs),
+  https: PLAIN.http,
+  "https-close": PLAIN["http-close"],
+  wss: PLAIN.ws,
+  "wss-connect": PLAIN["ws-connect"],
+  "wss-new": PLAIN["ws-new"],
 };
 
 /** Long polls are held this long at most; events end them much sooner. */
