@@ -63,6 +63,8 @@ export const PROJECT_ROOT = new URL("../", import.meta.url).pathname;
 export interface JsonChild<S> extends Child {
   port: number;
   pid: number;
+  /** The ready line, parsed: whatever else the child announced with it. */
+  ready: Record<string, unknown>;
   /** SIGTERM, then the counters from the child's final {"event":"stopped","stats":...} line. */
   stop(): Promise<S>;
 }
@@ -74,7 +76,7 @@ export interface JsonChild<S> extends Child {
  */
 export async function startJsonChild<S>(cmd: string[], what: string, problemPrefix: string, readyTimeoutMs = 10_000): Promise<JsonChild<S>> {
   const child = spawnChild(cmd, PROJECT_ROOT);
-  let ready: { port: number; pid: number };
+  let ready: { port: number; pid: number } & Record<string, unknown>;
   try {
     ready = JSON.parse(await child.stdout.waitFor(/"event":"ready"/, readyTimeoutMs));
   } catch {
@@ -89,6 +91,7 @@ export async function startJsonChild<S>(cmd: string[], what: string, problemPref
     ...child,
     port: ready.port,
     pid: ready.pid,
+    ready,
     async stop() {
       child.kill("SIGTERM");
       const line = await child.stdout.waitFor(/"event":"stopped"/, 10_000);

@@ -21,6 +21,9 @@ describe("netem/cli.ts", () => {
       ),
       "netem: --idle is for the udp relay",
     ]);
+    const tare = await runCli(["netem/cli.ts", "tcp", "--target", "127.0.0.1:9", "--net", "lan", "--tare", "soon"]);
+    expect(tare.code).toBe(2);
+    expect(tare.stderr.split("\n")[0]).toBe('netem: --tare must be auto, off or a duration up to 10ms such as 150us, got "soon"');
     expect(r.stderr).toContain("usage: bun netem/cli.ts <tcp|udp>");
     expect(r.stdout).toBe("");
 
@@ -47,6 +50,23 @@ describe("netem/cli.ts", () => {
     await server.stop();
   }, 15_000);
 
+  test("--tare off or a given tare is used as is; without delay there is nothing to measure", async () => {
+    const server = await startServer("tcp", ["--mode", "echo", "--quiet"]);
+    const target = { host: "127.0.0.1", port: server.port };
+    for (const [net, extra, tareUs] of [
+      ["delay=2ms", ["--tare", "off"], 0],
+      ["delay=2ms", ["--tare", "0.15ms"], 150],
+      ["none", [], 0],
+    ] as const) {
+      const relay = await startRelayProcess("tcp", target, net, [...extra]);
+      const ready = JSON.parse(relay.stdout.lines[0]!);
+      expect(ready.tareUs).toBe(tareUs);
+      expect(ready.tareMeasured === undefined || ready.tareMeasured.pairs === 0).toBe(true);
+      await relay.stop();
+    }
+    await server.stop();
+  }, 20_000);
+
   test.each(["tcp", "udp"] as const)(
     "%s: JSON ready line, then on SIGTERM a stopped line whose byte counts match the client's",
     async (transport) => {
@@ -62,6 +82,12 @@ describe("netem/cli.ts", () => {
         net: "delay 1 ms ± 0.5 ms",
         profile: { delayMs: 1, jitterMs: 0.5, loss: 0 },
       });
+      // The tare was measured at start with the profile's delay, and what it took off is said.
+      expect(ready.tareMeasured).toMatchObject({ delayMs: 1, pairs: 60 });
+      expect(ready.tareMeasured.directP50Ns).toBeGreaterThan(0);
+      expect(ready.tareMeasured.relayedP50Ns).toBeGreaterThan(2e6);
+      expect(ready.tareUs).toBe(ready.tareMeasured.tareNs / 1000);
+      expect(ready.tareUs).toBeGreaterThanOrEqual(0);
 
       const c = await openCollector(transport, { host: "127.0.0.1", port: relay.port });
       const sizes = [10, 100, 1000, 5000, 64];

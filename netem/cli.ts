@@ -3,7 +3,9 @@ import { durationOpt, flagOpt, intOpt, parseArgs, positionalChoice, stringOpt, t
 import { RunError, UsageError, codeOf } from "../lib/errors.ts";
 import { onShutdown, runMain } from "../lib/main.ts";
 import { hostPort, netRunError } from "../lib/net.ts";
+import { sharedPacer } from "./pacer.ts";
 import { describeProfile, parseProfile, PROFILE_NAMES, type Profile } from "./profile.ts";
+import { describeTare, measureTare, type Tare } from "./tare.ts";
 import { startTcpRelay } from "./tcp-relay.ts";
 import type { RunningRelay, TcpRelayStats, UdpRelayStats } from "./types.ts";
 import { startUdpRelay } from "./udp-relay.ts";
@@ -19,6 +21,10 @@ space: delay, jitter, loss (udp only: TCP would retransmit, so loss shows as del
   --listen HOST:PORT   where to listen (default 127.0.0.1:0; port 0 picks a free one)
   --seed N             seed loss and jitter, so a run can be repeated draw for draw
   --idle S             udp: forget a client silent this long (default 60 s)
+  --tare auto|off|T    what the relay itself adds to a round trip on this machine, taken off the
+                       delay (half each way) so a round trip gains what the profile says: "auto"
+                       (the default) measures it at start, 40 round trips at up to 5 ms each way,
+                       with no delay there is nothing to take it from; or give it, e.g. 150us
   --json               machine-readable: a JSON "ready" line with the port, a JSON "stopped"
                        line with the counters on exit
   -h, --help           this help
@@ -31,6 +37,7 @@ const OPTIONS = {
   listen: { type: "string" },
   seed: { type: "string" },
   idle: { type: "string" },
+  tare: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -45,6 +52,8 @@ interface RelayCommand {
   profile: Profile;
   seed?: number;
   idleMs: number;
+  /** "auto": measured at start; otherwise the tare given, ns (0 for "off"). */
+  tare: "auto" | number;
   json: boolean;
 }
 
@@ -81,8 +90,23 @@ function parseCommand(args: ParsedArgs): RelayCommand {
   const seed = args.values.has("seed") ? intOpt(args, "seed", 0, 0, 2 ** 32 - 1) : undefined;
   const idleMs = durationOpt(args, "idle", 60_000);
   if (args.values.has("idle") && transport !== "udp") args.problems.push("--idle is for the udp relay");
+  const tare = tareOpt(args);
   if (args.problems.length > 0 || !listen || !target || !profile) throw new UsageError(args.problems);
-  return { transport, listen, target, profile, seed, idleMs, json: flagOpt(args, "json") };
+  return { transport, listen, target, profile, seed, idleMs, tare, json: flagOpt(args, "json") };
+}
+
+/** --tare auto (default), off, or a duration such as 150us or 0.2ms. */
+function tareOpt(args: ParsedArgs): "auto" | number {
+  const raw = stringOpt(args, "tare") ?? "auto";
+  if (raw === "auto") return "auto";
+  if (raw === "off") return 0;
+  const m = /^(\d+(?:\.\d+)?)(us|µs|ms)$/.exec(raw);
+  const ns = m ? Number(m[1]) * (m[2] === "ms" ? 1e6 : 1e3) : NaN;
+  if (!(ns <= 10e6)) {
+    args.problems.push(`--tare must be auto, off or a duration up to 10ms such as 150us, got "${raw}"`);
+    return 0;
+  }
+  return ns;
 }
 
 function describeStats(transport: RelayTransport, stats: TcpRelayStats | UdpRelayStats): string {
@@ -105,6 +129,18 @@ async function main(): Promise<number> {
     return 0;
   }
   const cmd = parseCommand(args);
+  // Measured before the relay listens, on the same delivery queue, whose counters then start
+  // over (the timer's overshoots, learnt meanwhile, are kept).
+  let tare: Tare | undefined;
+  if (cmd.tare === "auto") {
+    try {
+      tare = await measureTare(cmd.transport, cmd.profile);
+    } catch (err) {
+      throw new RunError(`could not measure the relay's tare (${(err as Error).message}); give one with --tare, or --tare off`);
+    }
+    sharedPacer.resetStats();
+  }
+  const tareNs = tare?.tareNs ?? (cmd.tare === "auto" ? 0 : cmd.tare);
   const options = {
     listenHost: cmd.listen.host,
     listenPort: cmd.listen.port,
@@ -112,6 +148,7 @@ async function main(): Promise<number> {
     targetPort: cmd.target.port,
     profile: cmd.profile,
     seed: cmd.seed,
+    tareNs,
   };
   if (cmd.transport === "tcp" && cmd.profile.loss > 0) {
     console.error("netem: note: loss applies to udp only; TCP would retransmit, so on a real path loss shows as delay");
@@ -154,10 +191,13 @@ async function main(): Promise<number> {
         target: hostPort(cmd.target.host, cmd.target.port),
         net,
         profile: cmd.profile,
+        tareUs: tareNs / 1000,
+        ...(tare ? { tareMeasured: tare } : {}),
       }),
     );
   } else {
-    console.log(`netem ${cmd.transport} relay on ${hostPort(relay.host, relay.port)} -> ${hostPort(cmd.target.host, cmd.target.port)}, ${net}`);
+    const taken = tare ? describeTare(tare, cmd.profile) : `tare ${tareNs / 1000} µs per round trip, as given`;
+    console.log(`netem ${cmd.transport} relay on ${hostPort(relay.host, relay.port)} -> ${hostPort(cmd.target.host, cmd.target.port)}, ${net}; ${taken}`);
   }
   return stopped;
 }

@@ -11,6 +11,8 @@ export class Link {
   private freeAtNs = 0;
   private readonly delayNs: number;
   private readonly jitterNs: number;
+  /** Half the relay's tare: what its own hops and wake-up add to each way (see tare.ts). */
+  private readonly halfTareNs: number;
   private readonly nsPerByte: number;
   /**
    * The unit a byte stream crosses a rate-capped link in: one TCP segment (1460 B, a full
@@ -28,8 +30,10 @@ export class Link {
     readonly profile: Profile,
     seed: number | undefined,
     stream: number,
+    tareNs = 0,
   ) {
     this.delayNs = Math.round(profile.delayMs * 1e6);
+    this.halfTareNs = Math.round(tareNs / 2);
     this.jitterNs = Math.round(profile.jitterMs * 1e6);
     this.nsPerByte = profile.rateBitsPerSec === undefined ? 0 : 8e9 / profile.rateBitsPerSec;
     this.segmentBytes = profile.rateBitsPerSec === undefined ? Infinity : Math.min(65_536, Math.max(1460, Math.round(profile.rateBitsPerSec / 8 / 1000)));
@@ -55,10 +59,13 @@ export class Link {
     return Math.max(0, this.freeAtNs - nowNs);
   }
 
-  /** One draw of the one-way delay: delay + uniform(-jitter, +jitter), never below 0. */
+  /**
+   * One draw of the one-way delay: delay + uniform(-jitter, +jitter), less half the relay's
+   * tare (what the relay itself adds each way), never below 0.
+   */
   propagationNs(): number {
-    if (this.jitterNs === 0) return this.delayNs;
-    return Math.max(0, this.delayNs + (this.jitterRandom() * 2 - 1) * this.jitterNs);
+    const drawn = this.jitterNs === 0 ? this.delayNs : this.delayNs + (this.jitterRandom() * 2 - 1) * this.jitterNs;
+    return Math.max(0, drawn - this.halfTareNs);
   }
 
   /** Whether the next datagram is lost (UDP only). */

@@ -158,6 +158,16 @@ export class Pacer {
     };
   }
 
+  /**
+   * Forgets what was released so far (the tare's deliveries: tare.ts) but keeps the timer's
+   * overshoots, so the relay starts with a learnt margin and counts only its own releases.
+   */
+  resetStats(): void {
+    this.counters = { ran: 0, lateNsSum: 0, maxLateNs: 0, lateOver1ms: 0, spunNs: 0 };
+    this.lateHistogram.fill(0);
+    if (this.spinSinceNs !== undefined) this.spinSinceNs = this.now();
+  }
+
   private record(lateNs: number): void {
     const c = this.counters;
     c.ran++;

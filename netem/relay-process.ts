@@ -1,5 +1,14 @@
 import { startJsonChild, type JsonChild } from "../lib/children.ts";
+import { parseProfile } from "./profile.ts";
+import { tareDelayMs } from "./tare.ts";
 import type { TcpRelayStats, UdpRelayStats } from "./types.ts";
+
+/**
+ * Tares measured by relays this process started, by transport and the delay they were measured
+ * with: the first relay of each kind measures its tare (0.3-0.7 s), later ones are given it, so
+ * a run of many relayed runs (the distance section) measures once. A process lives for one run.
+ */
+const tares = new Map<string, number>();
 
 /**
  * A relay CLI in its own process, so its delivery timing is not disturbed by the event loop of
@@ -13,7 +22,7 @@ type StatsOf<T extends "tcp" | "udp"> = T extends "tcp" ? TcpRelayStats : UdpRel
  * Starts `netem/cli.ts <transport> --listen 127.0.0.1:0 --target HOST:PORT --net NET --json`,
  * optionally behind a command prefix (e.g. `taskset -c 1`), and waits for its ready line.
  */
-export function startRelayProcess<T extends "tcp" | "udp">(
+export async function startRelayProcess<T extends "tcp" | "udp">(
   transport: T,
   target: { host: string; port: number },
   net: string,
@@ -21,6 +30,9 @@ export function startRelayProcess<T extends "tcp" | "udp">(
   prefix: string[] = [],
   readyTimeoutMs = 10_000,
 ): Promise<RelayProcess<StatsOf<T>>> {
+  const key = extra.includes("--tare") ? undefined : `${transport}@${tareDelayMs(parseProfile(net))}`;
+  const known = key === undefined ? undefined : tares.get(key);
+  if (known !== undefined) extra = [...extra, "--tare", `${known}us`];
   const cmd = [
     ...prefix,
     process.execPath,
@@ -36,5 +48,7 @@ export function startRelayProcess<T extends "tcp" | "udp">(
     ...extra,
   ];
   // The CLI's problems are its "netem: ..." lines; the usage after them says nothing new.
-  return startJsonChild<StatsOf<T>>(cmd, `the ${transport} relay`, "netem: ", readyTimeoutMs);
+  const relay = await startJsonChild<StatsOf<T>>(cmd, `the ${transport} relay`, "netem: ", readyTimeoutMs);
+  if (key !== undefined && known === undefined && typeof relay.ready.tareUs === "number") tares.set(key, relay.ready.tareUs);
+  return relay;
 }

@@ -104,7 +104,7 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
   const highWater = options.queueBytes ?? DEFAULT_QUEUE_BYTES;
   const lowWater = highWater / 4;
   const owner = {}; // this relay's entries in the shared pacer, for cancel() on stop
-  const links = { up: new Link(options.profile, options.seed, 0), down: new Link(options.profile, options.seed, 1) };
+  const links = { up: new Link(options.profile, options.seed, 0, options.tareNs), down: new Link(options.profile, options.seed, 1, options.tareNs) };
   const live = new Set<Conn>();
   const totals = { connections: 0, pauses: 0, bytes: { up: 0, down: 0 }, chunks: { up: 0, down: 0 }, errors: {} as Record<string, number> };
 
@@ -368,6 +368,7 @@ export async function startTcpRelay(options: TcpRelayOptions): Promise<RunningRe
       chunks: { ...totals.chunks },
       errors: { ...totals.errors },
       pacer: pacer.stats(),
+      tareUs: (options.tareNs ?? 0) / 1000,
     }),
     async stop() {
       pacer.cancel(owner);

@@ -12,6 +12,11 @@ export interface RelayOptions {
   seed?: number;
   /** The delivery queue; the process-wide one unless a test supplies its own. */
   pacer?: Pacer;
+  /**
+   * What the relay itself adds to a round trip on this machine, ns (tare.ts measures it): taken
+   * off the delay, half each way, so that a round trip gains what the profile says. Default 0.
+   */
+  tareNs?: number;
 }
 
 /** "up" is client → target, "down" is target → client. */
@@ -46,6 +51,8 @@ export interface TcpRelayStats {
    * The queue is the process's, shared by every relay in it.
    */
   pacer: PacerStats;
+  /** The tare taken off each round trip's delay, µs (half each way; see tare.ts). */
+  tareUs: number;
 }
 
 export interface UdpDirectionStats {
@@ -77,6 +84,8 @@ export interface UdpRelayStats {
    * The queue is the process's, shared by every relay in it.
    */
   pacer: PacerStats;
+  /** The tare taken off each round trip's delay, µs (half each way; see tare.ts). */
+  tareUs: number;
 }
 
 export function bump(counter: Record<string, number>, kind: string): void {

@@ -64,7 +64,7 @@ export async function startUdpRelay(options: UdpRelayOptions): Promise<RunningRe
   const anyAddress = targetIp.includes(":") ? "::" : "0.0.0.0";
 
   const newDirection = (stream: number): DirectionState => ({
-    link: new Link(options.profile, options.seed, stream),
+    link: new Link(options.profile, options.seed, stream, options.tareNs),
     stats: { received: 0, datagrams: 0, bytes: 0, dropped: 0, overflowed: 0, failed: 0 },
     inFlightBytes: 0,
   });
@@ -219,6 +219,7 @@ export async function startUdpRelay(options: UdpRelayOptions): Promise<RunningRe
       down: { ...down.stats },
       errors: { ...errors },
       pacer: pacer.stats(),
+      tareUs: (options.tareNs ?? 0) / 1000,
     }),
     async stop() {
       stopped = true;

@@ -29,6 +29,11 @@ test("--net: 5 ms each way through the relay makes a 64 B TCP round trip about 1
   // Every message and its reply went through the relay: at least 68 B each way per message.
   expect(r.relay!.bytesUp).toBeGreaterThanOrEqual(150 * 68);
   expect(r.relay!.bytesDown).toBeGreaterThanOrEqual(150 * 68);
+  // And says what it took off the delay as its own cost, and how late it released bytes.
+  expect(r.relay!.tareUs).toBeGreaterThanOrEqual(0);
+  expect(r.relay!.released!.count).toBeGreaterThanOrEqual(2 * 150); // each message and its reply, at least
+  expect(r.relay!.released!.p50LateUs).toBeLessThanOrEqual(r.relay!.released!.p99LateUs);
+  expect(r.relay!.released!.p99LateUs).toBeLessThanOrEqual(r.relay!.released!.maxLateUs);
 }, 30_000);
 
 test("--net on push: WebSocket events arrive one emulated delay later, all of them", async () => {

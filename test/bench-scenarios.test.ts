@@ -125,4 +125,7 @@ test("distance: through the relay at two round-trip times, each row costs the ro
   expect(result.relayOverhead![0]!.addedP50Ns).toBeLessThan(1e6);
   expect(result.relayOverhead![0]!.relayedP50Ns).toBeGreaterThan(0);
   expect(markdown).toContain("The distance section runs through a relay in user space. The relay itself adds");
+  expect(markdown).toMatch(
+    /It released bytes at most [\d.]+ [µm]?s \(p50\) and [\d.]+ [µm]?s \(p99\) after they were due, \d+ of [\d,]+ releases over 1 ms late\./,
+  );
 }, 60_000);

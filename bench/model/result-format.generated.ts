@@ -423,6 +423,20 @@ export interface RelayOutcome {
    * UDP: datagrams the profile dropped on purpose, server to swarm.
    */
   droppedDown?: number;
+  /**
+   * What the relay itself adds to a round trip on this machine, measured when it started and taken off the delay (half each way), µs.
+   */
+  tareUs?: number;
+  /**
+   * The relay's own timing error: how late it released bytes after their due instant, µs, and how many releases were over 1 ms late.
+   */
+  released?: {
+    count: Count;
+    p50LateUs: number;
+    p99LateUs: number;
+    maxLateUs: number;
+    lateOver1ms: Count;
+  };
 }
 /**
  * With --repeat: how many times the run was made and each figure's median and range (the run shown is the median one). Figures are named as bench/model/figures.ts names them.

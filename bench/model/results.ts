@@ -49,6 +49,18 @@ export interface RelayOutcome {
   /** UDP only: datagrams the profile dropped on purpose, each way. */
   droppedUp?: number;
   droppedDown?: number;
+  /** What the relay itself adds to a round trip here, measured at its start and taken off the delay, µs. */
+  tareUs?: number;
+  /** The relay's own timing error: how late it released bytes after their due instant. */
+  released?: RelayTiming;
+}
+
+export interface RelayTiming {
+  count: number;
+  p50LateUs: number;
+  p99LateUs: number;
+  maxLateUs: number;
+  lateOver1ms: number;
 }
 
 /** The swarm processes' cost: CPU added up, memory the largest process's. */

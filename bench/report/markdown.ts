@@ -3,7 +3,7 @@ import { isLoadRun, sectionRuns, type BenchResult } from "../model/results.ts";
 import { DRIVERS } from "../catalog.ts";
 import { headline } from "./headline.ts";
 import { labTable } from "./lab-table.ts";
-import { environmentTable, methodology, relayOverheadNote, repetitions, thresholds } from "./method.ts";
+import { environmentTable, methodology, relayOverheadNote, relayTimingNote, repetitions, thresholds } from "./method.ts";
 import { problems } from "./problems.ts";
 import { TITLES, sectionBody } from "./sections/index.ts";
 
@@ -33,7 +33,7 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
     .filter((s) => s.kind !== "distance")
     .flatMap(sectionRuns)
     .find((r) => r.relay)?.relay;
-  const overhead = relayOverheadNote(result);
+  const overhead = relayOverheadNote(result) + relayTimingNote(result);
   if (relayed)
     out.push(
       `Network conditions: ${relayed.profile}, applied in user space by a relay between the swarm and the server (every latency here includes them; the relay's own byte counts are in the JSON).${overhead}`,

@@ -14,6 +14,27 @@ export function relayOverheadNote(result: BenchResult): string {
   return ` The relay itself adds ${added} per round trip at p50, measured before the run: ${o[0]!.roundTrips} round trips of 64 B to an echo server, direct and through a relay with no conditions, in turn.`;
 }
 
+/**
+ * " The relay took 110-130 µs per round trip off the delay ... released bytes p50 3 µs ...", or
+ * "" when no run recorded it: what the relay's timing contributed, over every relayed run.
+ */
+export function relayTimingNote(result: BenchResult): string {
+  const relays = result.sections.flatMap(sectionRuns).flatMap((r) => (r.relay?.released ? [r.relay] : []));
+  if (!relays.length) return "";
+  const tares = relays.map((r) => r.tareUs ?? 0);
+  const [lo, hi] = [Math.min(...tares), Math.max(...tares)];
+  const tare =
+    hi === 0
+      ? ""
+      : ` It took ${lo === hi ? latency(lo * 1000) : `${latency(lo * 1000)} to ${latency(hi * 1000)}`} per round trip off the delay: its own cost on this machine (two more hops and a wake-up each way), measured when it started.`;
+  const released = relays.map((r) => r.released!);
+  const p50 = Math.max(...released.map((x) => x.p50LateUs));
+  const p99 = Math.max(...released.map((x) => x.p99LateUs));
+  const over = released.reduce((a, x) => a + x.lateOver1ms, 0);
+  const count = released.reduce((a, x) => a + x.count, 0);
+  return `${tare} It released bytes at most ${latency(p50 * 1000)} (p50) and ${latency(p99 * 1000)} (p99) after they were due, ${over} of ${count.toLocaleString("en-US")} releases over 1 ms late.`;
+}
+
 export function methodology(result: BenchResult): string {
   const c = result.config;
   return [

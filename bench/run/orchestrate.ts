@@ -160,9 +160,15 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
 }
 
 function relayOutcome(net: Profile, stats: TcpRelayStats | UdpRelayStats): RelayOutcome {
+  const p = stats.pacer;
+  const timing = {
+    tareUs: stats.tareUs,
+    released: { count: p.ran, p50LateUs: p.p50LateUs, p99LateUs: p.p99LateUs, maxLateUs: p.maxLateUs, lateOver1ms: p.lateOver1ms },
+  };
   const profile = describeProfile(net);
-  if ("up" in stats) return { profile, bytesUp: stats.up.bytes, bytesDown: stats.down.bytes, droppedUp: stats.up.dropped, droppedDown: stats.down.dropped };
-  return { profile, bytesUp: stats.bytes.up, bytesDown: stats.bytes.down };
+  if ("up" in stats)
+    return { profile, bytesUp: stats.up.bytes, bytesDown: stats.down.bytes, droppedUp: stats.up.dropped, droppedDown: stats.down.dropped, ...timing };
+  return { profile, bytesUp: stats.bytes.up, bytesDown: stats.bytes.down, ...timing };
 }
 
 /** Feeds the live status line from the swarm's progress reports (the highest p99 of any process). */
