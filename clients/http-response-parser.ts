@@ -69,6 +69,8 @@ export class ResponseParser {
   framingBytes = 0;
   /** Bytes of bodies delivered. */
   bodyBytes = 0;
+  /** The requests are HEAD: responses carry no body, whatever their Content-Length says (RFC 9112 section 6.3). */
+  noBody = false;
 
   private state = STATUS_LINE;
   private http10 = false;
@@ -288,7 +290,7 @@ export class ResponseParser {
     }
     if (this.state === STOPPED) return;
     this.bodyLength = 0;
-    if (status === 204 || status === 304 || status === 101) return this.finish(EMPTY);
+    if (status === 204 || status === 304 || status === 101 || this.noBody) return this.finish(EMPTY);
     if (this.chunked) {
       this.state = CHUNK_SIZE;
     } else if (this.contentLength >= 0) {

@@ -29,6 +29,59 @@ export interface WireEchoOptions {
   reuse?: boolean;
   /** Deadline for each connection attempt, and for close() to see the sockets closed, in ms (default 5000). */
   timeoutMs?: number;
+  /**
+   * For a server socketlab did not write: this request, the same for every send() (whose payload
+   * is then ignored), instead of POST /echo with the payload. Replies are the responses' bodies;
+   * a response whose status `accept` refuses goes to onReject as "http-<status>" and the channel
+   * goes on; a keep-alive connection the server closes between responses is replaced by a new
+   * one at the next send (HTTP/1.0 style servers), counted in connectionsOpened.
+   */
+  request?: FixedRequestSpec;
+  accept?: (status: number) => boolean;
+}
+
+export interface FixedRequestSpec {
+  method: string;
+  /** Path and query, starting with "/". */
+  path: string;
+  /** Header fields as given; a Host among them replaces ours. */
+  headers: [string, string][];
+  body?: Uint8Array;
+}
+
+/** How a channel writes its requests: POST /echo around each payload, or one fixed request. */
+interface RequestMaker {
+  size(length: number): number;
+  write(writer: SocketWriter, payload: Uint8Array): boolean;
+  encode(payload: Uint8Array): Uint8Array;
+}
+
+/** One request, encoded once: what a load tester sends to a URL. */
+class FixedRequest implements RequestMaker {
+  private readonly bytes: Uint8Array;
+
+  constructor(host: string, close: boolean, spec: FixedRequestSpec) {
+    const fields = spec.headers.some(([name]) => name.toLowerCase() === "host") ? [] : [`Host: ${host}`];
+    for (const [name, value] of spec.headers) fields.push(`${name}: ${value}`);
+    if (spec.body) fields.push(`Content-Length: ${spec.body.length}`);
+    if (close) fields.push("Connection: close");
+    const head = new TextEncoder().encode(`${spec.method} ${spec.path} HTTP/1.1\r\n${fields.join("\r\n")}\r\n\r\n`);
+    this.bytes = new Uint8Array(head.length + (spec.body?.length ?? 0));
+    this.bytes.set(head);
+    if (spec.body) this.bytes.set(spec.body, head.length);
+  }
+
+  size(): number {
+    return this.bytes.length;
+  }
+
+  write(writer: SocketWriter): boolean {
+    return writer.write(this.bytes);
+  }
+
+  encode(): Uint8Array {
+    return this.bytes;
+  }
 }
 
 export interface WireEchoChannel extends EchoChannel {
@@ -46,7 +99,7 @@ export interface WireEchoChannel extends EchoChannel {
  * `POST /echo` requests. The head is constant but for the Content-Length digits, so its prefix
  * is encoded once; a small request is assembled in one reused buffer and goes out in one write.
  */
-class EchoRequests {
+class EchoRequests implements RequestMaker {
   private readonly prefix: Uint8Array;
   private readonly scratch: Uint8Array;
 
@@ -169,7 +222,9 @@ class WireEcho implements WireEchoChannel {
   private shortWritesOfClosed = 0;
   private onAllClosed: (() => void) | undefined;
   private readonly where: string;
-  private readonly requests: EchoRequests;
+  private readonly requests: RequestMaker;
+  /** A fixed request's channel: statuses `accept` refuses are rejections, and closed keep-alive connections are replaced. */
+  private readonly accept: ((status: number) => boolean) | undefined;
   /** Over TLS (the target says so). */
   readonly tls: boolean;
 
@@ -178,11 +233,18 @@ class WireEcho implements WireEchoChannel {
     private readonly handlers: EchoHandlers,
     private readonly reuse: boolean,
     private readonly timeoutMs: number,
+    request?: FixedRequestSpec,
+    accept?: (status: number) => boolean,
   ) {
     this.tls = target.tls !== undefined;
     this.where = hostPort(target.host, target.port);
-    this.requests = new EchoRequests(this.where, !reuse);
+    this.requests = request ? new FixedRequest(this.where, !reuse, request) : new EchoRequests(this.where, !reuse);
+    this.accept = request ? (accept ?? ((status) => status >= 200 && status < 300)) : undefined;
+    this.noBody = request?.method.toUpperCase() === "HEAD";
   }
+
+  /** HEAD requests: their responses have no body. */
+  readonly noBody: boolean;
 
   get shortWrites(): number {
     let sum = this.shortWritesOfClosed;
@@ -205,8 +267,15 @@ class WireEcho implements WireEchoChannel {
     if (this.done) return false;
     const wire = this.main;
     if (wire === undefined) return this.sendOnNewConnection(payload);
-    // After a "Connection: close" response the server answers nothing more on this connection.
-    if (wire.parser.closeAfter || wire.writer.closed) return false;
+    // After a "Connection: close" response the server answers nothing more on this connection:
+    // a fixed request's channel moves to a new one (once the old has answered everything).
+    if (wire.parser.closeAfter || wire.writer.closed || wire.finished) {
+      if (this.accept === undefined || wire.outstanding > 0) return false;
+      this.main = new Wire(this, this.requests.encode(payload));
+      this.connect(this.main).catch((err: unknown) => this.fail(err instanceof Error ? err.message : String(err)));
+      return true;
+    }
+    if (wire.socket === undefined) return false; // still connecting: one request waits in it already
     if (wire.writer.pending + this.requests.size(payload.length) > wire.writer.limit) return false;
     if (!this.requests.write(wire.writer, payload)) return false;
     wire.outstanding++;
@@ -273,6 +342,7 @@ class WireEcho implements WireEchoChannel {
       return;
     }
     socket.setNoDelay(true); // pipelined requests must not wait for the previous one's ACK
+    wire.parser.noBody = this.noBody;
     const request = wire.request;
     if (request) {
       wire.request = undefined;
@@ -293,6 +363,8 @@ class WireEcho implements WireEchoChannel {
   }
 
   head(wire: Wire, parser: ResponseParser): boolean {
+    // A fixed request's channel reads every response to its end, wanted or not (onReject).
+    if (this.accept !== undefined && wire.outstanding > 0) return true;
     const ok = parser.status >= 200 && parser.status < 300;
     // A response nobody asked for would shift every later reply onto the wrong request.
     if (ok && wire.outstanding > 0) return true;
@@ -307,10 +379,15 @@ class WireEcho implements WireEchoChannel {
   reply(wire: Wire, body: Uint8Array): void {
     if (this.done) return;
     wire.outstanding--;
-    if (this.reuse) return this.handlers.onReply(body);
+    const status = wire.parser.status;
+    const deliver = (): void => {
+      if (this.accept === undefined || this.accept(status)) this.handlers.onReply(body);
+      else this.handlers.onReject?.(`http-${status}`);
+    };
+    if (this.reuse) return deliver();
     wire.finished = true;
     try {
-      this.handlers.onReply(body);
+      deliver();
     } finally {
       wire.socket?.end();
     }
@@ -326,7 +403,9 @@ class WireEcho implements WireEchoChannel {
       if (!(cut instanceof HttpParseError)) throw cut;
       return this.fail(`${this.where} closed the connection mid-response: ${cut.message}`);
     }
-    if (wire.outstanding === 0 && !this.reuse) return; // answered, by a body that ran to the close
+    // Answered, by a body that ran to the close; or a fixed request's keep-alive connection
+    // closed between responses, replaced at the next send.
+    if (wire.outstanding === 0 && (!this.reuse || this.accept !== undefined)) return;
     if (err) return this.fail(describeNetError(err, this.target.host, this.target.port));
     if (wire.outstanding > 0)
       return this.fail(`${this.where} closed the connection with ${wire.outstanding} request${wire.outstanding === 1 ? "" : "s"} unanswered`);
@@ -367,7 +446,7 @@ class WireEcho implements WireEchoChannel {
  * counts. Rejects with a RunError when the server cannot be reached within timeoutMs.
  */
 export async function openWireEcho(target: Target, handlers: EchoHandlers, options: WireEchoOptions = {}): Promise<WireEchoChannel> {
-  const channel = new WireEcho(target, handlers, options.reuse ?? true, options.timeoutMs ?? 5000);
+  const channel = new WireEcho(target, handlers, options.reuse ?? true, options.timeoutMs ?? 5000, options.request, options.accept);
   await channel.open();
   return channel;
 }

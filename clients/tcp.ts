@@ -77,6 +77,112 @@ export async function openEcho(target: Target, handlers: EchoHandlers, timeoutMs
   };
 }
 
+/** How a byte stream is cut into replies: see StreamOptions. */
+export type StreamFrame = "length" | "none" | "line";
+
+export interface StreamOptions {
+  /**
+   * "length": our 4-byte length prefix (openEcho). "none": no delimiter; with `replyBytes`, each
+   * that many bytes are one reply (a plain echo server sends the message's own bytes back,
+   * however the stream splits them), without, each read is one. "line": each line (LF, an
+   * optional CR before it dropped) is one reply.
+   */
+  frame: StreamFrame;
+  replyBytes?: number;
+}
+
+/** The longest line a line-framed reply may be before the channel gives up on the server. */
+const MAX_LINE_BYTES = 1 << 20;
+
+/** Cuts a byte stream into replies as StreamOptions say; throws a one-line Error on a reply too long. */
+function replyCutter(options: StreamOptions, onReply: (reply: Uint8Array) => void): (chunk: Uint8Array) => void {
+  if (options.frame === "length") {
+    const decoder = new FrameDecoder(MAX_MESSAGE_BYTES);
+    return (chunk) => decoder.push(chunk, (frame) => onReply(framePayload(frame)));
+  }
+  const whole = options.replyBytes;
+  if (options.frame === "none" && whole === undefined) return onReply;
+  const pending = new Uint8Array(options.frame === "none" ? whole! : MAX_LINE_BYTES);
+  let used = 0;
+  if (options.frame === "none")
+    return (chunk) => {
+      for (let pos = 0; pos < chunk.length; ) {
+        const n = Math.min(whole! - used, chunk.length - pos);
+        pending.set(chunk.subarray(pos, pos + n), used);
+        used += n;
+        pos += n;
+        if (used === whole) {
+          used = 0;
+          onReply(pending);
+        }
+      }
+    };
+  return (chunk) => {
+    let pos = 0;
+    for (let lf = chunk.indexOf(10, pos); lf >= 0; lf = chunk.indexOf(10, pos)) {
+      const part = chunk.subarray(pos, lf);
+      pos = lf + 1;
+      let line = part;
+      if (used > 0) {
+        if (used + part.length > MAX_LINE_BYTES) throw new Error(`a line over ${MAX_LINE_BYTES} bytes`);
+        pending.set(part, used);
+        line = pending.subarray(0, used + part.length);
+        used = 0;
+      }
+      onReply(line.at(-1) === 13 ? line.subarray(0, -1) : line);
+    }
+    const rest = chunk.length - pos;
+    if (used + rest > MAX_LINE_BYTES) throw new Error(`a line over ${MAX_LINE_BYTES} bytes without a newline`);
+    pending.set(chunk.subarray(pos), used);
+    used += rest;
+  };
+}
+
+/**
+ * Messages and replies over one TCP connection, cut as `options` says; for servers socketlab
+ * did not write (a plain echo, a line protocol). A stream that does not follow the framing
+ * closes the channel, saying what came back.
+ */
+export async function openStream(target: Target, handlers: EchoHandlers, options: StreamOptions, timeoutMs = 5000): Promise<TcpEchoChannel> {
+  let writer: SocketWriter | undefined;
+  let closing = false;
+  let seen: Uint8Array | undefined; // the first bytes from the server, to quote if they make no sense
+  const cut = replyCutter(options, (reply) => handlers.onReply(reply));
+  const socket = await connect(target, timeoutMs, {
+    data(chunk) {
+      seen ??= chunk.slice(0, 48);
+      try {
+        cut(chunk);
+      } catch (err) {
+        closing = true;
+        socket.end();
+        handlers.onClose?.(`${framingName(options.frame)} does not fit what the server sent (${(err as Error).message}): it began "${printable(seen, 48)}"`);
+      }
+    },
+    drain: () => writer?.drain(),
+    close(reason) {
+      if (!closing) handlers.onClose?.(reason);
+    },
+  });
+  writer = new SocketWriter(socket, MAX_QUEUED_BYTES);
+  const w = writer;
+  const frame = options.frame === "length" ? encodeFrame : (payload: Uint8Array) => payload;
+  return {
+    send: (payload) => w.write(frame(payload)),
+    async close() {
+      closing = true;
+      socket.end();
+    },
+    get shortWrites() {
+      return w.shortWrites;
+    },
+  };
+}
+
+function framingName(frame: StreamFrame): string {
+  return frame === "length" ? "our 4-byte length framing (--frame length)" : frame === "line" ? "line framing (--frame line)" : "--frame none";
+}
+
 /**
  * The lab's TCP exercise: connect, send the message, print the server's answer, close.
  * With `framed`, the message travels as one length-prefixed frame (for echo-mode servers).

@@ -8,6 +8,8 @@ export type { Target };
 export interface EchoHandlers {
   /** A reply's payload. It may be a view of a reused buffer: copy it to keep it. */
   onReply(payload: Uint8Array): void;
+  /** A reply that says the request failed (an HTTP status not expected), by kind ("http-503"); the channel goes on. */
+  onReject?(kind: string): void;
   /** The channel closed without close() being called (server gone, rejected, reset). */
   onClose?(reason: string): void;
 }

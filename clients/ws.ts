@@ -7,7 +7,7 @@ import type { EchoChannel, EchoHandlers, PollStats, Print, Subscription } from "
 import { connectReady, tlsOption } from "../lib/tls.ts";
 
 export function wsUrl(target: Target): string {
-  return `${target.tls ? "wss" : "ws"}://${hostPort(target.host, target.port)}/`;
+  return `${target.tls ? "wss" : "ws"}://${hostPort(target.host, target.port)}${target.path ?? "/"}`;
 }
 
 /**
@@ -33,7 +33,12 @@ async function explainFailure(target: Target): Promise<RunError> {
 export async function connect(target: Target, timeoutMs: number): Promise<WebSocket> {
   await resolveIp(target.host); // an unknown host gets its own clear message
   // Bun's client offers permessage-deflate by default; measurements and echo want raw frames.
-  const ws = new WebSocket(wsUrl(target), { perMessageDeflate: false, ...tlsOption(target.tls) });
+  const ws = new WebSocket(wsUrl(target), {
+    perMessageDeflate: false,
+    ...tlsOption(target.tls),
+    ...(target.headers?.length ? { headers: Object.fromEntries(target.headers) } : {}),
+    ...(target.subprotocol ? { protocols: [target.subprotocol] } : {}),
+  });
   ws.binaryType = "arraybuffer";
   const opened = new Promise<void>((resolve, reject) => {
     ws.onopen = () => resolve();

@@ -9,6 +9,11 @@ export interface Target {
   port: number;
   /** Over TLS, trusting this (absent: plain TCP). */
   tls?: TlsTrust;
+  /** HTTP and WebSocket: the path and query to ask for ("/" when absent). */
+  path?: string;
+  /** WebSocket: header fields for the upgrade request, and the subprotocol to ask for. */
+  headers?: [string, string][];
+  subprotocol?: string;
 }
 
 /** Certificate failures, by the codes TLS stacks give them: each gets one line and a way out. */

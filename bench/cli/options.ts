@@ -7,6 +7,9 @@ import { parseProfile, type Profile } from "../../netem/profile.ts";
 import { MAX_MESSAGE_BYTES } from "../../protocol/limits.ts";
 import { BENCH_HEADER_BYTES } from "../../protocol/bench-frame.ts";
 import type { Target } from "../../lib/net.ts";
+import { readFileSync } from "node:fs";
+import { fingerprintOf, type TlsTrust } from "../../lib/tls.ts";
+import { FRAMES, MATCHES, SCHEMES, type UrlExchange, type Scheme } from "../model/exchange.ts";
 import { PIN_MODES } from "../model/spec.ts";
 import { BENCH_TRANSPORTS, DEFAULT_TRANSPORTS, TRANSPORT_DRIVERS, type BenchTransport } from "../catalog.ts";
 import { MAX_RTT_MS, REPORT_FORMATS, SCENARIOS, hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
@@ -20,6 +23,18 @@ export const BENCH_OPTIONS = {
   procs: { type: "string" },
   workers: { type: "string" },
   target: { type: "string" },
+  method: { type: "string" },
+  header: { type: "string", short: "H", multiple: true },
+  body: { type: "string" },
+  "expect-status": { type: "string" },
+  pipeline: { type: "string" },
+  "new-connection": { type: "boolean" },
+  frame: { type: "string" },
+  match: { type: "string" },
+  message: { type: "string" },
+  subprotocol: { type: "string" },
+  insecure: { type: "boolean" },
+  ca: { type: "string" },
   net: { type: "string" },
   size: { type: "string", short: "s" },
   rate: { type: "string", short: "r" },
@@ -112,13 +127,22 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     }
   }
 
+  const url = urlTargetOpt(args);
+  if (url) {
+    // The scheme names the transport; --transports may say it again, not something else.
+    if (rawTransports !== undefined && (transports.length !== 1 || transports[0] !== url.scheme))
+      args.problems.push(`--target ${url.scheme}://… speaks ${url.scheme}: --transports ${rawTransports} contradicts it (leave --transports out)`);
+    transports = [url.scheme];
+  }
+
   const config: BenchConfig = {
     scenario,
     transports,
     clients: optionalInt(args, "clients", 1, 10_000),
     // --workers is the documented name; --procs is kept for existing scripts.
     procs: intOpt(args, args.values.has("workers") ? "workers" : "procs", 1, 1, 64),
-    target: targetOpt(args),
+    target: url ? url.target : targetOpt(args),
+    exchange: url ? exchangeOpt(args, url) : undefined,
     net: netOpt(args),
     sizes: listOpt(args, "size", BENCH_HEADER_BYTES, MAX_MESSAGE_BYTES, true),
     rates: listOpt(args, "rate", 1, 10_000_000, false),
@@ -152,10 +176,10 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
   return config;
 }
 
-/** `--target host:port` (IPv6 in brackets), or undefined when absent or malformed (a problem is noted). */
+/** `--target host:port` (IPv6 in brackets), or undefined when absent, a URL or malformed (a problem is noted). */
 function targetOpt(args: ParsedArgs): Target | undefined {
   const raw = stringOpt(args, "target");
-  if (raw === undefined) return undefined;
+  if (raw === undefined || raw.includes("://")) return undefined;
   const m = /^\[?([A-Za-z0-9._:%-]+?)\]?:(\d{1,5})$/.exec(raw.trim());
   const port = Number(m?.[2]);
   if (!m || port < 1 || port > 65535) {
@@ -163,6 +187,156 @@ function targetOpt(args: ParsedArgs): Target | undefined {
     return undefined;
   }
   return { host: m[1]!, port };
+}
+
+const DEFAULT_URL_PORTS: Record<Scheme, number | undefined> = { http: 80, https: 443, ws: 80, wss: 443, tcp: undefined, udp: undefined };
+
+interface UrlTarget {
+  scheme: Scheme;
+  headers: [string, string][];
+  target: Target;
+  /** As given, less any user:password. */
+  url: string;
+  path: string;
+}
+
+/** `--target SCHEME://HOST:PORT/path?query`, or undefined (absent, host:port, or malformed: a problem is noted). */
+function urlTargetOpt(args: ParsedArgs): UrlTarget | undefined {
+  const raw = stringOpt(args, "target")?.trim();
+  if (raw === undefined || !raw.includes("://")) return undefined;
+  const scheme = raw.slice(0, raw.indexOf("://")).toLowerCase();
+  if (!(SCHEMES as readonly string[]).includes(scheme)) {
+    args.problems.push(`--target: unknown scheme "${scheme}://" (use ${SCHEMES.map((s) => `${s}://`).join(", ")}, or host:port with --transports)`);
+    return undefined;
+  }
+  let u: URL;
+  try {
+    // URL() knows ports only for its special schemes; tcp and udp are parsed as http.
+    u = new URL(scheme === "tcp" || scheme === "udp" ? `http${raw.slice(scheme.length)}` : raw);
+  } catch {
+    args.problems.push(`--target: "${raw}" is not a URL such as http://127.0.0.1:8080/path`);
+    return undefined;
+  }
+  const s = scheme as Scheme;
+  const port = u.port === "" ? DEFAULT_URL_PORTS[s] : Number(u.port);
+  if (port === undefined) {
+    args.problems.push(`--target ${s}:// needs a port, e.g. ${s}://127.0.0.1:9000`);
+    return undefined;
+  }
+  if ((s === "tcp" || s === "udp") && u.pathname !== "/" && u.pathname !== "") args.problems.push(`--target ${s}:// takes no path ("${u.pathname}")`);
+  const path = `${u.pathname || "/"}${u.search}`;
+  const host = u.hostname.replace(/^\[(.*)\]$/, "$1");
+  const trust = s === "https" || s === "wss" ? { tls: tlsTrustOpt(args) } : {};
+  if (!trust.tls && (args.values.has("insecure") || args.values.has("ca"))) args.problems.push(`--insecure and --ca are for https:// and wss:// targets`);
+  const ws = s === "ws" || s === "wss";
+  const headers = headersOpt(args);
+  const target: Target = {
+    host,
+    port,
+    ...trust,
+    ...(ws ? { path, headers, ...(stringOpt(args, "subprotocol") ? { subprotocol: stringOpt(args, "subprotocol") } : {}) } : {}),
+  };
+  u.username = "";
+  u.password = "";
+  return { scheme: s, headers, target, url: `${scheme}${u.toString().slice(u.protocol.length - 1)}`.replace(/\/$/, raw.endsWith("/") ? "/" : ""), path };
+}
+
+/** --insecure / --ca FILE: how to trust an https or wss target's certificate (the system's CAs by default). */
+function tlsTrustOpt(args: ParsedArgs): TlsTrust {
+  if (args.values.has("insecure") && args.values.has("ca")) args.problems.push("--insecure and --ca exclude each other: --insecure trusts any certificate");
+  const file = stringOpt(args, "ca");
+  if (file === undefined) return flagOpt(args, "insecure") ? { insecure: true } : {};
+  try {
+    const ca = readFileSync(file, "utf8");
+    fingerprintOf(ca); // throws unless it is a PEM certificate
+    return { ca };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    args.problems.push(`--ca ${file}: ${code ? `cannot read the file (${code})` : "not a PEM certificate"}`);
+    return {};
+  }
+}
+
+/** -H "Name: value", repeatable. */
+function headersOpt(args: ParsedArgs): [string, string][] {
+  const out: [string, string][] = [];
+  for (const raw of stringsOpt(args, "header")) {
+    const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/.exec(raw);
+    if (!m || /[\r\n]/.test(raw)) args.problems.push(`-H/--header must be "Name: value", got "${raw}"`);
+    else out.push([m[1]!, m[2]!]);
+  }
+  return out;
+}
+
+/** TEXT, @FILE or hex:0a0b…, as bytes; undefined (a problem noted) when it cannot be read. */
+function bytesOpt(args: ParsedArgs, name: string): Uint8Array | undefined {
+  const raw = stringOpt(args, name);
+  if (raw === undefined) return undefined;
+  if (raw.startsWith("@")) {
+    try {
+      return new Uint8Array(readFileSync(raw.slice(1)));
+    } catch (err) {
+      args.problems.push(`--${name} ${raw}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`);
+      return undefined;
+    }
+  }
+  if (raw.startsWith("hex:")) {
+    const hex = raw.slice(4).replace(/\s+/g, "");
+    if (!/^([0-9a-fA-F]{2})+$/.test(hex)) {
+      args.problems.push(`--${name} hex: needs pairs of hex digits, e.g. hex:50494e470a`);
+      return undefined;
+    }
+    return new Uint8Array(Buffer.from(hex, "hex"));
+  }
+  return new TextEncoder().encode(raw);
+}
+
+/** What each operation against a URL target sends and what answers it: the options that shape it, checked against its scheme. */
+function exchangeOpt(args: ParsedArgs, url: UrlTarget): UrlExchange {
+  const s = url.scheme;
+  const http = s === "http" || s === "https";
+  const stream = s === "tcp";
+  const only = (names: string[], where: string, ok: boolean): void => {
+    for (const n of names) if (!ok && args.values.has(n)) args.problems.push(`--${n} is for ${where} targets, not ${s}://`);
+  };
+  only(["method", "body", "expect-status", "pipeline", "new-connection"], "http:// and https://", http);
+  only(["frame"], "tcp://", stream);
+  only(["match", "message"], "tcp://, udp://, ws:// and wss://", !http);
+  only(["subprotocol"], "ws:// and wss://", s === "ws" || s === "wss");
+  only(["header"], "http(s):// and ws(s)://", http || s === "ws" || s === "wss");
+  const payload = http ? bytesOpt(args, "body") : bytesOpt(args, "message");
+  const method = (stringOpt(args, "method") ?? "GET").toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) args.problems.push(`--method must be a word such as GET, POST or HEAD, got "${stringOpt(args, "method")}"`);
+  const expectStatus: number[] = [];
+  for (const item of (stringOpt(args, "expect-status") ?? "").split(",").filter((x) => x.trim() !== "")) {
+    const code = Number(item.trim());
+    if (!Number.isInteger(code) || code < 100 || code > 599) args.problems.push(`--expect-status: "${item.trim()}" is not an HTTP status from 100 to 599`);
+    else expectStatus.push(code);
+  }
+  const newConnection = flagOpt(args, "new-connection");
+  const pipeline = intOpt(args, "pipeline", 1, 1, 1000);
+  if (newConnection && args.values.has("pipeline"))
+    args.problems.push("--pipeline and --new-connection exclude each other: a new connection carries one request");
+  if (http && args.values.has("window"))
+    args.problems.push(
+      "--window does not apply to an http(s):// target: requests in flight per connection are --pipeline N (1 unless asked; many servers mishandle pipelining)",
+    );
+  if (payload !== undefined && args.values.has("size"))
+    args.problems.push(`--size does not combine with --${http ? "body" : "message"}: the message is what you gave`);
+  return {
+    url: url.url,
+    scheme: s,
+    path: url.path,
+    method: http ? method : "",
+    headers: http || s === "ws" || s === "wss" ? url.headers : [],
+    ...(payload !== undefined ? { payloadBase64: Buffer.from(payload).toString("base64") } : {}),
+    expectStatus,
+    frame: choiceOpt(args, "frame", FRAMES, "none"),
+    match: choiceOpt(args, "match", MATCHES, "echo"),
+    ...(stringOpt(args, "subprotocol") ? { subprotocol: stringOpt(args, "subprotocol") } : {}),
+    newConnection,
+    pipeline,
+  };
 }
 
 /**
@@ -197,6 +371,9 @@ function netOpt(args: ParsedArgs): Profile | undefined {
     return undefined;
   }
 }
+
+/** Scenarios that can measure a server socketlab did not write (a URL target): those whose runs are requests and their answers. */
+export const URL_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "connect"];
 
 /** Scenarios that can measure a server started elsewhere: those whose runs need only a server to answer (echo, or push-mode for push). */
 export const TARGET_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "connect", "udp", "push"];
@@ -242,7 +419,14 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
   if (c.scenario === "rtt" && args.values.has("window")) problems.push("--window is 1 by definition in rtt: use throughput for a pipeline");
   if (c.scenario === "udp" && args.values.has("transports")) problems.push("the udp scenario is UDP only: --transports does not apply");
   if (args.values.has("workers") && args.values.has("procs")) problems.push("--workers and --procs are the same option: give one");
-  if (c.target) {
+  if (c.exchange) {
+    if (!URL_SCENARIOS.includes(c.scenario))
+      problems.push(
+        `--target ${c.exchange.scheme}://… works with ${URL_SCENARIOS.join(", ")}: ${c.scenario} needs socketlab's own server (start one with bun run server, and give --target host:port)`,
+      );
+    else if (c.scenario === "connect" && c.exchange.scheme === "udp")
+      problems.push("connect times connection set-up, and UDP has none: use rtt or load for udp://");
+  } else if (c.target) {
     if (!TARGET_SCENARIOS.includes(c.scenario))
       problems.push(
         `--target works with ${TARGET_SCENARIOS.join(", ")}: start the remote server with bun run server <transport> --mode echo (push: --mode push) --host 0.0.0.0`,

@@ -143,3 +143,106 @@ export function oneWayPipes(open: OpenChannel, size: number): OpenPipe {
     };
   };
 }
+
+export interface OrderedOptions {
+  /** The reply must equal this (an echo of a message that carries no header of ours); absent: any reply. */
+  expect?: Uint8Array;
+  /**
+   * Datagrams: an operation unanswered this long is given up here too, and the channel reopened
+   * (a new socket, a new port), so that a late reply reaches the old socket and is counted late
+   * instead of being taken for the next operation's answer.
+   */
+  reopenAfterMs?: number;
+}
+
+/**
+ * Operations answered in order, for servers that do not send our header back: operation `seq`
+ * sends `message`, and the next reply to come answers the oldest operation waiting (HTTP/1.1
+ * answers in order; a chat bot or a line protocol answers each message with one of its own).
+ * A reply that says the request failed (onReject: an HTTP status not expected) fails it, by kind.
+ */
+export function orderedPipes(open: OpenChannel, message: Uint8Array, options: OrderedOptions = {}): OpenPipe {
+  const { expect, reopenAfterMs } = options;
+  const matches = (reply: Uint8Array): boolean => expect === undefined || (reply.length === expect.length && reply.every((b, i) => b === expect[i]));
+  return async (_index: number, events: PipeEvents): Promise<Pipe> => {
+    const waiting: number[] = [];
+    const timers = new Map<number, Timer>();
+    let closed = false;
+    /** Each channel's state: whether it is the current one, and the operation it was retired with. */
+    interface Generation {
+      current: boolean;
+      retired?: number;
+    }
+    const handlersFor = (g: Generation) => ({
+      onReply(reply: Uint8Array) {
+        if (closed) return;
+        if (!g.current) {
+          // A late answer on a retired socket: reported for the operation given up on, which
+          // the session counts as late (and does not time).
+          if (g.retired !== undefined) events.done(g.retired);
+          g.retired = undefined;
+          return;
+        }
+        const seq = waiting.shift();
+        if (seq === undefined) return events.failed(undefined, "reply to no request");
+        clearTimeout(timers.get(seq));
+        timers.delete(seq);
+        if (matches(reply)) events.done(seq);
+        else events.failed(seq, "unexpected reply");
+      },
+      onReject(kind: string) {
+        if (closed || !g.current) return;
+        const seq = waiting.shift();
+        if (seq !== undefined) clearTimeout(timers.get(seq));
+        events.failed(seq, kind);
+      },
+      onClose: (reason: string) => {
+        if (g.current && !closed) events.closed(reason);
+      },
+    });
+    let generation: Generation = { current: true };
+    let channel = await open(handlersFor(generation));
+    let reopening: Promise<Channel> | undefined;
+    /** Gives up on `seq` (it went unanswered), and moves to a fresh channel; a late answer on the old one is reported late. */
+    const retire = (seq: number): void => {
+      timers.delete(seq);
+      const at = waiting.indexOf(seq);
+      if (at < 0 || closed) return;
+      waiting.splice(at, 1);
+      const old = channel;
+      generation.current = false;
+      generation.retired = seq;
+      generation = { current: true };
+      reopening = open(handlersFor(generation)).then((fresh) => {
+        channel = fresh;
+        reopening = undefined;
+        return fresh;
+      });
+      reopening.catch((err: unknown) => events.closed(failureKind(err)));
+      // The old socket stays open a while longer to take a late reply.
+      setTimeout(() => old.close().catch(() => {}), reopenAfterMs).unref();
+    };
+    const send = (c: Channel, seq: number): boolean => {
+      waiting.push(seq);
+      if (reopenAfterMs !== undefined)
+        timers.set(
+          seq,
+          setTimeout(() => retire(seq), reopenAfterMs),
+        );
+      return c.send(message);
+    };
+    return {
+      issue(seq) {
+        if (closed) return false;
+        if (reopening === undefined) return send(channel, seq);
+        reopening.then((c) => send(c, seq)).catch(() => {});
+        return true;
+      },
+      async close() {
+        closed = true;
+        for (const t of timers.values()) clearTimeout(t);
+        await channel.close();
+      },
+    };
+  };
+}

@@ -20,7 +20,7 @@ import {
   type Section,
   type SwarmCost,
 } from "./results.ts";
-import type { LoadSpec, PushSpec } from "./spec.ts";
+import { recordedSpec, type LoadSpec, type PushSpec } from "./spec.ts";
 
 // Merging runs measured at the same time by several swarms against the same server, as if one
 // bigger swarm had made them: the shares of one run (its swarm processes, in bench/run/) and the
@@ -226,7 +226,7 @@ export type ServerSide = Pick<LoadResult, "wirePerOp" | "placement" | "remote" |
 export function loadResult(spec: LoadSpec, echo: ReturnType<typeof combineEcho>, server: ServerSide): LoadResult {
   const { cost, ...serverFacts } = server;
   return {
-    spec,
+    spec: recordedSpec(spec),
     latency: echo.latency,
     uncorrected: echo.uncorrected,
     lag: echo.lag,

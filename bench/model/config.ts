@@ -1,6 +1,7 @@
 // What a bench run was asked to do, validated: the options every scenario reads, as numbers and
 // parsed values (bench/cli/options.ts makes it from the command line).
 import type { Target } from "../../lib/net.ts";
+import type { UrlExchange } from "./exchange.ts";
 import type { Profile } from "../../netem/profile.ts";
 import { LAB, TRANSPORT_DRIVERS, type BenchTransport, type DriverName } from "../catalog.ts";
 import type { Assertion } from "./threshold.ts";
@@ -22,8 +23,10 @@ export const MAX_RTT_MS = 2000;
 export interface BenchConfig {
   scenario: Scenario;
   transports: BenchTransport[];
-  /** A server started elsewhere (`--target host:port`): nothing is started locally. */
+  /** A server started elsewhere (`--target host:port` or a URL): nothing is started locally. */
   target?: Target;
+  /** A URL target: a server socketlab did not write, and what each operation sends it. */
+  exchange?: UrlExchange;
   /** Network conditions applied by a relay between swarm and server (`--net`), parsed. */
   net?: Profile;
   clients?: number;

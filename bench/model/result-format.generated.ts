@@ -100,6 +100,7 @@ export interface Config {
   scenario: Scenario;
   transports: Transport[];
   target?: Target;
+  exchange?: UrlExchange;
   net?: Profile;
   clients?: number;
   procs: number;
@@ -142,6 +143,53 @@ export interface Config {
 export interface Target {
   host: string;
   port: number;
+}
+/**
+ * A URL target (a server socketlab did not write): what each operation sent and what answered it. Credentials among the headers are redacted; the message's bytes are not recorded (size counts them).
+ */
+export interface UrlExchange {
+  /**
+   * The target as given, without user:password.
+   */
+  url: string;
+  scheme: "http" | "https" | "ws" | "wss" | "tcp" | "udp";
+  /**
+   * HTTP and WebSocket: the path and query asked for.
+   */
+  path: string;
+  /**
+   * HTTP: the request method; empty for the others.
+   */
+  method: string;
+  /**
+   * Header fields sent (HTTP, and the WebSocket upgrade), values of credentials replaced by "(redacted)".
+   */
+  headers: [string, string][];
+  /**
+   * Never written to a result: the message's bytes (--message, --body).
+   */
+  payloadBase64?: string;
+  /**
+   * HTTP statuses counted as success; empty: any 2xx.
+   */
+  expectStatus: number[];
+  /**
+   * TCP: how messages were delimited.
+   */
+  frame: "length" | "none" | "line";
+  /**
+   * How a reply was matched to its message: our header or the message echoed, or the next answer in order.
+   */
+  match: "echo" | "any";
+  subprotocol?: string;
+  /**
+   * HTTP: a new connection per request.
+   */
+  newConnection: boolean;
+  /**
+   * HTTP: requests in flight per keep-alive connection.
+   */
+  pipeline: number;
 }
 /**
  * Network conditions a relay applied between the swarm and the server, each direction on its own (netem/profile.ts Profile, parsed from --net).
@@ -312,6 +360,7 @@ export interface LoadSpec {
    */
   serverArgs?: string[];
   target?: Target;
+  exchange?: UrlExchange;
   net?: Profile;
 }
 /**

@@ -1,5 +1,6 @@
 // What one measured run is: its load (LoadSpec) or its subscribers (PushSpec), with every
 // condition as a number. Scenarios plan them; bench/run/ carries them out.
+import { recordedExchange, type UrlExchange } from "./exchange.ts";
 import type { Target } from "../../lib/net.ts";
 import type { Profile } from "../../netem/profile.ts";
 import type { DriverName, PushKind } from "../catalog.ts";
@@ -36,6 +37,8 @@ export interface LoadSpec extends LoadShape {
   serverArgs?: string[];
   /** A server started elsewhere; nothing is started locally. */
   target?: Target;
+  /** A server socketlab did not write (a URL target): what each operation sends and what answers it. */
+  exchange?: UrlExchange;
   /** Network conditions applied between the swarm and the server. */
   net?: Profile;
 }
@@ -75,4 +78,18 @@ export function isLoadSpec(spec: RunSpec): spec is LoadSpec {
 /** The round-trip time a relay adds: twice its one-way delay (0 without a relay). */
 export function rttMsOf(spec: RunSpec): number {
   return spec.net === undefined ? 0 : 2 * spec.net.delayMs;
+}
+
+/**
+ * The spec as a result records it: the target reduced to where it was (no certificate, no
+ * header values), the exchange with credentials redacted and without the message's bytes
+ * (their count is `size`): a result file is shared, and must not carry secrets.
+ */
+export function recordedSpec(spec: LoadSpec): LoadSpec {
+  const { target, exchange, ...rest } = spec;
+  return {
+    ...rest,
+    ...(target ? { target: { host: target.host, port: target.port } } : {}),
+    ...(exchange ? { exchange: recordedExchange(exchange) } : {}),
+  };
 }

@@ -3,7 +3,7 @@ import { isLoadRun, sectionRuns, type BenchResult } from "../model/results.ts";
 import { DRIVERS } from "../catalog.ts";
 import { headline } from "./headline.ts";
 import { labTable } from "./lab-table.ts";
-import { environmentTable, methodology, relayOverheadNote, relayTimingNote, repetitions, thresholds } from "./method.ts";
+import { environmentTable, methodology, relayOverheadNote, relayTimingNote, repetitions, targetNote, thresholds } from "./method.ts";
 import { problems } from "./problems.ts";
 import { TITLES, sectionBody } from "./sections/index.ts";
 
@@ -40,7 +40,9 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
       "",
     );
   else if (overhead) out.push(`The distance section runs through a relay in user space.${overhead}`, "");
-  if (remote && "remote" in remote)
+  const asked = targetNote(result);
+  if (asked) out.push(asked, "");
+  else if (remote && "remote" in remote)
     out.push(`Server: remote, at ${remote.remote}. Its CPU, memory and socket byte counts are not measured from here; "—" marks them.`, "");
   const tls = tlsNote(result);
   if (tls) out.push(tls, "");

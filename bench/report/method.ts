@@ -4,6 +4,7 @@ import { DRIVERS } from "../catalog.ts";
 import { formatMetric } from "../model/figures.ts";
 import { bytes, latency, percent, rate, table } from "../model/format.ts";
 import { sectionRuns, type BenchResult, type Section } from "../model/results.ts";
+import type { UrlExchange } from "../model/exchange.ts";
 
 /** " The relay itself adds 21.3 µs per round trip at p50 (TCP) ...", or "" when none was measured. */
 export function relayOverheadNote(result: BenchResult): string {
@@ -33,6 +34,35 @@ export function relayTimingNote(result: BenchResult): string {
   const over = released.reduce((a, x) => a + x.lateOver1ms, 0);
   const count = released.reduce((a, x) => a + x.count, 0);
   return `${tare} It released bytes at most ${latency(p50 * 1000)} (p50) and ${latency(p99 * 1000)} (p99) after they were due, ${over} of ${count.toLocaleString("en-US")} releases over 1 ms late.`;
+}
+
+/**
+ * For a URL target: what was asked of it (method, URL, headers with credentials redacted, what
+ * counted as an answer) and how its answers came back by kind; "" otherwise.
+ */
+export function targetNote(result: BenchResult): string {
+  const runs = result.sections.flatMap(sectionRuns).filter((r) => "spec" in r && "exchange" in r.spec && r.spec.exchange);
+  const x = result.config.exchange ?? runs.map((r) => (r.spec as { exchange?: UrlExchange }).exchange).find(Boolean);
+  if (!x) return "";
+  const http = x.scheme === "http" || x.scheme === "https";
+  const asked = http
+    ? `${x.method} ${x.url}${x.newConnection ? ", a new connection per request" : x.pipeline > 1 ? `, ${x.pipeline} requests pipelined per connection` : ", keep-alive"}`
+    : `${x.url}, ${x.scheme === "tcp" ? `${x.frame === "length" ? "our length prefix" : x.frame === "line" ? "one line per message" : "no framing"}, ` : ""}${x.match === "any" ? "any answer, in order" : "the message echoed back"}${x.subprotocol ? `, subprotocol ${x.subprotocol}` : ""}`;
+  const headers = x.headers.length ? ` Headers: ${x.headers.map(([n, v]) => `\`${n}: ${v}\``).join(", ")}.` : "";
+  // Answers by kind over every run: the expected ones, and each unexpected status or failure.
+  let ok = 0;
+  const other: Record<string, number> = {};
+  for (const r of runs) {
+    const counts = (r as { counts?: { completed: number; errors: Record<string, number> } }).counts;
+    if (!counts) continue;
+    ok += counts.completed;
+    for (const [kind, n] of Object.entries(counts.errors)) other[kind] = (other[kind] ?? 0) + n;
+  }
+  const expected = http ? ` (${x.expectStatus.length ? `HTTP ${x.expectStatus.join(", ")}` : "HTTP 2xx"})` : "";
+  const answers = [`${ok.toLocaleString("en-US")} as expected${expected}`, ...Object.entries(other).map(([k, n]) => `${k}: ${n.toLocaleString("en-US")}`)].join(
+    ", ",
+  );
+  return `Target: ${asked}, a server socketlab did not start: its CPU, memory and socket byte counts are not measured.${headers} Answers in the measured windows: ${answers}.`;
 }
 
 export function methodology(result: BenchResult): string {

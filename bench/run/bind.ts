@@ -5,13 +5,14 @@
 import { openWireEcho } from "../../clients/http-wire.ts";
 import { subscribe as httpSubscribe } from "../../clients/http.ts";
 import { ECHO_CLIENTS } from "../../clients/index.ts";
-import { connectOnce } from "../../clients/tcp.ts";
+import { connectOnce, openStream } from "../../clients/tcp.ts";
 import type { OpenEcho, Subscription } from "../../clients/types.ts";
 import { connect as openWebSocket, handshakeOnce, subscribe as wsSubscribe } from "../../clients/ws.ts";
 import type { Target } from "../../lib/net.ts";
 import type { ServerEvent } from "../../protocol/events.ts";
-import type { DriverName, PushKind } from "../catalog.ts";
-import { echoPipes, exchangePipes, firstReplyPipes, oneWayPipes } from "../load/echo-pipe.ts";
+import { DRIVERS, TRANSPORT_DRIVERS, type DriverName, type PushKind } from "../catalog.ts";
+import { echoPipes, exchangePipes, firstReplyPipes, oneWayPipes, orderedPipes } from "../load/echo-pipe.ts";
+import { statusExpected, type UrlExchange } from "../model/exchange.ts";
 import type { OpenChannel, OpenPipe } from "../load/types.ts";
 import type { ClockOffset } from "../model/results.ts";
 import { httpClockOffset, wsClockOffset } from "./clock-offset.ts";
@@ -56,6 +57,41 @@ export const PIPES: Record<DriverName, PipesOf> = {
   "wss-connect": PLAIN["ws-connect"],
   "wss-new": PLAIN["ws-new"],
 };
+
+/**
+ * A driver's pipes against a server socketlab did not write (a URL target): what each operation
+ * sends and what answers it come from the exchange. Connection set-ups (tcp-connect, ws-connect)
+ * are the same as against our servers: the target carries the WebSocket path and headers.
+ */
+export function foreignPipes(driver: DriverName, target: Target, x: UrlExchange, size: number, timeoutMs: number): OpenPipe {
+  const operation = DRIVERS[driver].operation;
+  if (operation === "connect") return PIPES[driver](target, size, timeoutMs);
+  const given = x.payloadBase64 === undefined ? undefined : new Uint8Array(Buffer.from(x.payloadBase64, "base64"));
+  // What the driver speaks underneath: https is http over the TLS the target carries.
+  const transport = TRANSPORT_DRIVERS[DRIVERS[driver].transport].server;
+  if (transport === "http") {
+    const request = { method: x.method, path: x.path, headers: x.headers, body: given };
+    const reuse = !DRIVERS[driver].perOperationConnection;
+    const open: OpenEcho = (t, handlers) => openWireEcho(t, handlers, { reuse, request, accept: (s) => statusExpected(x, s), timeoutMs });
+    return orderedPipes(channel(open, target), new Uint8Array(0));
+  }
+  const open: OpenEcho =
+    transport === "tcp"
+      ? (t, handlers) =>
+          openStream(t, handlers, { frame: x.frame, replyBytes: x.frame === "none" && x.match === "echo" ? (given?.length ?? size) : undefined }, timeoutMs)
+      : ECHO_CLIENTS[transport];
+  // No message given, echo matching: our header, sent back, matches each reply to its message.
+  if (given === undefined && x.match === "echo") return echoPipes(channel(open, target), size);
+  let message = given ?? new Uint8Array(size).fill(0x61);
+  let expect = x.match === "echo" ? message : undefined;
+  if (x.frame === "line" && transport === "tcp") {
+    // A line protocol: the message goes out as one line; an echo comes back without its newline.
+    const text = message.at(-1) === 10 ? message.subarray(0, -1) : message;
+    message = new Uint8Array([...text, 10]);
+    expect &&= text.at(-1) === 13 ? text.subarray(0, -1) : text;
+  }
+  return orderedPipes(channel(open, target), message, { expect, reopenAfterMs: transport === "udp" ? timeoutMs : undefined });
+}
 
 /** Long polls are held this long at most; events end them much sooner. */
 const LONG_POLL_WAIT_MS = 30_000;

@@ -26,10 +26,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     count: counts?.[i],
     timeoutMs: spec.timeoutMs,
     rampMs: spec.rampMs,
+    ...(spec.exchange ? { exchange: spec.exchange } : {}),
   }));
   const outcome = await runSwarm<EchoJob, EchoResult>({
     server: { transport: driver.transport, args: ["--mode", driver.serverMode, ...(spec.serverArgs ?? [])] },
     remote: spec.target,
+    probe: { driver: spec.driver, size: spec.size, exchange: spec.exchange },
     net: spec.net,
     jobs,
     pin: spec.pin,

@@ -17,6 +17,9 @@ import type { WorkerJob, WorkerMessage } from "./worker-protocol.ts";
 import { WorkerMessages } from "./worker-messages.ts";
 import type { NegotiatedTls, RunPlacement, RelayOutcome } from "../model/results.ts";
 import { negotiatedTls } from "./tls-probe.ts";
+import { probeTarget } from "./target-probe.ts";
+import type { DriverName } from "../catalog.ts";
+import type { UrlExchange } from "../model/exchange.ts";
 import type { PinMode } from "../model/spec.ts";
 
 export function pinPrefixes(pin: PinMode): { server: string[]; swarm: string[] } {
@@ -41,6 +44,8 @@ export interface SwarmSpec<J extends WorkerJob> {
   server: { transport: BenchTransport; args: string[] };
   /** A server started elsewhere (another computer): used as it is, nothing started locally. */
   remote?: Target;
+  /** Against a remote server: one operation of this driver first, so a bad target fails in one line within 2 s. */
+  probe?: { driver: DriverName; size: number; exchange?: UrlExchange };
   /** Network conditions (netem profile): a relay process sits between the swarm and the server. */
   net?: Profile;
   /** One job per swarm process; the target is filled in once the server has its port. */
@@ -99,11 +104,19 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
     if (spec.net) relay = await startRelayProcess(entry.datagram ? "udp" : "tcp", serverTarget, profileText(spec.net));
     // Our own TLS server made its certificate at start, so the swarm takes it unverified (the
     // relay passes TLS through untouched). A remote one is verified against the system's CAs.
-    const tls = entry.tls ? { tls: spec.remote ? {} : { insecure: true } } : {};
-    const target: Target = { ...(relay ? { host: "127.0.0.1", port: relay.port } : serverTarget), ...tls };
+    const tls = entry.tls ? { tls: spec.remote ? (spec.remote.tls ?? {}) : { insecure: true } } : {};
+    const target: Target = { ...serverTarget, ...(relay ? { host: "127.0.0.1", port: relay.port } : {}), ...tls };
     // Straight to the server, not through the relay, so the probe costs the run nothing; a
     // server that refuses the handshake ends the run here, in one line.
     const negotiated = tls.tls ? await negotiatedTls({ ...serverTarget, tls: tls.tls }) : undefined;
+    if (spec.remote && spec.probe)
+      await probeTarget(
+        spec.probe.driver,
+        target,
+        spec.probe.exchange,
+        spec.probe.size,
+        spec.probe.exchange?.url ?? hostPort(spec.remote.host, spec.remote.port),
+      );
     // A local server that dies fails the run at once; a remote one shows as connection errors.
     const serverGone = server
       ? server.proc.exited.then(() => {

@@ -1,5 +1,6 @@
 // What the orchestrator and a swarm process say to each other: the job it is given, the lines it
 // prints (one JSON object each), and what it measured.
+import type { UrlExchange } from "../model/exchange.ts";
 import type { Phase } from "../load/session.ts";
 import type { ProcessCost } from "../stats/cost.ts";
 import type { SequenceReport } from "../stats/sequence.ts";
@@ -19,6 +20,8 @@ export interface EchoJob extends LoadShape {
   pipes: number;
   /** Open loop: this process's share of the total rate, per second. */
   ratePerSec: number;
+  /** A server socketlab did not write: what each operation sends and what answers it. */
+  exchange?: UrlExchange;
 }
 
 /** Subscribers receiving a push-mode server's events. */

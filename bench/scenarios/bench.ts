@@ -3,6 +3,7 @@
 import { messageOf } from "../../lib/errors.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { DRIVERS, PATTERNS, TRANSPORT_DRIVERS } from "../catalog.ts";
+import { recordedExchange, redactedArgv } from "../model/exchange.ts";
 import type { BenchConfig } from "../model/config.ts";
 import { latency } from "../model/format.ts";
 import { RESULT_FORMAT, sectionRuns, type BenchResult, type Progress, type RelayOverhead, type Section } from "../model/results.ts";
@@ -62,13 +63,14 @@ export async function run(config: BenchConfig, progress: Progress): Promise<Benc
     }
   }
   const sections = await runScenario(config, progress);
-  const { argv, ...rest } = config;
+  const { argv, target, exchange, ...rest } = config;
   return {
     format: RESULT_FORMAT,
     tool: { name: "socketlab", version: pkg.version },
     scenario: config.scenario,
-    config: rest,
-    command: ["bun", "run", "bench", ...argv].map((a) => (/^[\w./:,=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" "),
+    // Where the target is and what was asked, without certificates or credentials' values.
+    config: { ...rest, ...(target ? { target: { host: target.host, port: target.port } } : {}), ...(exchange ? { exchange: recordedExchange(exchange) } : {}) },
+    command: ["bun", "run", "bench", ...redactedArgv(argv)].map((a) => (/^[\w./:,=@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" "),
     environment: environment(config.pin, describePlacement(sections, config)),
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),

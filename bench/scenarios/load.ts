@@ -1,12 +1,12 @@
 // Open loop at fixed rates (a sweep finds the knee), corrected and uncorrected percentiles side
 // by side. A sweep stops at the knee plus one rate: beyond it the numbers only say "overloaded".
-import { DRIVERS, TRANSPORT_DRIVERS } from "../catalog.ts";
+import { DRIVERS } from "../catalog.ts";
 import type { BenchConfig } from "../model/config.ts";
 import { latency } from "../model/format.ts";
 import { findKnee } from "../model/knee.ts";
 import type { Knee, LoadResult, Progress, SectionOf } from "../model/results.ts";
 import type { LoadPlan } from "./plan.ts";
-import { loadSpec, measure } from "./run-spec.ts";
+import { echoDriver, loadSpec, measure } from "./run-spec.ts";
 
 export const LOAD_RATES = [2000, 5000, 10_000, 20_000, 40_000];
 
@@ -15,7 +15,7 @@ export function plan(config: BenchConfig, defaultRates = LOAD_RATES): LoadPlan<"
   const specs = config.transports.flatMap((t) =>
     rates.map((rate) =>
       loadSpec(config, {
-        driver: TRANSPORT_DRIVERS[t].echo,
+        driver: echoDriver(config, t),
         size: config.sizes?.[0] ?? 64,
         model: "open",
         clients: 8,

@@ -6,7 +6,7 @@ import { latency } from "../model/format.ts";
 import type { LoadSpec } from "../model/spec.ts";
 import type { Progress, SectionOf } from "../model/results.ts";
 import type { LoadPlan } from "./plan.ts";
-import { loadSpec, measure } from "./run-spec.ts";
+import { forTarget, loadSpec, measure } from "./run-spec.ts";
 
 /** Every driver of the chosen transports at every size that fits it; what does not fit is noted. */
 export function sizedPlan<K extends "rtt" | "throughput">(
@@ -33,7 +33,7 @@ export function plan(config: BenchConfig): LoadPlan<"rtt"> {
     "rtt",
     config,
     config.sizes ?? [64],
-    (t) => TRANSPORT_DRIVERS[t].rtt,
+    (t) => forTarget(config, TRANSPORT_DRIVERS[t].rtt),
     (driver, size) => loadSpec(config, { driver, size, model: "closed", clients: 1, window: 1, full: { durationMs: 2500, warmupMs: 500 } }),
   );
 }

@@ -1,6 +1,6 @@
 // The specs of a scenario's runs: its defaults, with what the user set on the command line
 // winning; and the one way a planned run is measured (--repeat times when asked).
-import type { DriverName } from "../catalog.ts";
+import { DRIVERS, TRANSPORT_DRIVERS, type BenchTransport, type DriverName } from "../catalog.ts";
 import type { BenchConfig } from "../model/config.ts";
 import { loadFigures, pushFigures, type FigureName } from "../model/figures.ts";
 import { latency } from "../model/format.ts";
@@ -38,13 +38,19 @@ export interface RunDefaults {
  */
 export function loadSpec(config: BenchConfig, d: RunDefaults): LoadSpec {
   const base = config.quick ? (d.quick ?? QUICK) : d.full;
+  // A server we did not write may take only so many messages in flight per connection: the
+  // scenario's concurrency then comes from more connections instead.
+  const perConnection = inFlightPerConnection(config);
+  const window = perConnection ?? config.window ?? d.window;
+  const clients = config.clients ?? (d.model === "closed" && window < d.window ? Math.ceil((d.clients * d.window) / window) : d.clients);
+  const x = config.exchange;
   return {
     driver: d.driver,
-    clients: config.clients ?? d.clients,
+    clients,
     procs: config.procs,
-    size: d.size,
+    size: x?.payloadBase64 !== undefined ? Buffer.from(x.payloadBase64, "base64").length : x && /^https?$/.test(x.scheme) ? 0 : d.size,
     model: d.model,
-    window: config.window ?? d.window,
+    window,
     ratePerSec: d.ratePerSec ?? 0,
     durationMs: config.count !== undefined ? undefined : (config.durationMs ?? base.durationMs),
     warmupMs: config.warmupMs ?? base.warmupMs,
@@ -53,8 +59,33 @@ export function loadSpec(config: BenchConfig, d: RunDefaults): LoadSpec {
     rampMs: config.rampMs,
     pin: config.pin,
     target: config.target,
+    ...(x ? { exchange: x } : {}),
     net: config.net,
   };
+}
+
+/**
+ * Messages in flight per connection a URL target takes: HTTP, its --pipeline (1 unless asked);
+ * answers matched in order (--match any), --window or 1. Undefined: the scenario's own.
+ */
+function inFlightPerConnection(config: BenchConfig): number | undefined {
+  const x = config.exchange;
+  if (x === undefined) return undefined;
+  if (x.scheme === "http" || x.scheme === "https") return x.newConnection ? 1 : x.pipeline;
+  if (x.match === "any" || x.payloadBase64 !== undefined) return config.window ?? 1;
+  return undefined;
+}
+
+/** The drivers that speak to a URL target: HTTP keep-alive, or a new connection per request with --new-connection. */
+export function forTarget(config: BenchConfig, drivers: readonly DriverName[]): DriverName[] {
+  const x = config.exchange;
+  if (x === undefined) return [...drivers];
+  return drivers.filter((d) => DRIVERS[d].operation !== "echo" || DRIVERS[d].perOperationConnection === x.newConnection);
+}
+
+/** The driver that carries a transport's echo load: against a URL target, the one forTarget keeps. */
+export function echoDriver(config: BenchConfig, transport: BenchTransport): DriverName {
+  return config.exchange ? forTarget(config, TRANSPORT_DRIVERS[transport].rtt)[0]! : TRANSPORT_DRIVERS[transport].echo;
 }
 
 /** A push run's spec: one pattern with these subscribers and events, timed by the command line or the scenario. */

@@ -1,10 +1,10 @@
 // Maximum messages/s and MB/s with a window of messages in flight, over a size sweep.
-import { DRIVERS, TRANSPORT_DRIVERS } from "../catalog.ts";
+import { DRIVERS } from "../catalog.ts";
 import type { BenchConfig } from "../model/config.ts";
 import type { Progress, SectionOf } from "../model/results.ts";
 import type { LoadPlan } from "./plan.ts";
 import { sizedPlan } from "./rtt.ts";
-import { loadSpec, measure } from "./run-spec.ts";
+import { echoDriver, loadSpec, measure } from "./run-spec.ts";
 
 export const THROUGHPUT_SIZES = [64, 1024, 16_384, 65_536];
 
@@ -13,7 +13,7 @@ export function plan(config: BenchConfig, defaultSizes = THROUGHPUT_SIZES): Load
     "throughput",
     config,
     config.sizes ?? (config.quick ? [1024] : defaultSizes),
-    (t) => [TRANSPORT_DRIVERS[t].echo],
+    (t) => [echoDriver(config, t)],
     (driver, size) =>
       loadSpec(config, {
         driver,

@@ -1,5 +1,5 @@
 import { withTimeout } from "../../../lib/timeout.ts";
-import { PIPES } from "../bind.ts";
+import { foreignPipes, PIPES } from "../bind.ts";
 import { closedLoop } from "../../load/closed.ts";
 import { openLoop } from "../../load/open.ts";
 import { realScheduler } from "../../load/scheduler.ts";
@@ -12,7 +12,9 @@ import type { JobContext } from "./context.ts";
 
 export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoResult> {
   if (!Object.hasOwn(PIPES, job.driver)) throw new Error(`unknown driver ${job.driver}`);
-  const openPipe = PIPES[job.driver](job.target, job.size, job.timeoutMs);
+  const openPipe = job.exchange
+    ? foreignPipes(job.driver, job.target, job.exchange, job.size, job.timeoutMs)
+    : PIPES[job.driver](job.target, job.size, job.timeoutMs);
   const session = new Session(realScheduler, job.timeoutMs * 1e6);
   const pipes: Pipe[] = [];
   for (let i = 0; i < job.pipes; i++) {

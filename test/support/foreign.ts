@@ -1,0 +1,55 @@
+import { PROJECT_ROOT, spawnChild, type Child } from "../../lib/children.ts";
+
+/**
+ * A few-line server socketlab did not write, run by Bun or Node in a child process of its own:
+ * `code` listens on port 0 and prints "PORT <n>" once it does. Reaped by killAll.
+ */
+export interface ForeignServer {
+  port: number;
+  child: Child;
+  stop(): Promise<void>;
+}
+
+export async function startForeign(runtime: "bun" | "node", code: string, timeoutMs = 10_000): Promise<ForeignServer> {
+  const exe = runtime === "bun" ? process.execPath : (Bun.which("node") ?? "node");
+  const child = spawnChild([exe, "-e", code], PROJECT_ROOT);
+  const line = await child.stdout.waitFor(/^PORT \d+/, timeoutMs).catch(() => {
+    child.kill("SIGKILL");
+    throw new Error(`the ${runtime} server did not start: ${child.stderr.text.trim().slice(-300)}`);
+  });
+  return {
+    port: Number(line.split(" ")[1]),
+    child,
+    async stop() {
+      child.kill("SIGKILL");
+      await child.exited(5000).catch(() => {});
+    },
+  };
+}
+
+/** Servers the tests point the bench at; each prints its port. */
+export const FOREIGN = {
+  /** Bun.serve: GET /hello streams "hello" in two chunks (chunked); POST /check answers 200 only to the right method, token and body; anything else 404. */
+  bunHttp: `const s = Bun.serve({ hostname: "127.0.0.1", port: 0, async fetch(req) {
+    const u = new URL(req.url);
+    if (u.pathname === "/hello") return new Response(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("hel")); c.enqueue(new TextEncoder().encode("lo")); c.close(); } }));
+    if (u.pathname === "/check") { const ok = req.method === "POST" && req.headers.get("x-token") === "s3cret" && (await req.text()) === "ping"; return new Response(ok ? "ok" : "bad", { status: ok ? 200 : 400 }); }
+    if (u.pathname === "/flaky") return new Response("x", { status: Math.random() < 0.5 ? 200 : 503 });
+    return new Response("nope", { status: 404 });
+  } }); console.log("PORT " + s.port);`,
+  /** node:http with keep-alive off: every response says Connection: close, then the connection ends. */
+  nodeHttpClose: `const http = require("http"); const s = http.createServer((q, r) => { r.setHeader("Connection", "close"); r.end("ok"); });
+    s.keepAliveTimeout = 0; s.listen(0, "127.0.0.1", () => console.log("PORT " + s.address().port));`,
+  /** A plain TCP echo: whatever arrives goes back. */
+  tcpEcho: `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data(s, d) { s.write(d); } } }); console.log("PORT " + l.port);`,
+  /** A newline protocol: each "PING" line is answered "PONG". */
+  linePingPong: `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open(s) { s.data = ""; }, data(s, d) {
+    s.data += new TextDecoder().decode(d); let i; while ((i = s.data.indexOf("\\n")) >= 0) { const line = s.data.slice(0, i).trim(); s.data = s.data.slice(i + 1); s.write(line === "PING" ? "PONG\\n" : "ERR\\n"); } } } }); console.log("PORT " + l.port);`,
+  /** As the lab's UDP server: every datagram is answered with a fixed text. */
+  udpAck: `const u = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { data(s, b, port, addr) { s.send("Message received", port, addr); } } }); console.log("PORT " + u.port);`,
+  /** A WebSocket bot on /chat: answers every message with one of its own. */
+  wsBot: `const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch(req, srv) { return new URL(req.url).pathname === "/chat" && srv.upgrade(req) ? undefined : new Response("no", { status: 404 }); },
+    websocket: { message(ws, m) { ws.send("bot: got " + String(m).length + " bytes"); } } }); console.log("PORT " + s.port);`,
+  /** Accepts connections and never answers. */
+  silentTcp: `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } }); console.log("PORT " + l.port);`,
+} as const;
