@@ -19,6 +19,11 @@ export interface TlsIdentity {
 export interface TlsTrust {
   ca?: string;
   insecure?: boolean;
+  /**
+   * The name to ask for (SNI) and to verify the certificate against, when the connection goes
+   * elsewhere first (through the network relay, to 127.0.0.1): the real server's host name.
+   */
+  serverName?: string;
 }
 
 export function fingerprintOf(certPem: string): string {
@@ -81,12 +86,13 @@ export async function caFromFile(path: string): Promise<string> {
 }
 
 /** Bun's TLS options for a client that trusts `trust`. */
-export function clientTls(trust: TlsTrust): { ca?: string; rejectUnauthorized: boolean } {
-  return trust.insecure ? { rejectUnauthorized: false } : { ...(trust.ca ? { ca: trust.ca } : {}), rejectUnauthorized: true };
+export function clientTls(trust: TlsTrust): { ca?: string; rejectUnauthorized: boolean; serverName?: string } {
+  const name = trust.serverName ? { serverName: trust.serverName } : {};
+  return trust.insecure ? { rejectUnauthorized: false, ...name } : { ...(trust.ca ? { ca: trust.ca } : {}), rejectUnauthorized: true, ...name };
 }
 
 /** Bun's `tls` connect option for what a client trusts: none for plain TCP. */
-export function tlsOption(trust: TlsTrust | undefined): { tls?: { ca?: string; rejectUnauthorized: boolean } } {
+export function tlsOption(trust: TlsTrust | undefined): { tls?: { ca?: string; rejectUnauthorized: boolean; serverName?: string } } {
   return trust ? { tls: clientTls(trust) } : {};
 }
 

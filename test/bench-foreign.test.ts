@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchResult, LoadResult } from "../bench/model/results.ts";
 import { renderMarkdown } from "../bench/report/markdown.ts";
 import { FOREIGN, startForeign, type ForeignServer } from "./support/foreign.ts";
-import { killAll, runCli } from "./support/processes.ts";
+import { killAll, runCli, startServer } from "./support/processes.ts";
 
 // The bench pointed at servers socketlab did not write, by URL: Bun's and Node's own HTTP
 // servers, a plain TCP echo, a newline protocol, a UDP server that answers with a fixed text,
@@ -209,5 +209,47 @@ describe("a bad target fails in one line, within 2 seconds", () => {
     const r = await bench(["rtt", "--transports", "http", "--target", `127.0.0.1:${port}`]);
     // node answers POST /echo with its 200 "ok": not an echo of our message.
     expect(oneLine(r)).toContain(`127.0.0.1:${port}: `);
+  }, 30_000);
+});
+
+describe("TLS targets by URL", () => {
+  test("https:// with --ca: the name in the URL is verified, also through the relay (--net), where the swarm dials 127.0.0.1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "socketlab-sni-"));
+    // A certificate for the name localhost only: no IP address in it.
+    const { generate } = await import("selfsigned");
+    const pems = await generate([{ name: "commonName", value: "localhost" }], {
+      keySize: 2048,
+      days: 1,
+      algorithm: "sha256",
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }] }],
+    } as Parameters<typeof generate>[1]);
+    writeFileSync(join(dir, "cert.pem"), pems.cert);
+    writeFileSync(join(dir, "key.pem"), pems.private);
+    const server = await startServer("http", ["--cert", join(dir, "cert.pem"), "--key", join(dir, "key.pem"), "--mode", "echo"]);
+    const url = `https://localhost:${server.port}/echo`;
+    const ask = ["--method", "POST", "--body", "over TLS", "--ca", join(dir, "cert.pem")];
+    const direct = await bench(["rtt", "--target", url, ...ask]);
+    expect(direct.stderr).not.toContain("bench:");
+    expect(runsOf(direct.result!)[0]!.tls?.version).toMatch(/^TLSv1\.[23]$/);
+    const relayed = await bench(["rtt", "--target", url, ...ask, "--net", "delay=1ms"]);
+    expect(relayed.stderr).not.toContain("bench:");
+    const run = runsOf(relayed.result!)[0]!;
+    expect(run.counts.errors).toEqual({});
+    expect(run.latency.p50).toBeGreaterThan(2e6);
+    // By IP address the certificate does not match: one line, with the way out.
+    const byIp = await bench(["rtt", "--target", `https://127.0.0.1:${server.port}/echo`, ...ask]);
+    expect(byIp.code).toBe(1);
+    expect(byIp.stderr.trim()).toContain("failed verification (ERR_TLS_CERT_ALTNAME_INVALID)");
+    await server.stop();
+  }, 60_000);
+
+  test("wss:// --insecure against our own TLS WebSocket server, echo matched by our header", async () => {
+    const server = await startServer("ws", ["--tls", "--mode", "echo"]);
+    const r = await bench(["rtt", "--target", `wss://127.0.0.1:${server.port}/`, "--insecure"]);
+    const [run] = runsOf(r.result!);
+    expect(run!.spec.driver).toBe("wss");
+    expect(run!.counts.errors).toEqual({});
+    expect(run!.counts.completed).toBeGreaterThan(10);
+    await server.stop();
   }, 30_000);
 });

@@ -33,8 +33,20 @@ options
   --net PROFILE         network conditions applied by a relay between swarm and server: lan, wifi, 3g,
                         intercontinental, or e.g. "delay=20ms,jitter=2ms,loss=1%,rate=10mbit" (one way);
                         the suite then leaves its distance section out
-  --target HOST:PORT    measure a server started elsewhere (rtt, throughput, load, connect, udp; one
-                        transport): bun run server <t> --mode echo --host 0.0.0.0 on that computer
+  --target HOST:PORT    measure our server started elsewhere (rtt, throughput, load, connect, udp, push;
+                        one transport): bun run server <t> --mode echo --host 0.0.0.0 on that computer
+  --target URL          measure any server (rtt, throughput, load, connect): http://H:P/path?query,
+                        https://…, ws://H:P/path, wss://…, tcp://H:P, udp://H:P; the scheme is the
+                        transport. One probe first: a bad target fails in one line within 2 s
+    http(s)://          --method M (GET) · -H, --header "Name: value" (repeatable) · --body TEXT|@FILE ·
+                        --expect-status LIST (default any 2xx; others are errors by code, http-503) ·
+                        keep-alive, or --new-connection per request · --pipeline N requests in flight
+                        per connection (default 1) · --insecure or --ca FILE for a certificate
+    ws(s)://            the path as given · -H · --subprotocol P · --message TEXT|@FILE|hex:… ·
+                        --match echo (our header back, the default) | any (one answer per message, in
+                        order, one in flight per connection unless --window)
+    tcp://, udp://      --message, --match as above; tcp: --frame none (default: a plain echo sends the
+                        bytes back) | line (newline-terminated request/reply) | length (our 4-byte prefix)
   --size, -s LIST       message sizes, e.g. 64,1k,64k (k = KiB); a list is a sweep (min 8 B)
   --rate, -r LIST       open loop: messages/s in all, e.g. 5000 or 1k,5k,20k (a sweep)
   --window, -w N        closed loop: messages in flight per connection (throughput default 32);

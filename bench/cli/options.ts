@@ -141,7 +141,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     clients: optionalInt(args, "clients", 1, 10_000),
     // --workers is the documented name; --procs is kept for existing scripts.
     procs: intOpt(args, args.values.has("workers") ? "workers" : "procs", 1, 1, 64),
-    target: url ? url.target : targetOpt(args),
+    target: url ? url.target : withTrust(args, targetOpt(args), transports),
     exchange: url ? exchangeOpt(args, url) : undefined,
     net: netOpt(args),
     sizes: listOpt(args, "size", BENCH_HEADER_BYTES, MAX_MESSAGE_BYTES, true),
@@ -227,7 +227,8 @@ function urlTargetOpt(args: ParsedArgs): UrlTarget | undefined {
   const path = `${u.pathname || "/"}${u.search}`;
   const host = u.hostname.replace(/^\[(.*)\]$/, "$1");
   const trust = s === "https" || s === "wss" ? { tls: tlsTrustOpt(args) } : {};
-  if (!trust.tls && (args.values.has("insecure") || args.values.has("ca"))) args.problems.push(`--insecure and --ca are for https:// and wss:// targets`);
+  if (!trust.tls && (args.values.has("insecure") || args.values.has("ca")))
+    args.problems.push(`--insecure and --ca are for https:// and wss:// targets, not ${s}://`);
   const ws = s === "ws" || s === "wss";
   const headers = headersOpt(args);
   const target: Target = {
@@ -239,6 +240,17 @@ function urlTargetOpt(args: ParsedArgs): UrlTarget | undefined {
   u.username = "";
   u.password = "";
   return { scheme: s, headers, target, url: `${scheme}${u.toString().slice(u.protocol.length - 1)}`.replace(/\/$/, raw.endsWith("/") ? "/" : ""), path };
+}
+
+/** Our TLS server elsewhere (--transports https or wss --target HOST:PORT): its certificate trusted as --insecure or --ca say. */
+function withTrust(args: ParsedArgs, target: Target | undefined, transports: BenchTransport[]): Target | undefined {
+  const tls = transports.some((t) => TRANSPORT_DRIVERS[t].tls);
+  if (target === undefined || !tls) {
+    if (args.values.has("insecure") || args.values.has("ca"))
+      args.problems.push("--insecure and --ca are for a TLS target: https:// or wss://, or --transports https or wss with --target HOST:PORT");
+    return target;
+  }
+  return { ...target, tls: tlsTrustOpt(args) };
 }
 
 /** --insecure / --ca FILE: how to trust an https or wss target's certificate (the system's CAs by default). */

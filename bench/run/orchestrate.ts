@@ -8,6 +8,7 @@ import { describeProfile, profileText, type Profile } from "../../netem/profile.
 import { startRelayProcess, type RelayProcess } from "../../netem/relay-process.ts";
 import type { TcpRelayStats, UdpRelayStats } from "../../netem/types.ts";
 import { hostPort, type Target } from "../../lib/net.ts";
+import { isIP } from "node:net";
 import { startServer } from "./server-process.ts";
 import { cpuTimeOf, diffCpu, peakRssOf, placementOf, type CpuTime, type ProcessCost } from "../stats/cost.ts";
 import { diffWire, wireCount, type WireCount } from "../stats/wire.ts";
@@ -104,7 +105,10 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
     if (spec.net) relay = await startRelayProcess(entry.datagram ? "udp" : "tcp", serverTarget, profileText(spec.net));
     // Our own TLS server made its certificate at start, so the swarm takes it unverified (the
     // relay passes TLS through untouched). A remote one is verified against the system's CAs.
-    const tls = entry.tls ? { tls: spec.remote ? (spec.remote.tls ?? {}) : { insecure: true } } : {};
+    const trust = spec.remote ? (spec.remote.tls ?? {}) : { insecure: true };
+    // Through the relay the swarm dials 127.0.0.1: it still asks for, and verifies, the server's name.
+    const named = relay && isIP(serverTarget.host) === 0 ? { serverName: serverTarget.host } : {};
+    const tls = entry.tls ? { tls: { ...trust, ...named } } : {};
     const target: Target = { ...serverTarget, ...(relay ? { host: "127.0.0.1", port: relay.port } : {}), ...tls };
     // Straight to the server, not through the relay, so the probe costs the run nothing; a
     // server that refuses the handshake ends the run here, in one line.
