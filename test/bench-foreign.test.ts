@@ -162,6 +162,19 @@ describe("URL targets: servers socketlab did not write", () => {
     expect(run!.sequence.lost).toBe(0);
   }, 30_000);
 
+  test("udp:// --match any: a reply after its timeout is counted late, not taken for the next message's answer", async () => {
+    const port = await serve("bun", FOREIGN.udpSlowAck);
+    const r = await bench(["rtt", "--target", `udp://127.0.0.1:${port}`, "--match", "any", "--message", "hello", "--timeout", "100ms", "-n", "200"]);
+    const [run] = runsOf(r.result!);
+    // Every 20th of the 200 (and of the warm-up before them) waits 300 ms: a timeout, then late.
+    expect(run!.counts.timeouts).toBeGreaterThanOrEqual(9);
+    expect(run!.sequence.late).toBeGreaterThanOrEqual(5);
+    expect(run!.counts.errors).toEqual({});
+    // Had a late "late" been taken for the next answer, that answer would be early: none is.
+    expect(run!.counts.completed + run!.counts.timeouts).toBe(200);
+    expect(run!.latency.max).toBeLessThan(100e6);
+  }, 30_000);
+
   test("ws:// to a path, --match any: a bot that answers each message with its own", async () => {
     const port = await serve("bun", FOREIGN.wsBot);
     const r = await bench(["rtt", "--target", `ws://127.0.0.1:${port}/chat`, "--match", "any", "--message", "hi there"]);

@@ -144,6 +144,9 @@ export function oneWayPipes(open: OpenChannel, size: number): OpenPipe {
   };
 }
 
+/** Retired datagram sockets a pipe keeps open for late replies, at most. */
+const MAX_RETIRED = 8;
+
 export interface OrderedOptions {
   /** The reply must equal this (an echo of a message that carries no header of ours); absent: any reply. */
   expect?: Uint8Array;
@@ -203,6 +206,7 @@ export function orderedPipes(open: OpenChannel, message: Uint8Array, options: Or
     let generation: Generation = { current: true };
     let channel = await open(handlersFor(generation));
     let reopening: Promise<Channel> | undefined;
+    const retired: Channel[] = [];
     /** Gives up on `seq` (it went unanswered), and moves to a fresh channel; a late answer on the old one is reported late. */
     const retire = (seq: number): void => {
       timers.delete(seq);
@@ -219,8 +223,23 @@ export function orderedPipes(open: OpenChannel, message: Uint8Array, options: Or
         return fresh;
       });
       reopening.catch((err: unknown) => events.closed(failureKind(err)));
-      // The old socket stays open a while longer to take a late reply.
-      setTimeout(() => old.close().catch(() => {}), reopenAfterMs).unref();
+      // The old socket stays open a while to take a late reply (and so that the server's late
+      // answer does not meet a closed port); only the newest few are kept, so a server that
+      // never answers cannot make a pipe hold sockets without bound.
+      retired.push(old);
+      if (retired.length > MAX_RETIRED)
+        retired
+          .shift()!
+          .close()
+          .catch(() => {});
+      setTimeout(
+        () => {
+          const at = retired.indexOf(old);
+          if (at >= 0) retired.splice(at, 1);
+          old.close().catch(() => {});
+        },
+        Math.min(30_000, Math.max(1000, 10 * reopenAfterMs!)),
+      ).unref();
     };
     const send = (c: Channel, seq: number): boolean => {
       waiting.push(seq);
@@ -241,7 +260,7 @@ export function orderedPipes(open: OpenChannel, message: Uint8Array, options: Or
       async close() {
         closed = true;
         for (const t of timers.values()) clearTimeout(t);
-        await channel.close();
+        await Promise.allSettled([channel, ...retired.splice(0)].map((c) => c.close()));
       },
     };
   };

@@ -46,7 +46,10 @@ export const FOREIGN = {
   linePingPong: `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open(s) { s.data = ""; }, data(s, d) {
     s.data += new TextDecoder().decode(d); let i; while ((i = s.data.indexOf("\\n")) >= 0) { const line = s.data.slice(0, i).trim(); s.data = s.data.slice(i + 1); s.write(line === "PING" ? "PONG\\n" : "ERR\\n"); } } } }); console.log("PORT " + l.port);`,
   /** As the lab's UDP server: every datagram is answered with a fixed text. */
-  udpAck: `const u = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { data(s, b, port, addr) { s.send("Message received", port, addr); } } }); console.log("PORT " + u.port);`,
+  udpAck: `const u = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { data(s, b, port, addr) { s.send("Message received", port, addr); }, error() {} } }); console.log("PORT " + u.port);`,
+  /** As udpAck, but every 20th datagram is answered 300 ms late. */
+  udpSlowAck: `let n = 0; const u = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { data(s, b, port, addr) {
+    if (++n % 20 === 0) setTimeout(() => s.send("late", port, addr), 300); else s.send("Message received", port, addr); }, error() {} } }); console.log("PORT " + u.port);`,
   /** A WebSocket bot on /chat: answers every message with one of its own. */
   wsBot: `const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch(req, srv) { return new URL(req.url).pathname === "/chat" && srv.upgrade(req) ? undefined : new Response("no", { status: 404 }); },
     websocket: { message(ws, m) { ws.send("bot: got " + String(m).length + " bytes"); } } }); console.log("PORT " + s.port);`,
