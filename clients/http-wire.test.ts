@@ -365,3 +365,57 @@ test("reuse=true: a response to no request closes the channel instead of answeri
   await echo.channel.close();
   server.stop();
 });
+
+describe("a fixed request (a server socketlab did not write)", () => {
+  /** A keep-alive server in this process that answers each request with `answer(n)`, n counting from 1. */
+  function scriptedServer(answer: (n: number, request: string) => string): { target: Target; requests: string[]; stop(): void } {
+    const requests: string[] = [];
+    const listener = Bun.listen({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        data(socket, chunk) {
+          const text = Buffer.from(chunk).toString("latin1");
+          for (const request of text.split(/(?=(?:HEAD|GET|POST) \/)/).filter((r) => r !== "")) {
+            requests.push(request);
+            socket.write(answer(requests.length, request));
+          }
+        },
+      },
+    });
+    return { target: { host: "127.0.0.1", port: listener.port }, requests, stop: () => listener.stop(true) };
+  }
+
+  test("HEAD: responses carry no body whatever their Content-Length says, and 1xx interim responses are skipped", async () => {
+    const server = scriptedServer((n) => `${n === 1 ? "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" : ""}HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n`);
+    const echo = await openWire(server.target, { request: { method: "HEAD", path: "/x?y=1", headers: [["Accept", "*/*"]] } });
+    for (let i = 0; i < 3; i++) {
+      echo.channel.send(new Uint8Array(0));
+      await echo.waitForReplies(i + 1);
+    }
+    expect(echo.replies.map((r) => r.length)).toEqual([0, 0, 0]);
+    expect(server.requests[0]).toBe(`HEAD /x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:${server.target.port}\r\nAccept: */*\r\n\r\n`);
+    await echo.channel.close();
+    server.stop();
+  });
+
+  test("an unexpected status is a rejection by code and the channel goes on; a body is sent with its length", async () => {
+    const rejected: string[] = [];
+    const server = scriptedServer((n) => (n === 2 ? "HTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\nbusy" : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+    const replies: string[] = [];
+    const channel = await openWireEcho(
+      server.target,
+      { onReply: (r) => replies.push(Buffer.from(r).toString()), onReject: (kind) => rejected.push(kind) },
+      { request: { method: "POST", path: "/", headers: [["Host", "example.test"]], body: encoder.encode("ping") } },
+    );
+    for (let i = 0; i < 3; i++) channel.send(new Uint8Array(0));
+    const deadline = Date.now() + 5000;
+    while (replies.length + rejected.length < 3 && Date.now() < deadline) await Bun.sleep(5);
+    expect(replies).toEqual(["ok", "ok"]);
+    expect(rejected).toEqual(["http-503"]);
+    // Our Host gives way to the one given; the body goes with its Content-Length.
+    expect(server.requests[0]).toBe("POST / HTTP/1.1\r\nHost: example.test\r\nContent-Length: 4\r\n\r\nping");
+    await channel.close();
+    server.stop();
+  });
+});
