@@ -139,3 +139,30 @@ describe("ResponseParser", () => {
     expect(bodies).toEqual([]);
   });
 });
+
+describe("ResponseParser, as a load generator reads a server's answers", () => {
+  test("Connection options are read in place, in any case and order, among others", () => {
+    for (const [field, close, keepAlive] of [
+      ["Connection: keep-alive", false, true],
+      ["Connection: Upgrade,  CLOSE ", true, false],
+      ["connection: te, Keep-Alive", false, true],
+      ["Connection: closed", false, false],
+    ] as const) {
+      const parser = new ResponseParser({ onHead: () => true, onBody() {} });
+      parser.push(encoder.encode(`HTTP/1.0 200 OK\r\n${field}\r\nContent-Length: 0\r\n\r\n`));
+      // HTTP/1.0 closes unless kept alive; "close" closes whatever the version.
+      expect([field, parser.closeAfter]).toEqual([field, close || !keepAlive]);
+    }
+  });
+
+  test("discardBodies: every response comes, empty, and its bytes are still counted, however reads split it", () => {
+    const bodies: number[] = [];
+    const parser = new ResponseParser({ onHead: () => true, onBody: (b) => bodies.push(b.length) });
+    parser.discardBodies = true;
+    const stream = encoder.encode("HTTP/1.1 200 OK\r\nContent-Length: 64\r\n\r\n".concat("x".repeat(64)).repeat(3));
+    for (let i = 0; i < stream.length; i += 7) parser.push(stream.subarray(i, i + 7));
+    expect(bodies).toEqual([0, 0, 0]);
+    expect(parser.bodyBytes).toBe(3 * 64);
+    expect(parser.responses).toBe(3);
+  });
+});

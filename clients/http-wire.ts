@@ -38,6 +38,8 @@ export interface WireEchoOptions {
    */
   request?: FixedRequestSpec;
   accept?: (status: number) => boolean;
+  /** onReply gets an empty body for every Content-Length response: the caller only counts answers. */
+  discardBodies?: boolean;
 }
 
 export interface FixedRequestSpec {
@@ -235,16 +237,20 @@ class WireEcho implements WireEchoChannel {
     private readonly timeoutMs: number,
     request?: FixedRequestSpec,
     accept?: (status: number) => boolean,
+    discardBodies = false,
   ) {
     this.tls = target.tls !== undefined;
     this.where = hostPort(target.host, target.port);
     this.requests = request ? new FixedRequest(this.where, !reuse, request) : new EchoRequests(this.where, !reuse);
     this.accept = request ? (accept ?? ((status) => status >= 200 && status < 300)) : undefined;
     this.noBody = request?.method.toUpperCase() === "HEAD";
+    this.discardBodies = discardBodies;
   }
 
   /** HEAD requests: their responses have no body. */
   readonly noBody: boolean;
+  /** Replies are wanted for their arrival, not their bytes (a fixed request whose answers are not compared). */
+  readonly discardBodies: boolean;
 
   get shortWrites(): number {
     let sum = this.shortWritesOfClosed;
@@ -343,6 +349,7 @@ class WireEcho implements WireEchoChannel {
     }
     socket.setNoDelay(true); // pipelined requests must not wait for the previous one's ACK
     wire.parser.noBody = this.noBody;
+    wire.parser.discardBodies = this.discardBodies;
     const request = wire.request;
     if (request) {
       wire.request = undefined;
@@ -446,7 +453,7 @@ class WireEcho implements WireEchoChannel {
  * counts. Rejects with a RunError when the server cannot be reached within timeoutMs.
  */
 export async function openWireEcho(target: Target, handlers: EchoHandlers, options: WireEchoOptions = {}): Promise<WireEchoChannel> {
-  const channel = new WireEcho(target, handlers, options.reuse ?? true, options.timeoutMs ?? 5000, options.request, options.accept);
+  const channel = new WireEcho(target, handlers, options.reuse ?? true, options.timeoutMs ?? 5000, options.request, options.accept, options.discardBodies);
   await channel.open();
   return channel;
 }

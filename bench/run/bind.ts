@@ -72,7 +72,7 @@ export function foreignPipes(driver: DriverName, target: Target, x: UrlExchange,
   if (transport === "http") {
     const request = { method: x.method, path: x.path, headers: x.headers, body: given };
     const reuse = !DRIVERS[driver].perOperationConnection;
-    const open: OpenEcho = (t, handlers) => openWireEcho(t, handlers, { reuse, request, accept: (s) => statusExpected(x, s), timeoutMs });
+    const open: OpenEcho = (t, handlers) => openWireEcho(t, handlers, { reuse, request, accept: (s) => statusExpected(x, s), timeoutMs, discardBodies: true });
     return orderedPipes(channel(open, target), new Uint8Array(0));
   }
   const open: OpenEcho =

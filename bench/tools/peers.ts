@@ -2,10 +2,13 @@
 // `bun run bench:peers [--rounds N] [--seconds S]`: the harness beside the tools it wants to
 // replace, on this machine, in the same CPU layouts. Each pair is measured in alternating rounds
 // (peer, harness, peer, harness, ...) and reported as medians with their range, because a single
-// run on a small VM can be off by 20%. Needs sockperf, wrk and iperf3 (Debian: apt-get install
-// sockperf wrk iperf3); a missing tool's rows are skipped, saying so. Loopback only.
-import { mkdir } from "node:fs/promises";
-import { intOpt, parseArgs } from "../../lib/args.ts";
+// run on a small VM can be off by 20%. Needs sockperf, wrk, nginx and iperf3 (Debian: apt-get
+// install sockperf wrk nginx iperf3); a missing tool's rows are skipped, saying so. Loopback only.
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { selfSignedIdentity } from "../../lib/tls.ts";
+import { intOpt, parseArgs, stringOpt } from "../../lib/args.ts";
 import { PROJECT_ROOT, killAllChildren, spawnChild } from "../../lib/children.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { onShutdown, runMain } from "../../lib/main.ts";
@@ -16,7 +19,8 @@ import { startServer } from "../run/server-process.ts";
 import type { LoadSpec, PinMode } from "../model/spec.ts";
 import { median } from "../stats/median.ts";
 
-const USAGE = "usage: bun run bench:peers [--rounds N (default 3)] [--seconds S per measurement (default 3)]";
+const GROUPS = ["rtt", "http", "nginx", "udp"] as const;
+const USAGE = `usage: bun run bench:peers [--rounds N (default 3)] [--seconds S per measurement (default 3)] [--only ${GROUPS.join(",")}]`;
 
 interface Row {
   what: string;
@@ -151,6 +155,92 @@ class Peers {
     this.row("HTTP POST /echo, 64 B, 50 connections, 1 in flight each: requests/s", "not pinned", values, (v) => count(v), "(wrk -t1 -c50)", "≥ 1.0×");
   }
 
+  /**
+   * A server neither project wrote: nginx (one worker) serving a 64-byte file, over http and
+   * https, to 50 keep-alive connections with one request in flight each; wrk against socketlab
+   * with the same URL (bench --target URL).
+   */
+  async nginx(): Promise<void> {
+    if (!Bun.which("nginx")) return void this.notes.push("nginx not installed: the foreign-server rows are skipped (apt-get install nginx)");
+    if (!Bun.which("wrk")) return void this.notes.push("wrk not installed: the foreign-server rows are skipped (apt-get install wrk)");
+    const dir = await mkdtemp(join(tmpdir(), "socketlab-nginx-"));
+    const [plain, tls] = [await freePort(), await freePort()];
+    const identity = await selfSignedIdentity();
+    await Bun.write(join(dir, "cert.pem"), identity.cert);
+    await Bun.write(join(dir, "key.pem"), identity.key);
+    await Bun.write(join(dir, "html", "64.bin"), "x".repeat(64));
+    await Bun.write(
+      join(dir, "nginx.conf"),
+      `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:${plain};
+    listen 127.0.0.1:${tls} ssl;
+    ssl_certificate ${dir}/cert.pem;
+    ssl_certificate_key ${dir}/key.pem;
+    root ${dir}/html;
+  }
+}
+`,
+    );
+    const nginx = spawnChild(["nginx", "-p", dir, "-c", join(dir, "nginx.conf"), "-g", "daemon off; master_process off;"], PROJECT_ROOT);
+    try {
+      await Bun.sleep(500);
+      if (nginx.proc.exitCode !== null) return void this.notes.push(`nginx did not start: ${nginx.stderr.text.trim().split("\n").at(-1)}`);
+      for (const [scheme, port] of [
+        ["http", plain],
+        ["https", tls],
+      ] as const) {
+        const url = `${scheme}://127.0.0.1:${port}/64.bin`;
+        const values = await this.alternate(
+          async () => {
+            const text = await output(["wrk", "-t1", "-c50", `-d${this.seconds}s`, url], (this.seconds + 15) * 1000);
+            const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
+            return Number.isFinite(rps) && !/Non-2xx/.test(text) ? rps : undefined;
+          },
+          async () => {
+            const r = await runLoad({
+              ...this.base(scheme, "none"),
+              clients: 50,
+              size: 0,
+              target: { host: "127.0.0.1", port, ...(scheme === "https" ? { tls: { insecure: true } } : {}) },
+              exchange: {
+                url,
+                scheme,
+                path: "/64.bin",
+                method: "GET",
+                headers: [],
+                expectStatus: [],
+                frame: "none",
+                match: "echo",
+                newConnection: false,
+                pipeline: 1,
+              },
+            });
+            return r.counts.errors && Object.keys(r.counts.errors).length ? 0 : r.opsPerSec;
+          },
+        );
+        this.row(
+          `${scheme.toUpperCase()} GET of a 64 B file from nginx (1 worker), 50 keep-alive connections, 1 in flight each: requests/s`,
+          "not pinned",
+          values,
+          (v) => count(v),
+          "(wrk -t1 -c50)",
+          "≥ 1.0×",
+        );
+      }
+    } finally {
+      nginx.kill("SIGKILL");
+      await nginx.exited(5000).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   async udp(): Promise<void> {
     if (!Bun.which("iperf3")) return void this.notes.push("iperf3 not installed: UDP row skipped (apt-get install iperf3)");
     const losses = { ours: [] as number[], peer: [] as number[] };
@@ -205,9 +295,11 @@ class Peers {
 }
 
 await runMain("bench:peers", USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { rounds: { type: "string" }, seconds: { type: "string" } });
+  const args = parseArgs(process.argv.slice(2), { rounds: { type: "string" }, seconds: { type: "string" }, only: { type: "string" } });
   const rounds = intOpt(args, "rounds", 3, 1, 50);
   const seconds = intOpt(args, "seconds", 3, 1, 60);
+  const only = (stringOpt(args, "only") ?? GROUPS.join(",")).split(",").map((g) => g.trim());
+  for (const g of only) if (!(GROUPS as readonly string[]).includes(g)) args.problems.push(`--only: unknown group "${g}" (use ${GROUPS.join(", ")})`);
   if (args.positionals.length) args.problems.push(`unexpected argument "${args.positionals[0]}"`);
   if (args.problems.length) throw new UsageError(args.problems);
   onShutdown(() => {
@@ -215,9 +307,7 @@ await runMain("bench:peers", USAGE, async () => {
     process.exit(130);
   });
   const peers = new Peers(rounds, seconds);
-  await peers.rtt();
-  await peers.http();
-  await peers.udp();
+  for (const group of GROUPS) if (only.includes(group)) await peers[group]();
   const md = peers.markdown();
   console.log(md);
   await mkdir("reports", { recursive: true });
