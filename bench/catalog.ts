@@ -262,6 +262,12 @@ export interface TransportEntry {
   rtt: DriverName[];
   connect?: { direct: DriverName; relayed: DriverName };
   distance: DriverName[];
+  /**
+   * Its TLS sibling's new-connection row, which the suite's and the distance scenario's distance
+   * section add (what TLS costs in round trips is the point there), unless the sibling is chosen
+   * itself.
+   */
+  tlsDistance?: { transport: BenchTransport; driver: DriverName };
   /** The push patterns a server of this transport offers. */
   push: PushKind[];
   /** Connectionless: no set-up to time, loss and reordering to count. */
@@ -289,6 +295,7 @@ export const TRANSPORT_DRIVERS = {
     rtt: ["ws"],
     connect: { direct: "ws-connect", relayed: "ws-connect" },
     distance: ["ws", "ws-new"],
+    tlsDistance: { transport: "wss", driver: "wss-new" },
     push: ["ws"],
     datagram: false,
   },
@@ -300,6 +307,7 @@ export const TRANSPORT_DRIVERS = {
     rtt: ["http", "http-close"],
     connect: { direct: "http-close", relayed: "http-close" },
     distance: ["http", "http-close"],
+    tlsDistance: { transport: "https", driver: "https-close" },
     push: ["sse", "long", "short"],
     datagram: false,
   },
@@ -326,6 +334,15 @@ export const TRANSPORT_DRIVERS = {
     datagram: false,
   },
 } as const satisfies Record<BenchTransport, TransportEntry>;
+
+/** Each plain driver and the same over TLS: what TLS adds is the difference between them. */
+export const TLS_PAIRS: readonly (readonly [DriverName, DriverName])[] = [
+  ["http", "https"],
+  ["http-close", "https-close"],
+  ["ws", "wss"],
+  ["ws-new", "wss-new"],
+  ["ws-connect", "wss-connect"],
+];
 
 export const PUSH_KINDS = ["ws", "sse", "long", "short"] as const;
 export type PushKind = (typeof PUSH_KINDS)[number];

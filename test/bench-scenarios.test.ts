@@ -90,22 +90,29 @@ test("distance: through the relay at two round-trip times, each row costs the ro
     "ws-new@0ms",
     "http@0ms",
     "http-close@0ms",
+    "wss-new@0ms",
+    "https-close@0ms",
     "ws@20ms",
     "ws-new@20ms",
     "http@20ms",
     "http-close@20ms",
+    "wss-new@20ms",
+    "https-close@20ms",
   ]);
   expect(s.push.map((r) => `${r.spec.pattern}${r.spec.intervalMs || ""}`)).toEqual(["ws", "long", "short100", "ws", "long", "short100"]);
   for (const r of s.runs) expect(r.counts.errors).toEqual({});
   for (const r of s.push) expect(r.delivered).toBe(r.expected);
   const metrics = metricsOf(result);
-  // Nothing crosses the relay early, so a row can cost less only through a wrong slope; the
-  // upper margin allows for a slow machine (a quarter of a round trip is 10 ms here).
+  // The relay adds each delay in full (its tare takes off only its own cost), so a row can cost
+  // less only through a wrong slope; the upper margin allows for a slow machine (a quarter of a
+  // round trip is 10 ms here).
   for (const [subject, roundTrips] of [
     ["ws", 1],
     ["ws-new", 3],
     ["http", 1],
     ["http-close", 2],
+    ["wss-new", 4],
+    ["https-close", 3],
     ["ws-push", 0.5],
   ] as const) {
     const measured = metrics.get(`${subject}.distance.rtts`)!.value;

@@ -59,8 +59,8 @@ options
                         split = server on CPU 0, swarm on CPU 1 (default none)
   push, fanout: --subscribers LIST (default 10; fanout 10,100,1000) · --event-rate N (default 20/s;
                 fanout 5/s) · --event-size B (default 64) · --intervals LIST (short polling ms, default 50,250,1000)
-  distance: --rtts LIST round-trip times in ms, two or more (default 0,20,100; --quick 0,40; at most
-                2000) · requests: --clients (4), the first --size (64 B) · push: --event-rate (100/s),
+  distance: --rtts LIST round-trip times in ms, two or more, at most 2000 (default 0,20,100; in the
+                suite 0,50; --quick 0,40) · requests: --clients (4), the first --size (64 B) · push: --event-rate (100/s),
                 --subscribers (10; short polling 100), --intervals (250) · timeouts stretch to 4 round trips + 1 s
   --repeat N            make every measurement N times; show the median run and each figure's range
   --assert "M OP V"     a threshold, e.g. "ws.rtt.p99 < 2ms", "udp.loss < 0.1%", "tcp.throughput.rate > 100k/s"

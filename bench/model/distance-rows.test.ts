@@ -78,10 +78,13 @@ describe("distance rows", () => {
     expect(agrees(1.61, longPolling)).toBe(false);
   });
 
-  test("what runs: the suite keeps to WebSocket against HTTP; the scenario adds TCP", () => {
+  test("what runs: the suite keeps to WebSocket against HTTP; the scenario adds TCP; both add WSS and HTTPS on a new connection", () => {
     const transports = ["tcp", "udp", "ws", "http"] as const;
-    expect(distanceDrivers({ scenario: "distance", transports: [...transports] })).toEqual(["tcp-new", "ws", "ws-new", "http", "http-close"]);
-    expect(distanceDrivers({ scenario: "suite", transports: [...transports] })).toEqual(["ws", "ws-new", "http", "http-close"]);
+    const tls = ["wss-new", "https-close"] as const;
+    expect(distanceDrivers({ scenario: "distance", transports: [...transports] })).toEqual(["tcp-new", "ws", "ws-new", "http", "http-close", ...tls]);
+    expect(distanceDrivers({ scenario: "suite", transports: [...transports] })).toEqual(["ws", "ws-new", "http", "http-close", ...tls]);
+    // Chosen themselves, the TLS transports bring all their rows, and nothing is added twice.
+    expect(distanceDrivers({ scenario: "distance", transports: ["ws", "wss"] })).toEqual(["ws", "ws-new", "wss", "wss-new"]);
     expect(pushPatterns({ transports: ["ws", "http"], intervals: undefined, quick: false }, "distance")).toEqual([
       { kind: "ws", intervalMs: 0 },
       { kind: "long", intervalMs: 0 },

@@ -1,4 +1,4 @@
-import { DRIVERS, PATTERNS, TRANSPORT_DRIVERS, type DriverEntry, type DriverName, type PatternEntry } from "../catalog.ts";
+import { DRIVERS, PATTERNS, TRANSPORT_DRIVERS, type DriverEntry, type DriverName, type PatternEntry, type TransportEntry } from "../catalog.ts";
 import { inLabComparison, type BenchConfig } from "./config.ts";
 import { latency } from "./format.ts";
 import { labelOf, subjectOf } from "./names.ts";
@@ -10,11 +10,17 @@ import { rttMsOf } from "./spec.ts";
 
 /**
  * The request drivers the distance section runs for these transports. The suite keeps to the
- * lab's comparison, WebSocket against HTTP (no plain TCP), to stay within its time.
+ * lab's comparison, WebSocket against HTTP (no plain TCP), to stay within its time, and both
+ * add HTTPS and WSS on a new connection for HTTP and WebSocket.
  */
 export function distanceDrivers(config: Pick<BenchConfig, "transports" | "scenario">): DriverName[] {
   const drivers = config.transports.flatMap((t) => TRANSPORT_DRIVERS[t].distance);
-  return config.scenario === "suite" ? drivers.filter(inLabComparison) : drivers;
+  // HTTPS and WSS on a new connection: what TLS adds in round trips, beside the plain rows.
+  const tls = config.transports.flatMap((t) => {
+    const sibling = (TRANSPORT_DRIVERS[t] as TransportEntry).tlsDistance;
+    return sibling && !config.transports.includes(sibling.transport) ? [sibling.driver] : [];
+  });
+  return [...(config.scenario === "suite" ? drivers.filter(inLabComparison) : drivers), ...tls];
 }
 
 /** How far (in round trips) a measured cost may be from the reasoning and still agree with it. */

@@ -1,3 +1,4 @@
+import { tlsFindings } from "./tls-findings.ts";
 import type { BenchResult, Section, SectionOf, LoadResult, PushRunResult } from "../model/results.ts";
 import { count, latency, rate, times } from "../model/format.ts";
 import { problems } from "./problems.ts";
@@ -52,6 +53,7 @@ export function headline(result: BenchResult): string[] {
   }
   const distance = sectionOf(result, "distance");
   if (distance) lines.push(...distanceFindings(distance));
+  lines.push(...tlsFindings(result));
   const tp = sectionOf(result, "throughput");
   if (tp?.runs.length) {
     const size = tp.runs[0]!.spec.size;

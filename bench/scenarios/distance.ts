@@ -16,6 +16,11 @@ import { loadSpec, measure, measurePush, pushSpec } from "./run-spec.ts";
 
 /** Round-trip times emulated by default (ms): this host, a nearby server, another continent. */
 export const DISTANCE_RTTS_MS = [0, 20, 100];
+/**
+ * In the suite: this host and a distant server only. Two points give the slope, and the suite
+ * stays within its time with the TLS rows in it.
+ */
+const SUITE_RTTS_MS = [0, 50];
 const QUICK_RTTS_MS = [0, 40];
 
 /** The relay's conditions for a round-trip time: half of it each way (on the relay's 1 µs grid). */
@@ -62,7 +67,7 @@ function pointConfig(config: BenchConfig, rttMs: number, pollIntervalMs: number)
  * polling at --intervals or every 250 ms), at each round-trip time in --rtts.
  */
 export function plan(config: BenchConfig): SectionPlan<"distance"> & { rttsMs: number[] } {
-  const rttsMs = config.rtts ?? (config.quick ? QUICK_RTTS_MS : DISTANCE_RTTS_MS);
+  const rttsMs = config.rtts ?? (config.quick ? QUICK_RTTS_MS : config.scenario === "suite" ? SUITE_RTTS_MS : DISTANCE_RTTS_MS);
   const patterns = pushPatterns(config, "distance");
   const longestPoll = Math.max(0, ...patterns.map((p) => p.intervalMs));
   const events = config.eventRate ?? DISTANCE_EVENT_RATE;
