@@ -13,6 +13,10 @@ import type { Target } from "../lib/net.ts";
 import { caFromFile, type TlsTrust } from "../lib/tls.ts";
 
 const USAGE = `usage: bun run client <tcp|udp|ws|http|https|wss> [options]
+       bun run client <URL> [options]     e.g. wss://192.168.1.20:8765/ or http://127.0.0.1:8000/
+
+  URL               the scheme, host, port and (ws, wss) path at once, instead of the transport,
+                    --host and --port: tcp://, udp://, ws://, wss://, http://, https://
 
   --host H          server address (default ${DEFAULT_HOST}; the server computer's address across two)
   --port P          server port (default tcp ${DEFAULT_PORTS.tcp}, udp ${DEFAULT_PORTS.udp}, ws ${DEFAULT_PORTS.ws}, http ${DEFAULT_PORTS.http})
@@ -72,8 +76,46 @@ const ONLY_FOR: Record<string, Transport> = {
 
 const print = (line: string): void => console.log(line);
 
-function transportOf(args: ParsedArgs): Transport {
+/** A URL given instead of the transport: its scheme, host, port and path. */
+interface ClientUrl {
+  scheme: string;
+  transport: Transport;
+  host: string;
+  port: number;
+  path: string;
+}
+
+function urlOf(args: ParsedArgs): ClientUrl | undefined {
+  const raw = args.positionals[0];
+  if (raw === undefined || !raw.includes("://")) return undefined;
+  const scheme = raw.slice(0, raw.indexOf("://")).toLowerCase();
+  const transport = TLS_ALIASES[scheme] ?? (TRANSPORTS as readonly string[]).find((t) => t === scheme);
+  if (transport === undefined) {
+    args.problems.push(`unknown scheme "${scheme}://": use ${[...TRANSPORTS, ...Object.keys(TLS_ALIASES)].map((t) => `${t}://`).join(", ")}`);
+    return undefined;
+  }
+  let u: URL;
+  try {
+    u = new URL(`http${raw.slice(scheme.length)}`); // parsed as http: URL() knows no ports of tcp:// or udp://
+  } catch {
+    args.problems.push(`"${raw}" is not a URL such as ${scheme}://127.0.0.1:${DEFAULT_PORTS[transport as Transport]}/`);
+    return undefined;
+  }
+  for (const option of ["host", "port"]) if (args.values.has(option)) args.problems.push(`--${option} and a URL exclude each other: the URL says where`);
+  if (args.positionals.length > 1) args.problems.push(`unexpected argument "${args.positionals[1]}"`);
+  const port = u.port === "" ? DEFAULT_PORTS[transport as Transport] : Number(u.port);
+  return { scheme, transport: transport as Transport, host: u.hostname.replace(/^\[(.*)\]$/, "$1"), port, path: `${u.pathname}${u.search}` };
+}
+
+function transportOf(args: ParsedArgs, url: ClientUrl | undefined): Transport {
   const problemsBefore = args.problems.length;
+  if (url) {
+    for (const [option, owner] of Object.entries(ONLY_FOR)) {
+      if (args.values.has(option) && owner !== url.transport) args.problems.push(`--${option} is only for ${owner}, not ${url.transport}`);
+    }
+    return url.transport;
+  }
+  if (args.positionals[0]?.includes("://")) return "tcp"; // a URL that did not parse: its problem is noted
   const alias = TLS_ALIASES[args.positionals[0] ?? ""];
   if (alias && args.positionals.length > 1) args.problems.push(`unexpected argument "${args.positionals[1]}"`);
   const transport = alias ?? positionalChoice(args, "transport", TRANSPORTS, "tcp");
@@ -170,8 +212,9 @@ async function runHttp(args: ParsedArgs, target: Target): Promise<number> {
 }
 
 /** What a TLS client trusts, from --tls/--insecure/--ca (or the https and wss names); undefined for plain TCP. */
-async function tlsOpt(args: ParsedArgs, transport: Transport): Promise<TlsTrust | undefined> {
-  const wanted = TLS_ALIASES[args.positionals[0] ?? ""] !== undefined || flagOpt(args, "tls") || flagOpt(args, "insecure") || args.values.has("ca");
+async function tlsOpt(args: ParsedArgs, transport: Transport, url: ClientUrl | undefined): Promise<TlsTrust | undefined> {
+  const named = TLS_ALIASES[url?.scheme ?? args.positionals[0] ?? ""] !== undefined;
+  const wanted = named || flagOpt(args, "tls") || flagOpt(args, "insecure") || args.values.has("ca");
   if (!wanted) return undefined;
   if (transport === "udp") {
     args.problems.push("udp has no TLS (TLS runs over TCP: use tcp, ws or http)");
@@ -196,8 +239,12 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const transport = transportOf(args);
-  const target: Target = { host: hostOpt(args, DEFAULT_HOST), port: portOpt(args, DEFAULT_PORTS[transport], false), tls: await tlsOpt(args, transport) };
+  const url = urlOf(args);
+  const transport = transportOf(args, url);
+  const where = url
+    ? { host: url.host, port: url.port, ...(transport === "ws" ? { path: url.path } : {}) }
+    : { host: hostOpt(args, DEFAULT_HOST), port: portOpt(args, DEFAULT_PORTS[transport], false) };
+  const target: Target = { ...where, tls: await tlsOpt(args, transport, url) };
   switch (transport) {
     case "tcp": {
       const timeoutMs = durationOpt(args, "timeout", 5000);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchResult, LoadResult } from "../bench/model/results.ts";
 import { renderMarkdown } from "../bench/report/markdown.ts";
+import { selfSignedIdentity } from "../lib/tls.ts";
 import { FOREIGN, startForeign, type ForeignServer } from "./support/foreign.ts";
 import { killAll, runCli, startServer } from "./support/processes.ts";
 
@@ -255,6 +256,21 @@ describe("TLS targets by URL", () => {
     expect(byIp.stderr.trim()).toContain("failed verification (ERR_TLS_CERT_ALTNAME_INVALID)");
     await server.stop();
   }, 60_000);
+
+  test("node:https with keep-alive off: a TLS handshake per request, none of them hanging; --insecure for its certificate", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "socketlab-node-https-"));
+    const identity = await selfSignedIdentity();
+    writeFileSync(join(dir, "cert.pem"), identity.cert);
+    writeFileSync(join(dir, "key.pem"), identity.key);
+    const s = await startForeign("node", FOREIGN.nodeHttpsClose, { CERT: join(dir, "cert.pem"), KEY: join(dir, "key.pem") });
+    servers.push(s);
+    const r = await bench(["rtt", "--target", `https://127.0.0.1:${s.port}/`, "--insecure"]);
+    expect(r.stderr).not.toContain("bench:");
+    const [run] = runsOf(r.result!);
+    expect(run!.counts.errors).toEqual({});
+    expect(run!.counts.completed).toBeGreaterThan(10);
+    expect(run!.tls?.version).toMatch(/^TLSv1\.[23]$/);
+  }, 30_000);
 
   test("wss:// --insecure against our own TLS WebSocket server, echo matched by our header", async () => {
     const server = await startServer("ws", ["--tls", "--mode", "echo"]);

@@ -67,6 +67,13 @@ describe("servers over TLS", () => {
       const wsOut = await runCli(["clients/cli.ts", "wss", "--insecure", "--port", String(ws.port), "--message", "hi over wss"]);
       expect(wsOut.code === 0 ? "" : wsOut.stderr).toBe("");
       expect(wsOut.stdout).toContain("Hello from server");
+      // The same by URL: the scheme says wss, the URL where.
+      const byUrl = await runCli(["clients/cli.ts", `wss://127.0.0.1:${ws.port}/`, "--insecure", "--message", "hi by URL"]);
+      expect(byUrl.code === 0 ? "" : byUrl.stderr).toBe("");
+      expect(byUrl.stdout).toContain("Hello from server");
+      const clash = await runCli(["clients/cli.ts", `wss://127.0.0.1:${ws.port}/`, "--port", "1", "--message", "x"]);
+      expect(clash.code).toBe(2);
+      expect(clash.stderr.split("\n")[0]).toBe("client: --port and a URL exclude each other: the URL says where");
       const tcpOut = await runCli(["clients/cli.ts", "tcp", "--tls", "--insecure", "--port", String(tcp.port)]);
       expect(tcpOut.stdout.trim().split("\n")).toEqual(["Message sent to server", "Message from server: Hello from server"]);
       expect(tcpOut.code).toBe(0);

@@ -10,9 +10,9 @@ export interface ForeignServer {
   stop(): Promise<void>;
 }
 
-export async function startForeign(runtime: "bun" | "node", code: string, timeoutMs = 10_000): Promise<ForeignServer> {
+export async function startForeign(runtime: "bun" | "node", code: string, env: Record<string, string> = {}, timeoutMs = 10_000): Promise<ForeignServer> {
   const exe = runtime === "bun" ? process.execPath : (Bun.which("node") ?? "node");
-  const child = spawnChild([exe, "-e", code], PROJECT_ROOT);
+  const child = spawnChild([exe, "-e", code], PROJECT_ROOT, env);
   const line = await child.stdout.waitFor(/^PORT \d+/, timeoutMs).catch(() => {
     child.kill("SIGKILL");
     throw new Error(`the ${runtime} server did not start: ${child.stderr.text.trim().slice(-300)}`);
@@ -40,6 +40,10 @@ export const FOREIGN = {
   /** node:http with keep-alive off: every response says Connection: close, then the connection ends. */
   nodeHttpClose: `const http = require("http"); const s = http.createServer((q, r) => { r.setHeader("Connection", "close"); r.end("ok"); });
     s.keepAliveTimeout = 0; s.listen(0, "127.0.0.1", () => console.log("PORT " + s.address().port));`,
+  /** node:https, keep-alive off, with the certificate and key in the files named by CERT and KEY. */
+  nodeHttpsClose: `const https = require("https"); const fs = require("fs");
+    const s = https.createServer({ cert: fs.readFileSync(process.env.CERT), key: fs.readFileSync(process.env.KEY) }, (q, r) => { r.setHeader("Connection", "close"); r.end("ok"); });
+    s.listen(0, "127.0.0.1", () => console.log("PORT " + s.address().port));`,
   /** A plain TCP echo: whatever arrives goes back. */
   tcpEcho: `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data(s, d) { s.write(d); } } }); console.log("PORT " + l.port);`,
   /** A newline protocol: each "PING" line is answered "PONG". */
