@@ -44,37 +44,9 @@ export interface TcpEchoChannel extends EchoChannel {
   readonly shortWrites: number;
 }
 
-/** Length-prefixed echo over one TCP connection. Sends are queued and resumed on drain. */
-export async function openEcho(target: Target, handlers: EchoHandlers, timeoutMs = 5000): Promise<TcpEchoChannel> {
-  const decoder = new FrameDecoder(MAX_MESSAGE_BYTES);
-  let writer: SocketWriter | undefined;
-  let closing = false;
-  const socket = await connect(target, timeoutMs, {
-    data(chunk) {
-      try {
-        decoder.push(chunk, (frame) => handlers.onReply(framePayload(frame)));
-      } catch (err) {
-        socket.end();
-        handlers.onClose?.(`bad frame from server: ${(err as Error).message}`);
-      }
-    },
-    drain: () => writer?.drain(),
-    close(reason) {
-      if (!closing) handlers.onClose?.(reason);
-    },
-  });
-  writer = new SocketWriter(socket, MAX_QUEUED_BYTES);
-  const w = writer;
-  return {
-    send: (payload) => w.write(encodeFrame(payload)),
-    async close() {
-      closing = true;
-      socket.end();
-    },
-    get shortWrites() {
-      return w.shortWrites;
-    },
-  };
+/** Length-prefixed echo over one TCP connection (our servers' framing). Sends are queued and resumed on drain. */
+export function openEcho(target: Target, handlers: EchoHandlers, timeoutMs = 5000): Promise<TcpEchoChannel> {
+  return openStream(target, handlers, { frame: "length" }, timeoutMs);
 }
 
 /** How a byte stream is cut into replies: see StreamOptions. */
