@@ -20,9 +20,12 @@ export function relayOverheadNote(result: BenchResult): string {
  * "" when no run recorded it: what the relay's timing contributed, over every relayed run.
  */
 export function relayTimingNote(result: BenchResult): string {
-  const relays = result.sections.flatMap(sectionRuns).flatMap((r) => (r.relay?.released ? [r.relay] : []));
+  const runs = result.sections.flatMap(sectionRuns).filter((r) => r.relay?.released);
+  const relays = runs.map((r) => r.relay!);
   if (!relays.length) return "";
-  const tares = relays.map((r) => r.tareUs ?? 0);
+  // Without delay there is nothing to take a tare from: those runs' zero says nothing.
+  const delayed = runs.filter((r) => (r.spec.net?.delayMs ?? 0) > 0).map((r) => r.relay!.tareUs ?? 0);
+  const tares = delayed.length ? delayed : [0];
   const [lo, hi] = [Math.min(...tares), Math.max(...tares)];
   const tare =
     hi === 0
