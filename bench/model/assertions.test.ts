@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { quickSuiteFixture, suiteFixture } from "../../test/support/fixtures.ts";
+import { currentQuickSuiteFixture, exampleSuite, quickSuiteFixture } from "../../test/support/fixtures.ts";
 import { evaluateAssertions, parseAssertions } from "./assertions.ts";
 import { plannedMetricNames } from "../scenarios/index.ts";
 import { parseBenchArgs } from "../cli/options.ts";
@@ -8,7 +8,6 @@ import type { BenchResult } from "./results.ts";
 import type { BenchConfig } from "./config.ts";
 
 const suite = parseBenchArgs([]) as BenchConfig;
-const example = suiteFixture();
 const fixture = quickSuiteFixture();
 const result = fixture;
 
@@ -57,8 +56,8 @@ describe("parsing thresholds", () => {
   });
 
   test.each([
-    ["a full suite", [] as string[], example],
-    ["a quick suite", ["--quick"], fixture],
+    ["a full suite", [] as string[], exampleSuite()],
+    ["a quick suite", ["--quick"], currentQuickSuiteFixture()],
   ])("every name offered for %s is one a real run of it produces (or an optional figure)", (_name, argv, recorded) => {
     const produced = new Set([...metricsOf(recorded as unknown as BenchResult).keys()].map((k) => k.replace(/@[0-9]+(B|ms)?(?=\.)/, "")));
     const optional = /(\.uncorrected\.p99|\.late|\.loss|\.jitter|\.wire\.(up|down)|\.bytes)$/;
