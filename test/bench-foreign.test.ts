@@ -143,7 +143,8 @@ describe("URL targets: servers socketlab did not write", () => {
 
   test("tcp:// --frame line --match any: PING answered by PONG, one line in flight", async () => {
     const port = await serve("bun", FOREIGN.linePingPong);
-    const r = await bench(["rtt", "--target", `tcp://127.0.0.1:${port}`, "--frame", "line", "--match", "any", "--message", "PING"]);
+    // PING, as hex: the bytes are sent as given (a newline is added to make it a line).
+    const r = await bench(["rtt", "--target", `tcp://127.0.0.1:${port}`, "--frame", "line", "--match", "any", "--message", "hex:50494e47"]);
     const [run] = runsOf(r.result!);
     expect(run!.counts.errors).toEqual({});
     expect(run!.counts.completed).toBeGreaterThan(10);
@@ -178,11 +179,27 @@ describe("URL targets: servers socketlab did not write", () => {
 
   test("ws:// to a path, --match any: a bot that answers each message with its own", async () => {
     const port = await serve("bun", FOREIGN.wsBot);
-    const r = await bench(["rtt", "--target", `ws://127.0.0.1:${port}/chat`, "--match", "any", "--message", "hi there"]);
+    const r = await bench([
+      "rtt",
+      "--target",
+      `ws://127.0.0.1:${port}/chat`,
+      "-H",
+      "X-Room: lab",
+      "--subprotocol",
+      "chat.v1",
+      "--match",
+      "any",
+      "--message",
+      "hi there",
+    ]);
     const [run] = runsOf(r.result!);
     expect(run!.counts.errors).toEqual({});
     expect(run!.counts.completed).toBeGreaterThan(10);
-    expect(run!.spec.exchange).toMatchObject({ path: "/chat", match: "any" });
+    expect(run!.spec.exchange).toMatchObject({ path: "/chat", match: "any", subprotocol: "chat.v1", headers: [["X-Room", "lab"]] });
+    // Without the header the upgrade is refused: one line, at once.
+    const refused = await bench(["rtt", "--target", `ws://127.0.0.1:${port}/chat`, "--subprotocol", "chat.v1", "--match", "any", "--message", "x"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(`bench: ws://127.0.0.1:${port}/chat did not accept a WebSocket connection (is it a WebSocket server?)`);
   }, 30_000);
 });
 

@@ -46,16 +46,21 @@ export const FOREIGN = {
     s.listen(0, "127.0.0.1", () => console.log("PORT " + s.address().port));`,
   /** A plain TCP echo: whatever arrives goes back. */
   tcpEcho: `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data(s, d) { s.write(d); } } }); console.log("PORT " + l.port);`,
-  /** A newline protocol: each "PING" line is answered "PONG". */
+  /** A newline protocol: each "PING" line is answered "PONG"; anything else ends the connection. */
   linePingPong: `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open(s) { s.data = ""; }, data(s, d) {
-    s.data += new TextDecoder().decode(d); let i; while ((i = s.data.indexOf("\\n")) >= 0) { const line = s.data.slice(0, i).trim(); s.data = s.data.slice(i + 1); s.write(line === "PING" ? "PONG\\n" : "ERR\\n"); } } } }); console.log("PORT " + l.port);`,
+    s.data += new TextDecoder().decode(d); let i; while ((i = s.data.indexOf("\\n")) >= 0) { const line = s.data.slice(0, i).trim(); s.data = s.data.slice(i + 1); if (line === "PING") s.write("PONG\\n"); else { s.end("ERR\\n"); return; } } } } }); console.log("PORT " + l.port);`,
   /** As the lab's UDP server: every datagram is answered with a fixed text. */
   udpAck: `const u = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { data(s, b, port, addr) { s.send("Message received", port, addr); }, error() {} } }); console.log("PORT " + u.port);`,
   /** As udpAck, but every 20th datagram is answered 300 ms late. */
   udpSlowAck: `let n = 0; const u = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { data(s, b, port, addr) {
     if (++n % 20 === 0) setTimeout(() => s.send("late", port, addr), 300); else s.send("Message received", port, addr); }, error() {} } }); console.log("PORT " + u.port);`,
-  /** A WebSocket bot on /chat: answers every message with one of its own. */
-  wsBot: `const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch(req, srv) { return new URL(req.url).pathname === "/chat" && srv.upgrade(req) ? undefined : new Response("no", { status: 404 }); },
+  /**
+   * A WebSocket bot on /chat: answers every message with one of its own. It lets in only a client
+   * that sends X-Room: lab and asks for the subprotocol chat.v1 (which it then speaks).
+   */
+  wsBot: `const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch(req, srv) {
+      const ok = new URL(req.url).pathname === "/chat" && req.headers.get("x-room") === "lab" && (req.headers.get("sec-websocket-protocol") ?? "").split(/, */).includes("chat.v1");
+      return ok && srv.upgrade(req, { headers: { "Sec-WebSocket-Protocol": "chat.v1" } }) ? undefined : new Response("no", { status: 404 }); },
     websocket: { message(ws, m) { ws.send("bot: got " + String(m).length + " bytes"); } } }); console.log("PORT " + s.port);`,
   /** Accepts connections and never answers. */
   silentTcp: `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } }); console.log("PORT " + l.port);`,
