@@ -1,9 +1,10 @@
 import { killAllChildren } from "../../lib/children.ts";
-import { UsageError } from "../../lib/errors.ts";
+import { UsageError, codeOf, messageOf } from "../../lib/errors.ts";
 import { onShutdown } from "../../lib/main.ts";
 import { parseBenchArgs } from "./options.ts";
 import { describeOutcome, evaluateAssertions } from "../model/assertions.ts";
 import { checkWritable, writeReport } from "../report/index.ts";
+import { renderHlog } from "../report/timeline-files.ts";
 import { renderSummary } from "../report/terminal.ts";
 import { setLiveSink } from "../run/live.ts";
 import { run } from "../scenarios/bench.ts";
@@ -67,7 +68,11 @@ options
                         (several allowed); any failure makes the exit code 1
   --list-metrics        print the metric names this scenario produces, for --assert and compare
   --out, -o DIR         where reports go (default reports); checked before anything runs
-  --format md|json|both which report files to write (default both)
+  --format FORMAT       which report files to write: both (md and json, the default), md, json,
+                        csv (one row per interval per run: latency over time), all
+  --interval S          latency over time: the length of each interval (default 1 s, at least 100ms)
+  --hlog FILE           also write every run's intervals as an HdrHistogram interval log (one tag
+                        per run), which HdrHistogram's own tools read
   --json                print the result as JSON on stdout instead of the summary
   -h, --help            this help
 
@@ -86,6 +91,15 @@ An agent: runs one share of a load against a server started elsewhere and writes
 result (JSON unless --format says otherwise). Combine the shares with
 bun run bench merge A.json B.json ... -o OUT.json. Options are those of bun run bench
 (see bun run bench --help); --target is required.`;
+
+/** Writes a file the user named, or says in one line why it cannot. */
+async function writeText(path: string, text: string, option: string): Promise<void> {
+  try {
+    await Bun.write(path, text);
+  } catch (err) {
+    throw new UsageError(`${option} ${path}: cannot write it (${codeOf(err) ?? messageOf(err).split("\n")[0]})`);
+  }
+}
 
 /**
  * `bun run bench` (and, as an agent, `bun run swarm`): parse and check everything, make sure the
@@ -106,6 +120,7 @@ export async function benchCommand(argv: string[], agent = false): Promise<numbe
   }
   if (agent && !config.target) throw new UsageError("an agent measures a server started elsewhere: give --target HOST:PORT");
   await checkWritable(config.outDir);
+  if (config.hlog) await writeText(config.hlog, "", "--hlog"); // fails now, not after the run
   onShutdown(() => {
     killAllChildren();
     console.error("\nbench: interrupted; every server and swarm process was stopped");
@@ -117,13 +132,18 @@ export async function benchCommand(argv: string[], agent = false): Promise<numbe
   const result = await run(config, (line) => console.error(live ? `\r\x1b[K${line}` : line));
   result.assertions = config.assertions.length ? evaluateAssertions(config.assertions, result) : undefined;
   const paths = await writeReport(result, config.outDir, config.format);
+  if (config.hlog) {
+    await writeText(config.hlog, renderHlog(result), "--hlog");
+    paths.push(config.hlog);
+  }
   if (config.json) console.log(JSON.stringify(result));
   else {
     const report = paths.find((p) => p.endsWith(".md"));
     const data = paths.find((p) => p.endsWith(".json"));
+    const others = paths.filter((p) => p.endsWith(".csv") || p === config.hlog);
     const charts = paths.filter((p) => p.endsWith(".svg")).length;
     console.log(
-      `${renderSummary(result)}\n\n${report ? `Report: ${report}${charts ? ` (and ${charts} chart${charts === 1 ? "" : "s"} beside it)` : ""}\n` : ""}${data ? `Data:   ${data}` : ""}`.trimEnd(),
+      `${renderSummary(result)}\n\n${report ? `Report: ${report}${charts ? ` (and ${charts} chart${charts === 1 ? "" : "s"} beside it)` : ""}\n` : ""}${data ? `Data:   ${data}\n` : ""}${others.map((p) => `Also:   ${p}\n`).join("")}`.trimEnd(),
     );
   }
   const failed = result.assertions?.filter((a) => !a.pass) ?? [];

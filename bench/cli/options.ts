@@ -53,6 +53,8 @@ export const BENCH_OPTIONS = {
   rtts: { type: "string" },
   out: { type: "string", short: "o" },
   format: { type: "string" },
+  interval: { type: "string" },
+  hlog: { type: "string" },
   repeat: { type: "string" },
   assert: { type: "string", multiple: true },
   "list-metrics": { type: "boolean" },
@@ -161,6 +163,8 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     rtts: rttsOpt(args),
     outDir: stringOpt(args, "out") ?? "reports",
     format: choiceOpt(args, "format", REPORT_FORMATS, "both"),
+    intervalMs: args.values.has("interval") ? durationOpt(args, "interval", 1000, 3600_000) : undefined,
+    hlog: stringOpt(args, "hlog"),
     repeat: intOpt(args, "repeat", 1, 1, 100),
     assertions: [],
     json: flagOpt(args, "json"),
@@ -428,6 +432,7 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
     for (const o of ["rate", "window", "count"])
       if (args.values.has(o)) problems.push(`--${o} does not apply to distance: each row is one message or event at a time`);
   }
+  if (c.intervalMs !== undefined && c.intervalMs < 100) problems.push(`--interval must be at least 100ms, got ${c.intervalMs} ms`);
   if (c.scenario === "rtt" && args.values.has("window")) problems.push("--window is 1 by definition in rtt: use throughput for a pipeline");
   if (c.scenario === "udp" && args.values.has("transports")) problems.push("the udp scenario is UDP only: --transports does not apply");
   if (args.values.has("workers") && args.values.has("procs")) problems.push("--workers and --procs are the same option: give one");

@@ -2,6 +2,7 @@ import { newHistogram, record, type Histogram } from "../stats/histogram.ts";
 import { SequenceTracker, sumSequences, type SequenceReport } from "../stats/sequence.ts";
 import type { Pipe, PipeEvents, Scheduler } from "./types.ts";
 import type { SessionCounts } from "../stats/counts.ts";
+import { DEFAULT_INTERVAL_MS, IntervalRecorder, type IntervalShare } from "../stats/timeline.ts";
 
 /** Sends more than this far behind their intended time count as "behind schedule". */
 export const BEHIND_NS = 1_000_000;
@@ -34,6 +35,8 @@ export interface SessionResult {
   sequence: SequenceReport;
   /** Length of the measured phase, ns. */
   measuredNs: number;
+  /** The measured phase in intervals: latency over time. */
+  intervals: IntervalShare[];
 }
 
 /**
@@ -51,6 +54,8 @@ export class Session {
   phase: Phase = "warmup";
   private measureStart = 0;
   private measureEnd = 0;
+  private readonly timeline: IntervalRecorder;
+  private intervals: IntervalShare[] | undefined;
   /** Called when an operation on pipe i ends (completed or timed out): the slot is free. */
   onSlotFree: (pipe: number) => void = () => {};
   /** Called when every pipe has closed. */
@@ -61,7 +66,10 @@ export class Session {
   constructor(
     readonly clock: Scheduler,
     readonly timeoutNs: number,
-  ) {}
+    intervalNs = DEFAULT_INTERVAL_MS * 1e6,
+  ) {
+    this.timeline = new IntervalRecorder(intervalNs);
+  }
 
   add(pipe: Pipe): number {
     this.states.push(new PipeState(pipe));
@@ -93,6 +101,7 @@ export class Session {
   startMeasuring(): void {
     this.phase = "measure";
     this.measureStart = this.clock.now();
+    this.timeline.start(this.measureStart);
     this.onPhase("measure");
   }
 
@@ -141,6 +150,9 @@ export class Session {
       this.counts.completed++;
       record(this.latency, now - op.intended);
       record(this.uncorrected, now - op.sent);
+      // Into the interval it completes in (the drain's completions belong to the last one).
+      if (this.phase === "measure") this.timeline.roll(now);
+      this.timeline.record(now - op.intended);
     }
     this.onSlotFree(pipe);
   }
@@ -164,6 +176,7 @@ export class Session {
 
   error(kind: string): void {
     this.counts.errors[kind] = (this.counts.errors[kind] ?? 0) + 1;
+    if (this.phase === "measure") this.timeline.error();
   }
 
   /** Operation `seq` on a pipe failed (or an unmatched failure, seq undefined): counted, slot freed. */
@@ -199,7 +212,10 @@ export class Session {
       for (const [seq, op] of state.inflight) {
         if (op.sent > cutoff) break; // send order: the rest are younger
         state.inflight.delete(seq);
-        if (op.measured) this.counts.timeouts++;
+        if (op.measured) {
+          this.counts.timeouts++;
+          this.timeline.error();
+        }
         this.onSlotFree(i);
       }
     });
@@ -207,6 +223,8 @@ export class Session {
 
   result(): SessionResult {
     const end = this.phase === "drain" ? this.measureEnd : this.clock.now();
+    // Closed here, not when measuring stops: the drain's completions belong to the last interval.
+    if (this.phase === "drain") this.intervals ??= this.timeline.finish(this.measureEnd);
     const sequence = sumSequences(this.states.map((s) => s.tracker.report(s.nextSeq)));
     return {
       counts: this.counts,
@@ -215,6 +233,7 @@ export class Session {
       lag: this.lag,
       sequence,
       measuredNs: Math.max(0, end - this.measureStart),
+      intervals: this.intervals ?? [],
     };
   }
 }

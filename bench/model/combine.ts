@@ -21,6 +21,7 @@ import {
   type SwarmCost,
 } from "./results.ts";
 import { recordedSpec, type LoadSpec, type PushSpec } from "./spec.ts";
+import { mergeIntervals } from "../stats/timeline.ts";
 
 // Merging runs measured at the same time by several swarms against the same server, as if one
 // bigger swarm had made them: the shares of one run (its swarm processes, in bench/run/) and the
@@ -218,7 +219,10 @@ export function combineEcho(shares: EchoShare[], window: "shared" | "separate") 
 }
 
 /** What was measured of the server, once per run (or the largest of the parts' readings). */
-export type ServerSide = Pick<LoadResult, "wirePerOp" | "placement" | "remote" | "relay" | "tls" | "oneWay" | "serverRejected" | "serverErrors"> & {
+export type ServerSide = Pick<
+  LoadResult,
+  "wirePerOp" | "placement" | "remote" | "relay" | "tls" | "oneWay" | "serverRejected" | "serverErrors" | "timeline"
+> & {
   cost: ProcessCost;
 };
 
@@ -283,7 +287,9 @@ export function pushResult(
   spec: PushSpec,
   label: string,
   push: ReturnType<typeof combinePush>,
-  rest: Pick<PushRunResult, "slowestDelivery" | "events" | "expected" | "bytesPerEvent" | "remote" | "relay" | "placement"> & { serverCost: ProcessCost },
+  rest: Pick<PushRunResult, "slowestDelivery" | "events" | "expected" | "bytesPerEvent" | "remote" | "relay" | "placement" | "timeline"> & {
+    serverCost: ProcessCost;
+  },
 ): PushRunResult {
   const { client, clock, ...totals } = push;
   const { serverCost: server, ...facts } = rest;
@@ -370,6 +376,8 @@ export function mergeLoadRuns(runs: LoadResult[]): LoadResult {
       oneWay: oneWays.length ? { sent: oneWaySent, received: oneWayReceived, lost: Math.max(0, oneWaySent - oneWayReceived) } : undefined,
       serverRejected: maxRecords(runs.map((r) => r.serverRejected)),
       serverErrors: maxRecords(runs.map((r) => r.serverErrors)),
+      // Parts made at once: their i-th intervals lie side by side, and add up.
+      ...(runs.every((r) => r.timeline) ? { timeline: mergeIntervals(runs.map((r) => r.timeline!)) } : {}),
     },
   );
 }
@@ -414,6 +422,7 @@ export function mergePushRuns(runs: PushRunResult[]): PushRunResult {
       remote: first.remote,
       relay: first.relay,
       placement: { server: first.placement.server, swarm: runs.flatMap((r) => r.placement.swarm) },
+      ...(runs.every((r) => r.timeline) ? { timeline: mergeIntervals(runs.map((r) => r.timeline!)) } : {}),
     },
   );
 }

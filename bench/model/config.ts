@@ -10,7 +10,7 @@ import type { PinMode } from "./spec.ts";
 export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "connect", "udp", "fanout", "distance"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export const REPORT_FORMATS = ["both", "md", "json"] as const;
+export const REPORT_FORMATS = ["both", "md", "json", "csv", "all"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** The largest round trip --rtts takes: runs last about twelve of them, and timeouts stretch with it. */
@@ -51,6 +51,10 @@ export interface BenchConfig {
   outDir: string;
   /** Which report files to write. */
   format: ReportFormat;
+  /** Latency over time: the length of each interval, ms (default 1000). */
+  intervalMs?: number;
+  /** Where to write an HdrHistogram interval log of every run (--hlog). */
+  hlog?: string;
   /** Run every measurement this many times; tables show the median run and each figure's range. */
   repeat: number;
   /** Thresholds evaluated at the end (exit 1 if any fails). */

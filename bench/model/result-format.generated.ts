@@ -127,9 +127,17 @@ export interface Config {
   rtts?: number[];
   outDir: string;
   /**
-   * Which report files were written.
+   * Which report files were written (csv: one row per interval per run; all: md, json and csv).
    */
-  format: "both" | "md" | "json";
+  format: "both" | "md" | "json" | "csv" | "all";
+  /**
+   * Latency over time: each interval's length, when not the default 1000 ms (--interval).
+   */
+  intervalMs?: number;
+  /**
+   * Where an HdrHistogram interval log of every run was written (--hlog).
+   */
+  hlog?: string;
   repeat: number;
   assertions: Assertion[];
   /**
@@ -289,6 +297,10 @@ export interface LoadRun {
     segmentsIn: number;
     segmentsOut: number;
   };
+  /**
+   * Latency over time: the measured phase in intervals (--interval, default 1 s). A completion counts in the interval it completes in; the drain's in the last. Absent in files written before it.
+   */
+  timeline?: Interval[];
   placement: Placement;
   /**
    * host:port of a remote server; its CPU, memory and socket bytes were not measured.
@@ -354,6 +366,10 @@ export interface LoadSpec {
    * Connections were opened evenly over this long before the load started.
    */
   rampMs: number;
+  /**
+   * Latency over time: each interval's length, when not the default 1000 ms.
+   */
+  timelineMs?: number;
   pin: Pin;
   /**
    * Extra server options (fault injection in tests).
@@ -436,6 +452,38 @@ export interface ProcessCost {
   userMs: number;
   sysMs: number;
   peakRssBytes: number;
+}
+/**
+ * One interval of a run, every swarm process's share added.
+ */
+export interface Interval {
+  /**
+   * From the start of the measured phase.
+   */
+  startMs: number;
+  lengthMs: number;
+  count: Count;
+  /**
+   * Completions per second in the interval.
+   */
+  rate: number;
+  /**
+   * ns
+   */
+  p50: number;
+  /**
+   * ns
+   */
+  p99: number;
+  /**
+   * ns
+   */
+  max: number;
+  errors: Count;
+  /**
+   * The interval's HdrHistogram, compressed base64, ns: what --hlog writes.
+   */
+  histogram: string;
 }
 /**
  * Which CPUs the server and each swarm process were allowed and last seen on (null: not readable).
@@ -637,6 +685,10 @@ export interface PushRun {
   remote?: string;
   clock?: ClockOffset;
   relay?: RelayOutcome;
+  /**
+   * Latency over time: deliveries by the interval their event was published in. Absent in files written before it.
+   */
+  timeline?: Interval[];
   placement: Placement;
   repeat?: Repetitions;
 }
@@ -657,6 +709,10 @@ export interface PushSpec {
   durationMs: number;
   timeoutMs: number;
   rampMs: number;
+  /**
+   * Latency over time: each interval's length, when not the default 1000 ms.
+   */
+  timelineMs?: number;
   pin: Pin;
   target?: Target;
   net?: Profile;

@@ -2,6 +2,7 @@
 // Markdown report and read back by compare and merge. bench/result.schema.json describes the
 // same format field by field (a test keeps the two in step); docs/result-format.md explains it.
 import type { DriverName } from "../catalog.ts";
+import type { Interval } from "../stats/timeline.ts";
 import type { SessionCounts } from "../stats/counts.ts";
 import type { Placement, ProcessCost } from "../stats/cost.ts";
 import type { LatencySummary } from "../stats/histogram.ts";
@@ -82,6 +83,8 @@ export interface LoadResult {
   cost: { client: SwarmCost; server: ProcessCost; clientCpuPerOpUs: number; serverCpuPerOpUs: number };
   /** Kernel-counted TCP bytes per completed operation, each direction (undefined where not measurable). */
   wirePerOp?: { in: number; out: number; segmentsIn: number; segmentsOut: number };
+  /** Latency over time: the measured phase in intervals (absent in files written before it). */
+  timeline?: Interval[];
   placement: RunPlacement;
   /** "host:port" of a remote server: its CPU, memory and socket bytes were not measured. */
   remote?: string;
@@ -130,6 +133,8 @@ export interface PushRunResult {
   remote?: string;
   clock?: ClockOffset;
   relay?: RelayOutcome;
+  /** Latency over time: deliveries by the interval their event was published in (absent in files written before it). */
+  timeline?: Interval[];
   placement: RunPlacement;
   repeat?: Repetitions;
 }

@@ -22,6 +22,8 @@ export interface LoadShape {
   timeoutMs: number;
   /** Connections are opened evenly over this long before the load starts. */
   rampMs: number;
+  /** Latency over time: the measured phase in intervals of this length (default 1000 ms). */
+  timelineMs?: number;
 }
 
 /** One measured echo load: a server, a swarm, a load model. */
@@ -65,6 +67,8 @@ export interface PushSpec {
   pin: PinMode;
   /** A push-mode server started elsewhere: nothing is started locally, and clocks are reconciled. */
   target?: Target;
+  /** Latency over time: interval length, ms (default 1000). */
+  timelineMs?: number;
   /** Network conditions applied between the subscribers and the server. */
   net?: Profile;
 }

@@ -4,13 +4,24 @@ import { basename, join } from "node:path";
 import type { BenchResult } from "../model/results.ts";
 import { renderCharts } from "./charts/index.ts";
 import { renderMarkdown, type ChartLink } from "./markdown.ts";
+import { renderCsv } from "./timeline-files.ts";
 import type { ReportFormat } from "../model/config.ts";
 
 /** Output formats by name: each turns a result into text. */
 export const FORMATS = {
   markdown: { extension: "md", render: renderMarkdown },
   json: { extension: "json", render: (r: BenchResult) => `${JSON.stringify(r, null, 2)}\n` },
+  csv: { extension: "csv", render: renderCsv },
 } as const;
+
+/** Which files each --format writes. */
+const WRITES: Record<ReportFormat, { md: boolean; json: boolean; csv: boolean }> = {
+  both: { md: true, json: true, csv: false },
+  md: { md: true, json: false, csv: false },
+  json: { md: false, json: true, csv: false },
+  csv: { md: false, json: false, csv: true },
+  all: { md: true, json: true, csv: true },
+};
 
 /**
  * Fails early, before any load: the report directory must exist (it is created) and take a file.
@@ -46,7 +57,8 @@ export async function writeReport(result: BenchResult, dir: string, format: Repo
   await mkdir(dir, { recursive: true });
   const stem = await freeStem(join(dir, `${result.startedAt.slice(0, 19).replace(/:/g, "-")}-${result.scenario}`));
   const written: string[] = [];
-  if (format !== "json") {
+  const want = WRITES[format];
+  if (want.md) {
     const links: ChartLink[] = [];
     for (const chart of renderCharts(result)) {
       const path = `${stem}-${chart.name}.svg`;
@@ -57,9 +69,14 @@ export async function writeReport(result: BenchResult, dir: string, format: Repo
     await Bun.write(path, FORMATS.markdown.render(result, links));
     written.push(path, ...links.map((l) => join(dir, l.file)));
   }
-  if (format !== "md") {
+  if (want.json) {
     const path = `${stem}.${FORMATS.json.extension}`;
     await Bun.write(path, FORMATS.json.render(result));
+    written.push(path);
+  }
+  if (want.csv) {
+    const path = `${stem}.${FORMATS.csv.extension}`;
+    await Bun.write(path, FORMATS.csv.render(result));
     written.push(path);
   }
   return written;

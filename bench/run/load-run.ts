@@ -6,6 +6,7 @@ import { labelOf } from "../model/names.ts";
 import type { LoadResult } from "../model/results.ts";
 import type { LoadSpec } from "../model/spec.ts";
 import { perOperation } from "../stats/wire.ts";
+import { mergeIntervals } from "../stats/timeline.ts";
 import { runSwarm, split } from "./orchestrate.ts";
 import type { EchoJob, EchoResult } from "./worker-protocol.ts";
 
@@ -26,6 +27,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     count: counts?.[i],
     timeoutMs: spec.timeoutMs,
     rampMs: spec.rampMs,
+    ...(spec.timelineMs !== undefined ? { timelineMs: spec.timelineMs } : {}),
     ...(spec.exchange ? { exchange: spec.exchange } : {}),
   }));
   const outcome = await runSwarm<EchoJob, EchoResult>({
@@ -56,6 +58,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   );
   const sent = echo.sequence.sent;
   return loadResult(spec, echo, {
+    timeline: mergeIntervals(outcome.results.map((p) => p.intervals)),
     cost: outcome.serverCost,
     wirePerOp: driver.wireMeasurable ? perOperation(outcome.wire, echo.opsPerSec) : undefined,
     placement: outcome.placement,

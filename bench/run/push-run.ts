@@ -1,5 +1,6 @@
 // One push run: a push-mode server, the subscriber processes, and their shares combined into
 // one result (bench/model/combine.ts), with each event's slowest delivery over every process.
+import { mergeIntervals } from "../stats/timeline.ts";
 import { PATTERNS } from "../catalog.ts";
 import { combinePush, pushResult } from "../model/combine.ts";
 import { patternLabel } from "../model/names.ts";
@@ -30,6 +31,7 @@ export async function runPush(spec: PushSpec): Promise<PushRunResult> {
     timeoutMs: spec.timeoutMs,
     rampMs: spec.rampMs,
     remoteClock: spec.target !== undefined,
+    ...(spec.timelineMs !== undefined ? { timelineMs: spec.timelineMs } : {}),
   }));
   const outcome = await runSwarm<PushJob, PushResult>({
     server: { transport: pattern.transport, args: ["--mode", "push", "--rate", String(spec.eventsPerSec), "--event-size", String(spec.eventSize)] },
@@ -61,5 +63,6 @@ export async function runPush(spec: PushSpec): Promise<PushRunResult> {
     remote: outcome.remote,
     relay: outcome.relay,
     placement: outcome.placement,
+    timeline: mergeIntervals(parts.map((p) => p.intervals)),
   });
 }

@@ -1,5 +1,6 @@
 // What the orchestrator and a swarm process say to each other: the job it is given, the lines it
 // prints (one JSON object each), and what it measured.
+import type { IntervalShare } from "../stats/timeline.ts";
 import type { UrlExchange } from "../model/exchange.ts";
 import type { Phase } from "../load/session.ts";
 import type { ProcessCost } from "../stats/cost.ts";
@@ -40,6 +41,8 @@ export interface PushJob {
   rampMs: number;
   /** The server is on another host: estimate its clock offset first and apply it to every latency. */
   remoteClock?: boolean;
+  /** Latency over time: interval length, ms (default 1000). */
+  timelineMs?: number;
 }
 
 export type WorkerJob = EchoJob | PushJob;
@@ -49,6 +52,8 @@ export interface EchoResult {
   histograms: EchoHistograms;
   sequence: SequenceReport;
   measuredNs: number;
+  /** The measured phase in intervals: latency over time. */
+  intervals: IntervalShare[];
   /** CPU used during the measured phase; peak RSS over the whole life of the process. */
   cost: ProcessCost;
 }
@@ -68,6 +73,8 @@ export interface PushResult {
   clockAnomalies: number;
   /** For each event: the latency of its slowest delivery (time until the last subscriber had it). */
   slowestDelivery: [id: number, ns: number][];
+  /** Deliveries by the interval their event was published in: latency over time. */
+  intervals: IntervalShare[];
   /** With a remote server: the clock offset applied, and how far it may be off. */
   clock?: ClockOffset;
   cost: ProcessCost;

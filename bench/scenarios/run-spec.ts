@@ -60,6 +60,7 @@ export function loadSpec(config: BenchConfig, d: RunDefaults): LoadSpec {
     pin: config.pin,
     target: config.target,
     ...(x ? { exchange: x } : {}),
+    ...(config.intervalMs !== undefined ? { timelineMs: config.intervalMs } : {}),
     net: config.net,
   };
 }
@@ -108,6 +109,7 @@ export function pushSpec(
     timeoutMs: config.timeoutMs,
     rampMs: config.rampMs,
     pin: config.pin,
+    ...(config.intervalMs !== undefined ? { timelineMs: config.intervalMs } : {}),
     target: config.target,
     net: config.net,
   };

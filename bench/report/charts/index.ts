@@ -1,16 +1,17 @@
 // Charts for a report, drawn from the result alone: hand-written standalone SVG, the same bytes
 // for the same result (no dates, no randomness), readable on light and dark pages.
-import type { BenchResult, SectionOf, LoadResult } from "../../model/results.ts";
+import type { BenchResult, SectionOf, LoadResult, PushRunResult } from "../../model/results.ts";
 import { count, rate } from "../../model/format.ts";
 import { driverLabel } from "./labels.ts";
 import { sequential, styleRefs } from "./palette.ts";
 import { distanceChart } from "./distance.ts";
+import { overTimeChart } from "./over-time.ts";
 import { pushLatencyChart } from "./push-latency.ts";
 import { rateSweepChart } from "./rate-sweep.ts";
 import { rttBarsChart } from "./rtt-bars.ts";
 import { spectrumChart } from "./spectrum.ts";
 import { throughputChart } from "./throughput.ts";
-import { size } from "./units.ts";
+import { plain, size } from "./units.ts";
 import type { DriverName } from "../../catalog.ts";
 
 export interface Chart {
@@ -116,6 +117,22 @@ function distanceCharts(s: SectionOf<"distance">): Chart[] {
   return [{ name: "distance-latency", title: "Latency against round-trip time", svg: distanceChart(s, subtitle) }].filter(drawn);
 }
 
+const OVER_TIME_TITLES = {
+  rtt: "Round-trip latency over time",
+  load: "Open-loop latency over time",
+  throughput: "Latency under throughput over time",
+  push: "Push delivery latency over time",
+} as const;
+
+/** Latency over time for a section's runs, named `<section>-over-time`. */
+function overTime(kind: keyof typeof OVER_TIME_TITLES, runs: LoadResult[] | PushRunResult[]): Chart[] {
+  const interval = runs[0]?.timeline?.[0]?.lengthMs ?? 1000;
+  const title: string = OVER_TIME_TITLES[kind];
+  const each = interval >= 1000 ? `${plain(interval / 1000)} s` : `${plain(interval)} ms`;
+  const subtitle = `p99 and p50 of each ${each} interval of each run${kind === "load" ? ", corrected for coordinated omission" : kind === "push" ? ", by when each event was published" : ""}`;
+  return [{ name: `${kind}-over-time`, title, svg: overTimeChart(runs, title, subtitle) }].filter(drawn);
+}
+
 function drawn(c: Omit<Chart, "svg"> & { svg: string | undefined }): c is Chart {
   return c.svg !== undefined;
 }
@@ -126,16 +143,16 @@ export function renderCharts(result: BenchResult): Chart[] {
   for (const s of result.sections) {
     switch (s.kind) {
       case "rtt":
-        out.push(...rttCharts(s));
+        out.push(...rttCharts(s), ...overTime("rtt", s.runs));
         break;
       case "push":
-        out.push(...pushCharts(s));
+        out.push(...pushCharts(s), ...overTime("push", s.runs));
         break;
       case "throughput":
-        out.push(...throughputCharts(s));
+        out.push(...throughputCharts(s), ...overTime("throughput", s.runs));
         break;
       case "load":
-        out.push(...loadCharts(s));
+        out.push(...loadCharts(s), ...overTime("load", s.runs));
         break;
       case "udp":
         out.push(...udpCharts(s));

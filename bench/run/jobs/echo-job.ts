@@ -6,6 +6,7 @@ import { realScheduler } from "../../load/scheduler.ts";
 import { Session } from "../../load/session.ts";
 import type { Pipe } from "../../load/types.ts";
 import { encodeHistogram } from "../../stats/histogram.ts";
+import { DEFAULT_INTERVAL_MS } from "../../stats/timeline.ts";
 import type { EchoJob, EchoResult } from "../worker-protocol.ts";
 import { PROGRESS_EVERY_MS } from "../live.ts";
 import type { JobContext } from "./context.ts";
@@ -15,7 +16,7 @@ export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoRes
   const openPipe = job.exchange
     ? foreignPipes(job.driver, job.target, job.exchange, job.size, job.timeoutMs)
     : PIPES[job.driver](job.target, job.size, job.timeoutMs);
-  const session = new Session(realScheduler, job.timeoutMs * 1e6);
+  const session = new Session(realScheduler, job.timeoutMs * 1e6, (job.timelineMs ?? DEFAULT_INTERVAL_MS) * 1e6);
   const pipes: Pipe[] = [];
   for (let i = 0; i < job.pipes; i++) {
     if (job.rampMs > 0 && i > 0) await Bun.sleep(job.rampMs / job.pipes);
@@ -43,6 +44,7 @@ export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoRes
     histograms: { latency: encodeHistogram(r.latency), uncorrected: encodeHistogram(r.uncorrected), lag: encodeHistogram(r.lag) },
     sequence: r.sequence,
     measuredNs: r.measuredNs,
+    intervals: r.intervals,
     cost: ctx.cost(),
   };
 }

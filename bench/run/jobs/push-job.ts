@@ -2,6 +2,7 @@ import { sharedClockMs, type ServerEvent } from "../../../protocol/events.ts";
 import { withTimeout } from "../../../lib/timeout.ts";
 import { CLOCK_QUERIES, SUBSCRIBERS, type Subscription } from "../bind.ts";
 import { encodeHistogram, newHistogram, record } from "../../stats/histogram.ts";
+import { DEFAULT_INTERVAL_MS, IntervalBins } from "../../stats/timeline.ts";
 import type { PushJob, PushResult } from "../worker-protocol.ts";
 import { PROGRESS_EVERY_MS } from "../live.ts";
 import type { JobContext } from "./context.ts";
@@ -19,6 +20,7 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
   const clock = job.remoteClock ? await CLOCK_QUERIES[job.pattern](job.target) : undefined;
   const offsetMs = clock?.offsetMs ?? 0;
   const histogram = newHistogram();
+  const bins = new IntervalBins((job.timelineMs ?? DEFAULT_INTERVAL_MS) * 1e6);
   const slowest = new Map<number, number>();
   let windowStart = Number.POSITIVE_INFINITY;
   let windowEnd = Number.POSITIVE_INFINITY;
@@ -34,6 +36,7 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
       ns = 0;
     }
     record(histogram, ns);
+    bins.record((event.t - windowStart) * 1e6, ns);
     delivered++;
     slowest.set(event.id, Math.max(slowest.get(event.id) ?? 0, ns));
   };
@@ -96,6 +99,7 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
     missed: atEnd.missed - atStart.missed,
     clockAnomalies,
     slowestDelivery: [...slowest.entries()],
+    intervals: bins.finish((windowEnd - windowStart) * 1e6),
     clock,
     cost: ctx.cost(),
   };
