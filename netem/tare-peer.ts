@@ -1,13 +1,13 @@
 /**
- * A peer for the relay's tare (tare.ts), run as a Worker so that it has its own thread and event
- * loop, woken by the kernel like any other process's: either a bare echo server or a client that
- * times round trips of one 64-byte message, alternating between the echo server (direct) and the
- * relay in front of it (relayed). Bare Bun sockets, no framing: 64 bytes on loopback arrive
- * whole, and the client still waits for all of them.
+ * A peer for the relay's tare (tare.ts), run as a process of its own, as the programs a relay
+ * carries are (a thread is cheaper to wake than a process: measured with threads, the tare came
+ * out short): either a bare echo server or a client that times round trips of one 64-byte
+ * message, alternating between the echo server (direct) and the relay in front of it (relayed).
+ * Bare Bun sockets, no framing: 64 bytes on loopback arrive whole, and the client still waits
+ * for all of them. Usage: `bun netem/tare-peer.ts '<PeerRequest as JSON>'`; it prints one
+ * PeerReply as JSON (the echo server then stays until killed).
  */
 import type { Socket } from "bun";
-
-declare const self: Worker;
 
 export type PeerRequest =
   | { role: "echo"; transport: "tcp" | "udp" }
@@ -96,11 +96,19 @@ async function client(r: Extract<PeerRequest, { role: "client" }>): Promise<Peer
   return { direct: d, relayed: v };
 }
 
-self.onmessage = async (event: MessageEvent<PeerRequest>) => {
-  const r = event.data;
+if (import.meta.main) {
+  const say = (reply: PeerReply): void => {
+    process.stdout.write(`${JSON.stringify(reply)}\n`);
+  };
   try {
-    self.postMessage((r.role === "echo" ? { port: await echo(r.transport) } : await client(r)) satisfies PeerReply);
+    const r = JSON.parse(process.argv[2] ?? "{}") as PeerRequest;
+    if (r.role === "echo") say({ port: await echo(r.transport) });
+    else {
+      say(await client(r));
+      process.exit(0);
+    }
   } catch (err) {
-    self.postMessage({ error: (err as Error).message } satisfies PeerReply);
+    say({ error: (err as Error).message });
+    process.exit(1);
   }
-};
+}

@@ -7,8 +7,8 @@
  * been woken for them. A wake-up after milliseconds asleep costs 20 µs on a fast machine and
  * 50-150 µs on a slower one (a halted virtual CPU is slow to wake), so the extra grew with the
  * machine's slowness, from +0.3% on 10 ms to +2.8% (netem/accuracy.test.ts). The tare measures
- * that extra in place: an echo server and a client, each on its own thread (Workers: the kernel
- * wakes a thread as it wakes a process), time round trips of 64 bytes alternately straight to
+ * that extra in place: an echo server and a client, each a process of its own (as the programs
+ * a relay carries are; with threads the tare came out short), time round trips of 64 bytes alternately straight to
  * the server and through a relay in this process, on this process's delivery queue, with the
  * profile's delay (at most TARE_DELAY_MS each way: beyond a few milliseconds asleep a CPU is as
  * deeply idle as it gets, so a longer delay costs time and measures the same). The tare is the
@@ -18,6 +18,7 @@ import type { Pacer } from "./pacer.ts";
 import { describeProfile, type Profile } from "./profile.ts";
 import { startTcpRelay } from "./tcp-relay.ts";
 import type { PeerReply, PeerRequest } from "./tare-peer.ts";
+import { PROJECT_ROOT, spawnChild, type Child } from "../lib/children.ts";
 import { startUdpRelay } from "./udp-relay.ts";
 
 const TARE_DELAY_MS = 5;
@@ -46,22 +47,19 @@ function median(values: number[]): number {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
-/** Posts a request to a worker and waits, bounded, for its one reply. */
-function ask(worker: Worker, request: PeerRequest, timeoutMs: number): Promise<PeerReply> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the tare's ${request.role} peer did not answer within ${timeoutMs} ms`)), timeoutMs);
-    worker.onmessage = (event: MessageEvent<PeerReply>) => {
-      clearTimeout(timer);
-      const reply = event.data;
-      if ("error" in reply) reject(new Error(`the tare's ${request.role} peer: ${reply.error}`));
-      else resolve(reply);
-    };
-    worker.onerror = (event) => {
-      clearTimeout(timer);
-      reject(new Error(`the tare's ${request.role} peer failed: ${event.message}`));
-    };
-    worker.postMessage(request);
-  });
+/** Starts a peer process with a request; resolves with its one JSON reply line, bounded. */
+async function ask(request: PeerRequest, timeoutMs: number): Promise<{ reply: PeerReply; child: Child }> {
+  const child = spawnChild([process.execPath, new URL("./tare-peer.ts", import.meta.url).pathname, JSON.stringify(request)], PROJECT_ROOT);
+  try {
+    const line = await child.stdout.waitFor(/^\{/, timeoutMs);
+    const reply = JSON.parse(line) as PeerReply;
+    if ("error" in reply) throw new Error(`the tare's ${request.role} peer: ${reply.error}`);
+    return { reply, child };
+  } catch (err) {
+    child.kill("SIGKILL");
+    const why = child.stderr.text.trim().split("\n").at(-1);
+    throw new Error(`${(err as Error).message}${why ? ` (${why})` : ""}`);
+  }
 }
 
 /**
@@ -71,12 +69,13 @@ function ask(worker: Worker, request: PeerRequest, timeoutMs: number): Promise<P
 export async function measureTare(transport: "tcp" | "udp", profile: Profile, pacer?: Pacer): Promise<Tare> {
   const delayMs = tareDelayMs(profile);
   if (delayMs === 0) return { tareNs: 0, delayMs: 0, pairs: 0, directP50Ns: 0, relayedP50Ns: 0 };
-  const url = new URL("./tare-peer.ts", import.meta.url);
-  const server = new Worker(url);
-  const client = new Worker(url);
+  const children: Child[] = [];
   let relay: { stop(): Promise<void> } | undefined;
   try {
-    const echo = await ask(server, { role: "echo", transport }, PEER_TIMEOUT_MS);
+    // A process start takes tens of milliseconds (more on a slow machine): the first wait is longer.
+    const server = await ask({ role: "echo", transport }, PEER_TIMEOUT_MS + 5000);
+    children.push(server.child);
+    const echo = server.reply;
     if (!("port" in echo)) throw new Error("the tare's echo peer sent no port");
     // Delay only: jitter would widen the medians, loss would stall a round trip, a rate cap
     // would add serialization the profile accounts for by itself.
@@ -85,20 +84,24 @@ export async function measureTare(transport: "tcp" | "udp", profile: Profile, pa
     const running = transport === "tcp" ? await startTcpRelay(options) : await startUdpRelay(options);
     relay = running;
     const budgetMs = (PAIRS + WARMUP) * (2 * delayMs + PEER_TIMEOUT_MS);
-    const r = await ask(
-      client,
+    const client = await ask(
       { role: "client", transport, directPort: echo.port, relayedPort: running.port, pairs: PAIRS, warmup: WARMUP, timeoutMs: PEER_TIMEOUT_MS },
-      budgetMs,
+      budgetMs + 5000,
     );
+    children.push(client.child);
+    const r = client.reply;
     if (!("direct" in r)) throw new Error("the tare's client peer sent no round trips");
     const directP50Ns = median(r.direct);
     const relayedP50Ns = median(r.relayed);
-    const tareNs = Math.max(0, Math.round(relayedP50Ns - directP50Ns - 2 * delayMs * 1e6));
+    // The median of paired differences: each relayed round trip against the direct one beside
+    // it, so a slow spell of the machine affects both sides of a pair and cancels.
+    const extra = median(r.relayed.map((v, i) => v - r.direct[i]!));
+    const tareNs = Math.max(0, Math.round(extra - 2 * delayMs * 1e6));
     return { tareNs, delayMs, pairs: PAIRS, directP50Ns, relayedP50Ns };
   } finally {
     await relay?.stop();
-    server.terminate();
-    client.terminate();
+    for (const child of children) child.kill("SIGKILL");
+    await Promise.allSettled(children.map((c) => c.exited(5000)));
   }
 }
 
