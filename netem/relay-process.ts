@@ -5,10 +5,12 @@ import type { TcpRelayStats, UdpRelayStats } from "./types.ts";
 
 /**
  * Tares measured by relays this process started, by transport and the delay they were measured
- * with: the first relay of each kind measures its tare (0.3-0.7 s), later ones are given it, so
- * a run of many relayed runs (the distance section) measures once. A process lives for one run.
+ * with: the first relay of each kind measures its tare (0.3-0.7 s), later ones within TARE_TTL_MS
+ * are given it, so a section of many relayed runs (distance) measures once. Older ones are
+ * measured again: what the relay costs changes with what the machine is doing.
  */
-const tares = new Map<string, number>();
+const tares = new Map<string, { us: number; atMs: number }>();
+const TARE_TTL_MS = 30_000;
 
 /**
  * A relay CLI in its own process, so its delivery timing is not disturbed by the event loop of
@@ -31,7 +33,8 @@ export async function startRelayProcess<T extends "tcp" | "udp">(
   readyTimeoutMs = 10_000,
 ): Promise<RelayProcess<StatsOf<T>>> {
   const key = extra.includes("--tare") ? undefined : `${transport}@${tareDelayMs(parseProfile(net))}`;
-  const known = key === undefined ? undefined : tares.get(key);
+  const cached = key === undefined ? undefined : tares.get(key);
+  const known = cached && performance.now() - cached.atMs < TARE_TTL_MS ? cached.us : undefined;
   if (known !== undefined) extra = [...extra, "--tare", `${known}us`];
   const cmd = [
     ...prefix,
@@ -49,6 +52,6 @@ export async function startRelayProcess<T extends "tcp" | "udp">(
   ];
   // The CLI's problems are its "netem: ..." lines; the usage after them says nothing new.
   const relay = await startJsonChild<StatsOf<T>>(cmd, `the ${transport} relay`, "netem: ", readyTimeoutMs);
-  if (key !== undefined && known === undefined && typeof relay.ready.tareUs === "number") tares.set(key, relay.ready.tareUs);
+  if (key !== undefined && known === undefined && typeof relay.ready.tareUs === "number") tares.set(key, { us: relay.ready.tareUs, atMs: performance.now() });
   return relay;
 }

@@ -23,6 +23,9 @@ test("--net: 5 ms each way through the relay makes a 64 B TCP round trip about 1
     net: parseProfile("delay=5ms"),
   });
   expect(r.counts.completed).toBe(150);
+  console.log(
+    `--net delay=5ms: p50 ${(r.latency.p50 / 1e6).toFixed(3)} ms; relay tare ${r.relay?.tareUs?.toFixed(0)} µs, released late p50 ${r.relay?.released?.p50LateUs} µs, p99 ${r.relay?.released?.p99LateUs} µs`,
+  );
   expect(r.latency.p50).toBeGreaterThan(10e6 * 0.98);
   expect(r.latency.p50).toBeLessThan(10e6 * 1.05);
   expect(r.relay!.profile).toBe("delay 5 ms");
