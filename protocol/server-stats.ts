@@ -10,4 +10,6 @@ export interface ServerStats {
   rejected: Record<string, number>;
   /** Failures of our own sends, by reason ("backpressure", "send-failed", ...). */
   errors: Record<string, number>;
+  /** With --json: the process's own pauses over its life (lib/pauses.ts), a compressed HdrHistogram of ns. */
+  pauses?: string;
 }

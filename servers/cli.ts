@@ -1,4 +1,5 @@
 #!/usr/bin/env bun
+import { PauseMeter } from "../lib/pauses.ts";
 import { UsageError } from "../lib/errors.ts";
 import { choiceOpt, flagOpt, hostOpt, intOpt, parseArgs, portOpt, positionalChoice, stringOpt, type ParsedArgs } from "../lib/args.ts";
 import { identityFromFiles, selfSignedIdentity, type TlsIdentity } from "../lib/tls.ts";
@@ -135,12 +136,14 @@ async function main(): Promise<number> {
   }
 
   let input: { close(): void } | undefined;
+  // Under a supervisor (--json, as the bench runs it), the process's own pauses are measured too.
+  const pauses = cmd.json ? new PauseMeter().start() : undefined;
   // The handler goes in before the ready line: a supervisor may signal as soon as it reads it.
   const stopped = new Promise<number>((resolve) => {
     onShutdown(async () => {
       input?.close();
       await server.stop();
-      const stats = server.stats();
+      const stats = { ...server.stats(), ...(pauses ? { pauses: pauses.encoded() } : {}) };
       if (cmd.json) console.log(JSON.stringify({ event: "stopped", stats }));
       else console.log(`\nServer stopped: ${describeStats(stats)}`);
       resolve(0);

@@ -1,5 +1,5 @@
 import { Phases, type PhaseOptions } from "./phases.ts";
-import { BEHIND_NS, type Session } from "./session.ts";
+import type { Session } from "./session.ts";
 
 export interface OpenLoopOptions extends PhaseOptions {
   /** Total operations per second across all pipes. */
@@ -52,11 +52,20 @@ export function openLoop(session: Session, opts: OpenLoopOptions): Promise<void>
     }
   };
 
-  const phases = new Phases(session, opts, () => {
-    // Sends already overdue by more than the "behind" threshold at the stop; one due a moment
-    // before it was simply not reached yet.
-    const dueByNow = Math.ceil((clock.now() - BEHIND_NS - t0) / intervalNs);
-    session.addUnsent(Math.max(0, dueByNow - k));
+  const phases = new Phases(session, opts, (endNs) => {
+    if (endNs === undefined) return; // count mode: everything asked for was sent
+    // Every send due before the window's end still goes, late if the process was paused when
+    // the window ended (the timer that ends it fires late too): only those a pipe's in-flight
+    // cap holds back are never sent, and that is the target not keeping up.
+    for (let due = t0 + k * intervalNs; due < endNs; due = t0 + k * intervalNs) {
+      const pipe = k % session.pipes;
+      if (session.alive(pipe) && session.inflight(pipe) >= opts.maxInflightPerPipe) break;
+      if (session.alive(pipe)) session.issue(pipe, due, true);
+      else session.error("not sent: connection closed");
+      k++;
+    }
+    const dueByEnd = Math.ceil((endNs - t0) / intervalNs);
+    session.addUnsent(Math.max(0, dueByEnd - k));
   });
   session.onSlotFree = () => {
     if (blocked && !timerPending) tick();

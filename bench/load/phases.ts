@@ -22,7 +22,11 @@ export class Phases {
   constructor(
     private readonly session: Session,
     private readonly opts: PhaseOptions,
-    private readonly onStop: () => void = () => {},
+    /**
+     * Called as issuing stops: in duration mode with the instant the measured phase was meant to
+     * end (its timer may fire late); in count mode (the count reached) with undefined.
+     */
+    private readonly onStop: (endNs: number | undefined) => void = () => {},
   ) {
     this.done = new Promise<void>((resolve) => (this.resolve = resolve));
   }
@@ -46,7 +50,10 @@ export class Phases {
     const measure = (): void => {
       if (this.stopped) return;
       session.startMeasuring();
-      if (this.opts.durationNs !== undefined) clock.at(clock.now() + this.opts.durationNs, () => this.stop());
+      if (this.opts.durationNs !== undefined) {
+        const endNs = clock.now() + this.opts.durationNs;
+        clock.at(endNs, () => this.stop(endNs));
+      }
       kick();
     };
     if (this.opts.warmupNs > 0) {
@@ -67,13 +74,13 @@ export class Phases {
     return this.opts.count !== undefined && this.session.phase === "measure" && this.session.sentMeasured >= this.opts.count;
   }
 
-  stop(): void {
+  stop(endNs?: number): void {
     if (this.stopped) return;
     this.stopped = true;
     const session = this.session;
     // In count mode the measured phase lasts until the last counted operation ends.
     if (this.opts.count === undefined) session.stopMeasuring();
-    this.onStop();
+    this.onStop(endNs);
     const clock = session.clock;
     const deadline = clock.now() + session.timeoutNs;
     const drain = (): void => {

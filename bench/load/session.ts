@@ -111,14 +111,18 @@ export class Session {
     this.onPhase("drain");
   }
 
-  /** Issues the next operation on a pipe, due at `intended` (default: now). False if it could not. */
-  issue(pipe: number, intended?: number): boolean {
+  /**
+   * Issues the next operation on a pipe, due at `intended` (default: now). False if it could not.
+   * `dueInWindow`: sent after the measured phase ended but due within it (an open loop catching
+   * up at the end), so it is measured like the rest of the window.
+   */
+  issue(pipe: number, intended?: number, dueInWindow = false): boolean {
     const state = this.states[pipe]!;
     if (!state.alive) return false;
     const seq = state.nextSeq++;
     const sent = this.clock.now();
     const due = intended ?? sent;
-    const measured = this.phase === "measure";
+    const measured = this.phase === "measure" || dueInWindow;
     state.inflight.set(seq, { intended: due, sent, measured });
     if (!state.pipe.issue(seq)) {
       state.inflight.delete(seq);

@@ -221,7 +221,7 @@ export function combineEcho(shares: EchoShare[], window: "shared" | "separate") 
 /** What was measured of the server, once per run (or the largest of the parts' readings). */
 export type ServerSide = Pick<
   LoadResult,
-  "wirePerOp" | "placement" | "remote" | "relay" | "tls" | "oneWay" | "serverRejected" | "serverErrors" | "timeline"
+  "wirePerOp" | "placement" | "remote" | "relay" | "tls" | "oneWay" | "serverRejected" | "serverErrors" | "timeline" | "pauses"
 > & {
   cost: ProcessCost;
 };
@@ -287,7 +287,7 @@ export function pushResult(
   spec: PushSpec,
   label: string,
   push: ReturnType<typeof combinePush>,
-  rest: Pick<PushRunResult, "slowestDelivery" | "events" | "expected" | "bytesPerEvent" | "remote" | "relay" | "placement" | "timeline"> & {
+  rest: Pick<PushRunResult, "slowestDelivery" | "events" | "expected" | "bytesPerEvent" | "remote" | "relay" | "placement" | "timeline" | "pauses"> & {
     serverCost: ProcessCost;
   },
 ): PushRunResult {

@@ -301,6 +301,7 @@ export interface LoadRun {
    * Latency over time: the measured phase in intervals (--interval, default 1 s). A completion counts in the interval it completes in; the drain's in the last. Absent in files written before it.
    */
   timeline?: Interval[];
+  pauses?: Pauses;
   placement: Placement;
   /**
    * host:port of a remote server; its CPU, memory and socket bytes were not measured.
@@ -484,6 +485,13 @@ export interface Interval {
    * The interval's HdrHistogram, compressed base64, ns: what --hlog writes.
    */
   histogram: string;
+}
+/**
+ * The machine's own pauses while the run measured: a sleeper in each process, waking every 5 ms, recorded how late it woke (jHiccup's method). The swarm processes' together; the server's over its life (absent for a remote server). Absent in files written before they were measured, and in merged results.
+ */
+export interface Pauses {
+  swarm: LatencySummary;
+  server?: LatencySummary;
 }
 /**
  * Which CPUs the server and each swarm process were allowed and last seen on (null: not readable).
@@ -689,6 +697,7 @@ export interface PushRun {
    * Latency over time: deliveries by the interval their event was published in. Absent in files written before it.
    */
   timeline?: Interval[];
+  pauses?: Pauses;
   placement: Placement;
   repeat?: Repetitions;
 }

@@ -85,6 +85,8 @@ export interface LoadResult {
   wirePerOp?: { in: number; out: number; segmentsIn: number; segmentsOut: number };
   /** Latency over time: the measured phase in intervals (absent in files written before it). */
   timeline?: Interval[];
+  /** The machine's own pauses meanwhile (absent in files written before they were measured). */
+  pauses?: Pauses;
   placement: RunPlacement;
   /** "host:port" of a remote server: its CPU, memory and socket bytes were not measured. */
   remote?: string;
@@ -97,6 +99,15 @@ export interface LoadResult {
   serverErrors: Record<string, number>;
   /** With --repeat: how many times the run was made, and each figure's range (the run shown is the median one). */
   repeat?: Repetitions;
+}
+
+/**
+ * The machine's own pauses while a run measured (lib/pauses.ts: a sleeper in each process,
+ * waking every 5 ms, records how late it woke): the swarm processes' together, and the server's.
+ */
+export interface Pauses {
+  swarm: LatencySummary;
+  server?: LatencySummary;
 }
 
 /** How far a remote server's clock is from ours (bench/run/clock-offset.ts estimates it). */
@@ -135,6 +146,8 @@ export interface PushRunResult {
   relay?: RelayOutcome;
   /** Latency over time: deliveries by the interval their event was published in (absent in files written before it). */
   timeline?: Interval[];
+  /** The machine's own pauses meanwhile (absent in files written before they were measured). */
+  pauses?: Pauses;
   placement: RunPlacement;
   repeat?: Repetitions;
 }

@@ -1,4 +1,5 @@
 import { tlsFindings } from "./tls-findings.ts";
+import { pauseFindings } from "./pauses.ts";
 import type { BenchResult, Section, SectionOf, LoadResult, PushRunResult } from "../model/results.ts";
 import { count, latency, rate, times } from "../model/format.ts";
 import { problems } from "./problems.ts";
@@ -54,6 +55,7 @@ export function headline(result: BenchResult): string[] {
   const distance = sectionOf(result, "distance");
   if (distance) lines.push(...distanceFindings(distance));
   lines.push(...tlsFindings(result));
+  lines.push(...pauseFindings(result));
   const tp = sectionOf(result, "throughput");
   if (tp?.runs.length) {
     const size = tp.runs[0]!.spec.size;

@@ -1,4 +1,5 @@
 // The Markdown report: its parts in order, each from its own module, charts linked beside their sections.
+import { pausesNote } from "./pauses.ts";
 import { isLoadRun, sectionRuns, type BenchResult } from "../model/results.ts";
 import { DRIVERS } from "../catalog.ts";
 import { headline } from "./headline.ts";
@@ -46,6 +47,8 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
     out.push(`Server: remote, at ${remote.remote}. Its CPU, memory and socket byte counts are not measured from here; "—" marks them.`, "");
   const tls = tlsNote(result);
   if (tls) out.push(tls, "");
+  const pauses = pausesNote(result);
+  if (pauses) out.push(pauses, "");
   const limits = thresholds(result);
   if (limits) out.push("## Thresholds", "", limits, "");
   out.push("## Findings", "", ...headline(result).map((l) => `- ${l}`), "");

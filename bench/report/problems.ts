@@ -2,9 +2,7 @@ import { DRIVERS, TRANSPORT_DRIVERS } from "../catalog.ts";
 import { loadRuns, pushRuns, type Section, type LoadResult, type PushRunResult } from "../model/results.ts";
 import { rttOfRun } from "../model/distance-rows.ts";
 import { count, latency, percent } from "../model/format.ts";
-
-/** A swarm process busier than this share of one CPU may itself have been the bottleneck. */
-const GENERATOR_BUSY = 0.9;
+import { lateSends } from "../model/late-sends.ts";
 
 function loadProblems(section: string, r: LoadResult): string[] {
   const name = `${section}, ${DRIVERS[r.spec.driver].label}, ${r.spec.size} B${r.spec.model === "open" ? `, ${count(r.spec.ratePerSec)}/s` : ""}`;
@@ -24,14 +22,18 @@ function loadProblems(section: string, r: LoadResult): string[] {
   if (r.counts.unsent) out.push(`${name}: ${count(r.counts.unsent)} scheduled sends never left (the target could not keep up)`);
   const rejected = Object.entries({ ...r.serverRejected, ...r.serverErrors });
   if (rejected.length) out.push(`${name}: the server counted ${rejected.map(([k, v]) => `${k} ×${count(v)}`).join(", ")}`);
-  if (r.spec.model === "closed") {
-    const busy = r.measuredSec > 0 ? (r.cost.client.userMs + r.cost.client.sysMs) / 1000 / r.measuredSec / r.cost.client.processes : 0;
-    if (busy > GENERATOR_BUSY) out.push(`${name}: the load generator was ${percent(busy)} busy: it, not the server, may have set the pace (try --procs)`);
-  } else if (r.counts.behind > 0) {
-    // The open loop waits for each send by spinning, so its CPU says nothing; lateness does.
-    out.push(
-      `${name}: ${count(r.counts.behind)} sends left more than 1 ms late (send lag p99 ${latency(r.lag.p99)}): the generator or the server's backpressure held them back`,
-    );
+  // Which side set a closed loop's pace is a column of its table, not a problem. An open loop's
+  // sends are late only beyond what the machine's own pauses explain.
+  if (r.spec.model === "open") {
+    const late = lateSends(r);
+    if (late?.count)
+      out.push(
+        `${name}: ${count(late.count)} sends left more than ${latency(late.thresholdNs)} late, longer than any pause of the swarm process itself, with send lag p99 ${latency(r.lag.p99)}: the generator or the server's backpressure held them back`,
+      );
+    else if (!late && r.counts.behind > 0)
+      out.push(
+        `${name}: ${count(r.counts.behind)} sends left more than 1 ms late (send lag p99 ${latency(r.lag.p99)}; the machine's pauses were not measured)`,
+      );
   }
   return out;
 }

@@ -7,6 +7,7 @@ import type { LoadResult } from "../model/results.ts";
 import type { LoadSpec } from "../model/spec.ts";
 import { perOperation } from "../stats/wire.ts";
 import { mergeIntervals } from "../stats/timeline.ts";
+import { pausesOf } from "../model/pauses.ts";
 import { runSwarm, split } from "./orchestrate.ts";
 import type { EchoJob, EchoResult } from "./worker-protocol.ts";
 
@@ -59,6 +60,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const sent = echo.sequence.sent;
   return loadResult(spec, echo, {
     timeline: mergeIntervals(outcome.results.map((p) => p.intervals)),
+    pauses: pausesOf(
+      outcome.results.map((p) => p.pauses),
+      outcome.serverPauses,
+    ),
     cost: outcome.serverCost,
     wirePerOp: driver.wireMeasurable ? perOperation(outcome.wire, echo.opsPerSec) : undefined,
     placement: outcome.placement,

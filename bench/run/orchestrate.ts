@@ -76,6 +76,8 @@ export interface SwarmOutcome<R> {
   placement: RunPlacement;
   /** What the server counted: messages received (a one-way run's loss is measured against it). */
   serverReceived: number;
+  /** The server process's own pauses over its life (lib/pauses.ts), encoded; absent for a remote one. */
+  serverPauses?: string;
   serverRejected: Record<string, number>;
   serverErrors: Record<string, number>;
 }
@@ -164,6 +166,7 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
       wire,
       placement,
       serverReceived: stats?.messages ?? 0,
+      serverPauses: stats?.pauses,
       serverRejected: stats?.rejected ?? {},
       serverErrors: stats?.errors ?? {},
     };

@@ -1,6 +1,7 @@
 // One push run: a push-mode server, the subscriber processes, and their shares combined into
 // one result (bench/model/combine.ts), with each event's slowest delivery over every process.
 import { mergeIntervals } from "../stats/timeline.ts";
+import { pausesOf } from "../model/pauses.ts";
 import { PATTERNS } from "../catalog.ts";
 import { combinePush, pushResult } from "../model/combine.ts";
 import { patternLabel } from "../model/names.ts";
@@ -64,5 +65,9 @@ export async function runPush(spec: PushSpec): Promise<PushRunResult> {
     relay: outcome.relay,
     placement: outcome.placement,
     timeline: mergeIntervals(parts.map((p) => p.intervals)),
+    pauses: pausesOf(
+      parts.map((p) => p.pauses),
+      outcome.serverPauses,
+    ),
   });
 }

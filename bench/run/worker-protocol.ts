@@ -54,6 +54,8 @@ export interface EchoResult {
   measuredNs: number;
   /** The measured phase in intervals: latency over time. */
   intervals: IntervalShare[];
+  /** The process's own pauses in the measured phase (lib/pauses.ts), compressed HdrHistogram of ns. */
+  pauses?: string;
   /** CPU used during the measured phase; peak RSS over the whole life of the process. */
   cost: ProcessCost;
 }
@@ -75,6 +77,8 @@ export interface PushResult {
   slowestDelivery: [id: number, ns: number][];
   /** Deliveries by the interval their event was published in: latency over time. */
   intervals: IntervalShare[];
+  /** The process's own pauses in the measured phase (lib/pauses.ts), compressed HdrHistogram of ns. */
+  pauses?: string;
   /** With a remote server: the clock offset applied, and how far it may be off. */
   clock?: ClockOffset;
   cost: ProcessCost;

@@ -5,6 +5,7 @@
 import { createInterface } from "node:readline";
 import { messageOf } from "../../lib/errors.ts";
 import { withTimeout } from "../../lib/timeout.ts";
+import { PauseMeter } from "../../lib/pauses.ts";
 import type { JobContext } from "./jobs/context.ts";
 import { runEchoJob } from "./jobs/echo-job.ts";
 import { runPushJob } from "./jobs/push-job.ts";
@@ -37,6 +38,9 @@ async function hear(word: string, timeoutMs: number): Promise<void> {
 
 let cpuAtStart = process.cpuUsage();
 let cpuMeasured: NodeJS.CpuUsage | undefined;
+// This process's own pauses over the measured phase: what the platform did to it meanwhile.
+const pauses = new PauseMeter().start();
+let pausesMeasured: string | undefined;
 
 const ctx: JobContext = {
   async ready(pipes) {
@@ -48,8 +52,13 @@ const ctx: JobContext = {
     emit({ type: "progress", done, errors, p99Ns });
   },
   phase(phase) {
-    if (phase === "measure") cpuAtStart = process.cpuUsage();
-    else cpuMeasured = process.cpuUsage(cpuAtStart);
+    if (phase === "measure") {
+      cpuAtStart = process.cpuUsage();
+      pauses.reset();
+    } else {
+      cpuMeasured = process.cpuUsage(cpuAtStart);
+      pausesMeasured = pauses.encoded();
+    }
     emit({ type: "phase", phase });
   },
   cost() {
@@ -61,7 +70,7 @@ const ctx: JobContext = {
 try {
   const job = JSON.parse(process.argv[2] ?? "{}") as WorkerJob;
   const result = job.kind === "push" ? await runPushJob(job, ctx) : await runEchoJob(job, ctx);
-  emit({ type: "result", result });
+  emit({ type: "result", result: { ...result, pauses: pausesMeasured ?? pauses.encoded() } });
   process.exit(0);
 } catch (err) {
   emit({ type: "error", message: messageOf(err).split("\n")[0]! });

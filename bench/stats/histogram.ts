@@ -27,6 +27,21 @@ export function record(histogram: Histogram, ns: number): void {
   histogram.recordValue(Math.min(HIGHEST_NS, Math.max(0, Math.round(ns))));
 }
 
+/** How many recorded values exceed `thresholdNs` (exact to the histogram's bucket): a search over ranks. */
+export function countAbove(histogram: Histogram, thresholdNs: number): number {
+  const total = histogram.totalCount;
+  if (total === 0 || histogram.maxValue <= thresholdNs) return 0;
+  // The smallest rank whose value exceeds the threshold; everything from it up is above.
+  let lo = 1;
+  let hi = total;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (histogram.getValueAtPercentile((100 * mid) / total) > thresholdNs) hi = mid;
+    else lo = mid + 1;
+  }
+  return total - lo + 1;
+}
+
 export function encodeHistogram(histogram: Histogram): string {
   return hdr.encodeIntoCompressedBase64(histogram);
 }

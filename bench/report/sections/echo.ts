@@ -3,7 +3,8 @@ import { DRIVERS } from "../../catalog.ts";
 import { lossShare } from "../../model/figures.ts";
 import { bytes, count, latency, megabytes, percent, rate, table } from "../../model/format.ts";
 import type { LoadResult } from "../../model/results.ts";
-import { cost, serverSide, wire } from "./cells.ts";
+import { busy, cost, lateSendsCell, serverSide, wire } from "./cells.ts";
+import { paceOf } from "../../model/pace.ts";
 
 export function rttTable(runs: LoadResult[]): string {
   return table(
@@ -26,7 +27,20 @@ export function rttTable(runs: LoadResult[]): string {
 
 export function throughputTable(runs: LoadResult[]): string {
   return table(
-    ["transport", "size", "window", "messages/s", "payload MB/s each way", "p50", "p99", "timeouts", "CPU per msg client / server", "peak RSS client / server"],
+    [
+      "transport",
+      "size",
+      "window",
+      "messages/s",
+      "payload MB/s each way",
+      "p50",
+      "p99",
+      "timeouts",
+      "CPU per msg client / server",
+      "busy client / server",
+      "set the pace",
+      "peak RSS client / server",
+    ],
     runs.map((r) => [
       DRIVERS[r.spec.driver].label,
       bytes(r.spec.size),
@@ -37,6 +51,8 @@ export function throughputTable(runs: LoadResult[]): string {
       latency(r.latency.p99),
       count(r.counts.timeouts),
       cost(r),
+      busy(r),
+      paceOf(r),
       `${bytes(r.cost.client.peakRssBytes)} / ${serverSide(r, bytes(r.cost.server.peakRssBytes))}`,
     ]),
   );
@@ -44,7 +60,7 @@ export function throughputTable(runs: LoadResult[]): string {
 
 export function loadTable(runs: LoadResult[]): string {
   return table(
-    ["transport", "offered", "achieved", "p50", "p99", "p99.9", "max", "uncorrected p50 / p99 / max", "sends >1 ms late", "never sent", "send lag p99"],
+    ["transport", "offered", "achieved", "p50", "p99", "p99.9", "max", "uncorrected p50 / p99 / max", "sends late", "never sent", "send lag p99"],
     runs.map((r) => [
       DRIVERS[r.spec.driver].label,
       rate(r.spec.ratePerSec),
@@ -54,7 +70,7 @@ export function loadTable(runs: LoadResult[]): string {
       latency(r.latency.p999),
       latency(r.latency.max),
       `${latency(r.uncorrected.p50)} / ${latency(r.uncorrected.p99)} / ${latency(r.uncorrected.max)}`,
-      count(r.counts.behind),
+      lateSendsCell(r),
       count(r.counts.unsent),
       latency(r.lag.p99),
     ]),

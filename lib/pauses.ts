@@ -1,0 +1,49 @@
+// The machine's own pauses, measured as jHiccup does: a sleeper asks to wake every few
+// milliseconds and records how late it woke. Whatever delays it (the scheduler, a host stealing
+// the virtual CPU, a garbage collection in this process, the timer's own granularity) delays the
+// process's network work alike, so a latency tail no longer than these pauses is the platform's,
+// not the program's. Its lateness when nothing else runs is also what waking a sleeping process
+// costs: part of every push delivery to an idle subscriber.
+import * as hdr from "hdr-histogram-js";
+
+/** How often the sleeper asks to wake: rare enough to cost nothing, often enough to see a pause of a few ms. */
+export const PAUSE_SLEEP_MS = 5;
+
+export class PauseMeter {
+  private histogram = newPauseHistogram();
+  private timer: Timer | undefined;
+  private due = 0;
+
+  start(): this {
+    const tick = (): void => {
+      const now = Bun.nanoseconds();
+      this.histogram.recordValue(Math.max(1, Math.min(60e9, Math.round(now - this.due))));
+      this.due = now + PAUSE_SLEEP_MS * 1e6;
+      this.timer = setTimeout(tick, PAUSE_SLEEP_MS);
+      this.timer.unref(); // the sleeper alone must not keep a process alive
+    };
+    this.due = Bun.nanoseconds() + PAUSE_SLEEP_MS * 1e6;
+    this.timer = setTimeout(tick, PAUSE_SLEEP_MS);
+    this.timer.unref();
+    return this;
+  }
+
+  /** Forgets what was recorded (at the start of a measured phase). */
+  reset(): void {
+    this.histogram = newPauseHistogram();
+  }
+
+  /** What was recorded so far, as a compressed base64 HdrHistogram of ns. */
+  encoded(): string {
+    return hdr.encodeIntoCompressedBase64(this.histogram);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+function newPauseHistogram(): hdr.Histogram {
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60e9, numberOfSignificantValueDigits: 2, bitBucketSize: 32, useWebAssembly: false });
+}
