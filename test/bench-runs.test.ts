@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { runLoad } from "../bench/run/load-run.ts";
 import { runPush } from "../bench/run/push-run.ts";
 import { parseProfile } from "../netem/profile.ts";
-import { killAll } from "./support/processes.ts";
+import { killAll, startServer } from "./support/processes.ts";
 import type { LoadSpec, PushSpec } from "../bench/model/spec.ts";
 
 afterAll(killAll);
@@ -168,3 +168,36 @@ describe("push runs against real servers", () => {
     expect(r.slowestDelivery.p50).toBeGreaterThanOrEqual(r.latency.p50);
   });
 });
+
+test("a real stall: the server stopped (SIGSTOP) for 1 s of an open-loop run at 1,000/s shows in the corrected p99, not in the uncorrected one", async () => {
+  const server = await startServer("tcp", ["--mode", "echo", "--quiet"]);
+  try {
+    const run = runLoad({
+      ...base,
+      driver: "tcp",
+      model: "open",
+      ratePerSec: 1000,
+      window: 1,
+      warmupMs: 200,
+      count: undefined,
+      durationMs: 3000,
+      timeoutMs: 5000,
+      target: { host: "127.0.0.1", port: server.port },
+    });
+    // A second into the measured phase, the server stops for a second.
+    await Bun.sleep(1200);
+    process.kill(server.pid, "SIGSTOP");
+    await Bun.sleep(1000);
+    process.kill(server.pid, "SIGCONT");
+    const r = await run;
+    expect(r.counts.timeouts).toBe(0);
+    // Every message due during the stall waited for it, and is timed from when it was due...
+    expect(r.latency.p99).toBeGreaterThanOrEqual(800e6);
+    // ...while timed from when it could leave (one in flight: after the stall), it looks fine.
+    expect(r.uncorrected.p99).toBeLessThan(50e6);
+    expect(r.uncorrected.max).toBeGreaterThanOrEqual(900e6); // the one message caught in the stall
+  } finally {
+    process.kill(server.pid, "SIGCONT");
+    await server.stop();
+  }
+}, 30_000);
