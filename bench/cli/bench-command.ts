@@ -63,7 +63,9 @@ options
   distance: --rtts LIST round-trip times in ms, two or more, at most 2000 (default 0,20,100; in the
                 suite 0,50; --quick 0,40) · requests: --clients (4), the first --size (64 B) · push: --event-rate (100/s),
                 --subscribers (10; short polling 100), --intervals (250) · timeouts stretch to 4 round trips + 1 s
-  --repeat N            make every measurement N times; show the median run and each figure's range
+  --rounds N            measure in N interleaved rounds (each section whole, then again: A B C D,
+                        A B C D, ...); tables show the median round, with each figure's range
+                        (--repeat N: the same)
   --assert "M OP V"     a threshold, e.g. "ws.rtt.p99 < 2ms", "udp.loss < 0.1%", "tcp.throughput.rate > 100k/s"
                         (several allowed); any failure makes the exit code 1
   --list-metrics        print the metric names this scenario produces, for --assert and compare

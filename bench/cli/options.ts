@@ -56,6 +56,7 @@ export const BENCH_OPTIONS = {
   interval: { type: "string" },
   hlog: { type: "string" },
   repeat: { type: "string" },
+  rounds: { type: "string" },
   assert: { type: "string", multiple: true },
   "list-metrics": { type: "boolean" },
   json: { type: "boolean" },
@@ -165,7 +166,8 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     format: choiceOpt(args, "format", REPORT_FORMATS, "both"),
     intervalMs: args.values.has("interval") ? durationOpt(args, "interval", 1000, 3600_000) : undefined,
     hlog: stringOpt(args, "hlog"),
-    repeat: intOpt(args, "repeat", 1, 1, 100),
+    // --rounds and --repeat are one idea: interleaved rounds of every section.
+    repeat: intOpt(args, args.values.has("rounds") ? "rounds" : "repeat", 1, 1, 100),
     assertions: [],
     json: flagOpt(args, "json"),
     argv,
@@ -436,6 +438,7 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
   if (c.scenario === "rtt" && args.values.has("window")) problems.push("--window is 1 by definition in rtt: use throughput for a pipeline");
   if (c.scenario === "udp" && args.values.has("transports")) problems.push("the udp scenario is UDP only: --transports does not apply");
   if (args.values.has("workers") && args.values.has("procs")) problems.push("--workers and --procs are the same option: give one");
+  if (args.values.has("rounds") && args.values.has("repeat")) problems.push("--rounds and --repeat are the same option: give one");
   if (c.exchange) {
     if (!URL_SCENARIOS.includes(c.scenario))
       problems.push(

@@ -544,7 +544,7 @@ export interface RelayOutcome {
   };
 }
 /**
- * With --repeat: how many times the run was made and each figure's median and range (the run shown is the median one). Figures are named as bench/model/figures.ts names them.
+ * With --rounds (or --repeat): how many interleaved rounds made the run, each figure's median and range over them, and each round's figures (the run shown is the median one). Figures are named as bench/model/figures.ts names them.
  */
 export interface Repetitions {
   count: number;
@@ -555,6 +555,12 @@ export interface Repetitions {
       max: number;
     };
   };
+  /**
+   * Each round's figures, in the order the rounds ran (absent in files written before rounds).
+   */
+  rounds?: {
+    [k: string]: number;
+  }[];
 }
 /**
  * One hello exercise: the two commands and what each printed.

@@ -18,6 +18,8 @@ export const RESULT_FORMAT = { name: "socketlab-result", version: 4 } as const;
 export interface Repetitions {
   count: number;
   figures: Record<string, { median: number; min: number; max: number }>;
+  /** Each round's figures, in the order the rounds ran (absent in files written before rounds). */
+  rounds?: Record<string, number>[];
 }
 
 /** Latency histograms of an echo run, each encoded (HdrHistogram's compressed base64). */

@@ -1,4 +1,5 @@
 import { tlsFindings } from "./tls-findings.ts";
+import { rankText, ranged, ratioText } from "./ranking.ts";
 import { pauseFindings } from "./pauses.ts";
 import type { BenchResult, Section, SectionOf, LoadResult, PushRunResult } from "../model/results.ts";
 import { count, latency, rate, times } from "../model/format.ts";
@@ -36,8 +37,9 @@ export function headline(result: BenchResult): string[] {
       const shortBytes = wireTotal(short);
       const bytesText =
         wsBytes !== undefined && shortBytes !== undefined ? `, and spent ${count(shortBytes)} bytes on the wire per event against ${count(wsBytes)}` : "";
+      const slower = ratioText(ranged("", short.latency.p50, short.repeat, "p50"), ranged("", ws.latency.p50, ws.repeat, "p50"), times);
       lines.push(
-        `WebSocket push delivered events in ${latency(ws.latency.p50)} at p50; ${short.spec.intervalMs} ms polling took ${latency(short.latency.p50)}, ${times(short.latency.p50 / ws.latency.p50)} slower${bytesText}.`,
+        `WebSocket push delivered events in ${latency(ws.latency.p50)} at p50; ${short.spec.intervalMs} ms polling took ${latency(short.latency.p50)}, ${slower ? `${slower} slower` : "not told apart from it on this machine"}${bytesText}.`,
       );
     }
     if (ws && long) {
@@ -49,8 +51,15 @@ export function headline(result: BenchResult): string[] {
   const rtt = sectionOf(result, "rtt");
   if (rtt) {
     const size = rtt.runs[0]?.spec.size ?? 64;
-    const parts = rtt.runs.filter((r) => r.spec.size === size).map((r) => `${DRIVERS[r.spec.driver].short} ${latency(r.latency.p50)}`);
-    if (parts.length) lines.push(`A ${size}-byte round trip (p50): ${parts.join(", ")}.`);
+    const runs = rtt.runs.filter((r) => r.spec.size === size);
+    if (runs.length)
+      lines.push(
+        `A ${size}-byte round trip (p50), fastest first: ${rankText(
+          runs.map((r) => ranged(DRIVERS[r.spec.driver].short, r.latency.p50, r.repeat, "p50")),
+          latency,
+          true,
+        )}.`,
+      );
   }
   const distance = sectionOf(result, "distance");
   if (distance) lines.push(...distanceFindings(distance));
@@ -59,8 +68,13 @@ export function headline(result: BenchResult): string[] {
   const tp = sectionOf(result, "throughput");
   if (tp?.runs.length) {
     const size = tp.runs[0]!.spec.size;
-    const best = tp.runs.filter((r) => r.spec.size === size).sort((a, b) => b.opsPerSec - a.opsPerSec);
-    lines.push(`With ${tp.runs[0]!.spec.window} messages in flight at ${size} B: ${best.map((r) => `${label(r)} ${rate(r.opsPerSec)}`).join(", ")}.`);
+    const runs = tp.runs.filter((r) => r.spec.size === size);
+    lines.push(
+      `With ${tp.runs[0]!.spec.window} messages in flight at ${size} B: ${rankText(
+        runs.map((r) => ranged(label(r), r.opsPerSec, r.repeat, "rate")),
+        rate,
+      )}.`,
+    );
   }
   const load = sectionOf(result, "load");
   if (load) {

@@ -24,7 +24,7 @@ test("the headline states the push comparison with its measured ratio", () => {
 test("the terminal summary has a table per section and the findings", () => {
   const summary = renderSummary(result);
   for (const section of ["rtt", "push", "distance", "throughput", "load"]) expect(summary).toContain(`\n${section}\n`);
-  expect(summary).toContain("* A 64-byte round trip (p50): TCP");
+  expect(summary).toContain("* A 64-byte round trip (p50), fastest first: UDP");
 });
 
 test("formatting", () => {

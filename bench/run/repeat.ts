@@ -1,22 +1,17 @@
-// Making one measurement several times (--repeat): the machine is noisy, and a difference
-// smaller than the range of repetitions is not one.
+// Making every measurement several times (--rounds, --repeat): the machine is noisy, and a
+// difference smaller than the range of the rounds is not one. Rounds are interleaved: a section
+// runs whole, then again (A B C D, A B C D, ...), so a slow spell of the machine spreads over
+// every run instead of falling on one.
 import type { FigureName, Figures } from "../model/figures.ts";
 import type { Repetitions } from "../model/results.ts";
 import { medianIndex } from "../stats/median.ts";
 
 /**
- * Runs a measurement `times` times and keeps the median run (by its primary figure) as the one
- * to show, with every figure's median and range over all the runs.
+ * The same run from several rounds as one: the median round by its primary figure is shown,
+ * with every figure's median and range over the rounds and each round's figures kept.
  */
-export async function repeated<R extends { repeat?: Repetitions }>(
-  times: number,
-  run: () => Promise<R>,
-  figuresOf: (r: R) => Figures,
-  primary: FigureName,
-): Promise<R> {
-  if (times <= 1) return run();
-  const runs: R[] = [];
-  for (let i = 0; i < times; i++) runs.push(await run());
+export function combineRuns<R extends { repeat?: Repetitions }>(runs: R[], figuresOf: (r: R) => Figures, primary: FigureName): R {
+  if (runs.length <= 1) return runs[0]!;
   const all = runs.map(figuresOf);
   const order = all.map((f, i) => ({ i, v: f[primary] ?? 0 })).sort((a, b) => a.v - b.v);
   const shown = runs[order[medianIndex(order.length)]!.i]!;
@@ -29,5 +24,5 @@ export async function repeated<R extends { repeat?: Repetitions }>(
     if (values.length === 0) continue;
     figures[name] = { median: values[medianIndex(values.length)]!, min: values[0]!, max: values.at(-1)! };
   }
-  return { ...shown, repeat: { count: times, figures } };
+  return { ...shown, repeat: { count: runs.length, figures, rounds: all } };
 }

@@ -28,13 +28,13 @@ export function plan(config: BenchConfig): LoadPlan<"connect"> {
   return { kind: "connect", specs, skipped };
 }
 
-export async function run(p: LoadPlan<"connect">, config: BenchConfig, progress: Progress): Promise<SectionOf<"connect">> {
+export async function run(p: LoadPlan<"connect">, progress: Progress): Promise<SectionOf<"connect">> {
   const runs: LoadResult[] = [];
   const timeWait: (number | null)[] = [];
   for (const spec of p.specs) {
     // Sockets in TIME_WAIT slow every new connect: counted before each run, to compare runs fairly.
     timeWait.push(timeWaitSockets() ?? null);
-    const r = await measure(config, spec, "rate");
+    const r = await measure(spec);
     progress(`connect  ${DRIVERS[spec.driver].label.padEnd(34)} ${Math.round(r.opsPerSec).toLocaleString("en-US")}/s   p50 ${latency(r.latency.p50)}`);
     runs.push(r);
   }

@@ -94,16 +94,16 @@ export function plan(config: BenchConfig): SectionPlan<"distance"> & { rttsMs: n
   return { kind: "distance", specs, skipped: [], rttsMs };
 }
 
-export async function run(p: ReturnType<typeof plan>, config: BenchConfig, progress: Progress): Promise<SectionOf<"distance">> {
+export async function run(p: ReturnType<typeof plan>, progress: Progress): Promise<SectionOf<"distance">> {
   const runs: LoadResult[] = [];
   const push: PushRunResult[] = [];
   for (const spec of p.specs) {
     const tag = `distance  ${`${rttMsOf(spec)} ms`.padStart(7)} `;
     if (!isLoadSpec(spec)) {
-      push.push(await measurePush(config, spec, progress, tag));
+      push.push(await measurePush(spec, progress, tag));
       continue;
     }
-    const r = await measure(config, spec);
+    const r = await measure(spec);
     progress(`${tag} ${labelOf(spec).padEnd(40)} p50 ${latency(r.latency.p50)}`);
     runs.push(r);
   }

@@ -15,6 +15,7 @@ import * as push from "./push.ts";
 import * as rtt from "./rtt.ts";
 import * as throughput from "./throughput.ts";
 import * as udp from "./udp.ts";
+import { combineRounds } from "./rounds.ts";
 
 /** A section planned, and how to carry the plan out. */
 interface Step {
@@ -28,8 +29,8 @@ function leftOut(line: string): Step {
   return { run: async (progress) => void progress(line) };
 }
 
-function step<P extends SectionPlan>(plan: P, run: (p: P, config: BenchConfig, progress: Progress) => Promise<Section>, config: BenchConfig): Step {
-  return { plan, run: (progress) => run(plan, config, progress) };
+function step<P extends SectionPlan>(plan: P, run: (p: P, progress: Progress) => Promise<Section>): Step {
+  return { plan, run: (progress) => run(plan, progress) };
 }
 
 const hello: Step = {
@@ -44,24 +45,24 @@ const hello: Step = {
 const STEPS: Record<Scenario, (c: BenchConfig) => Step[]> = {
   suite: (c) => [
     hello,
-    step(rtt.plan(c), rtt.run, c),
-    step(push.plan(c, "suite"), push.run, c),
+    step(rtt.plan(c), rtt.run),
+    step(push.plan(c, "suite"), push.run),
     ...(hasDistance(c)
-      ? [step(distance.plan(c), distance.run, c)]
+      ? [step(distance.plan(c), distance.run)]
       : c.net !== undefined
         ? [leftOut("distance  left out: --net already sets the conditions for the whole suite")]
         : []),
-    step(throughput.plan(c, [64, 16_384]), throughput.run, c),
-    step(load.plan(c, [5000]), load.run, c),
+    step(throughput.plan(c, [64, 16_384]), throughput.run),
+    step(load.plan(c, [5000]), load.run),
   ],
-  rtt: (c) => [step(rtt.plan(c), rtt.run, c)],
-  push: (c) => [step(push.plan(c), push.run, c)],
-  throughput: (c) => [step(throughput.plan(c), throughput.run, c)],
-  load: (c) => [step(load.plan(c), load.run, c)],
-  connect: (c) => [step(connect.plan(c), connect.run, c)],
-  udp: (c) => [step(udp.plan(c), udp.run, c)],
-  fanout: (c) => [step(push.planFanout(c), push.runFanout, c)],
-  distance: (c) => [step(distance.plan(c), distance.run, c)],
+  rtt: (c) => [step(rtt.plan(c), rtt.run)],
+  push: (c) => [step(push.plan(c), push.run)],
+  throughput: (c) => [step(throughput.plan(c), throughput.run)],
+  load: (c) => [step(load.plan(c), load.run)],
+  connect: (c) => [step(connect.plan(c), connect.run)],
+  udp: (c) => [step(udp.plan(c), udp.run)],
+  fanout: (c) => [step(push.planFanout(c), push.runFanout)],
+  distance: (c) => [step(distance.plan(c), distance.run)],
 };
 
 /** The sections a config's scenario will run, each with the specs of its runs. */
@@ -74,12 +75,22 @@ export function plannedMetricNames(config: BenchConfig): string[] {
   return metricNames(planOf(config));
 }
 
-/** Carries out the config's plan, section by section. */
+/**
+ * Carries out the config's plan, section by section; with --rounds K each section runs K times
+ * over (A B C D, A B C D, ...) and its runs' rounds are combined (scenarios/rounds.ts). The hello
+ * exercises are shown once.
+ */
 export async function runScenario(config: BenchConfig, progress: Progress): Promise<Section[]> {
   const sections: Section[] = [];
   for (const s of STEPS[config.scenario](config)) {
-    const section = await s.run(progress);
-    if (section) sections.push(section);
+    const rounds = s.plan && s.plan.kind !== "hello" ? config.repeat : 1;
+    const made: Section[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      if (rounds > 1) progress(`round ${round} of ${rounds}`);
+      const section = await s.run(progress);
+      if (section) made.push(section);
+    }
+    if (made.length) sections.push(combineRounds(made));
   }
   return sections;
 }

@@ -28,13 +28,13 @@ export function plan(config: BenchConfig, defaultRates = LOAD_RATES): LoadPlan<"
   return { kind: "load", specs, skipped: [] };
 }
 
-export async function run(p: LoadPlan<"load">, config: BenchConfig, progress: Progress): Promise<SectionOf<"load">> {
+export async function run(p: LoadPlan<"load">, progress: Progress): Promise<SectionOf<"load">> {
   const runs: LoadResult[] = [];
   const knees: Knee[] = [];
   for (const driver of [...new Set(p.specs.map((s) => s.driver))]) {
     const mine: LoadResult[] = [];
     for (const spec of p.specs.filter((s) => s.driver === driver)) {
-      const r = await measure(config, spec, "p99");
+      const r = await measure(spec);
       progress(
         `load  ${DRIVERS[driver].label.padEnd(16)} ${String(spec.ratePerSec).padStart(7)}/s   p99 ${latency(r.latency.p99)} (uncorrected ${latency(r.uncorrected.p99)})`,
       );

@@ -13,9 +13,9 @@ export function plan(config: BenchConfig, use: "push" | "suite" = "push"): PushP
   return { kind: "push", specs: pushPatterns(config, use).map((p) => pushSpec(config, p, subscribers, eventsPerSec, timing)), skipped: [] };
 }
 
-export async function run(p: PushPlan<"push">, config: BenchConfig, progress: Progress): Promise<SectionOf<"push">> {
+export async function run(p: PushPlan<"push">, progress: Progress): Promise<SectionOf<"push">> {
   const runs: PushRunResult[] = [];
-  for (const spec of p.specs) runs.push(await measurePush(config, spec, progress, "push"));
+  for (const spec of p.specs) runs.push(await measurePush(spec, progress, "push"));
   const first = p.specs[0];
   return { kind: "push", runs, eventsPerSec: first?.eventsPerSec ?? 0, subscribers: first?.subscribers ?? 0 };
 }
@@ -27,8 +27,8 @@ export function planFanout(config: BenchConfig): PushPlan<"fanout"> {
   return { kind: "fanout", specs, skipped: [] };
 }
 
-export async function runFanout(p: PushPlan<"fanout">, config: BenchConfig, progress: Progress): Promise<SectionOf<"fanout">> {
+export async function runFanout(p: PushPlan<"fanout">, progress: Progress): Promise<SectionOf<"fanout">> {
   const runs: PushRunResult[] = [];
-  for (const spec of p.specs) runs.push(await measurePush(config, spec, progress, "fanout"));
+  for (const spec of p.specs) runs.push(await measurePush(spec, progress, "fanout"));
   return { kind: "fanout", runs, eventsPerSec: p.specs[0]?.eventsPerSec ?? 0 };
 }

@@ -38,10 +38,10 @@ export function plan(config: BenchConfig): LoadPlan<"rtt"> {
   );
 }
 
-export async function run(p: LoadPlan<"rtt">, config: BenchConfig, progress: Progress): Promise<SectionOf<"rtt">> {
+export async function run(p: LoadPlan<"rtt">, progress: Progress): Promise<SectionOf<"rtt">> {
   const runs = [];
   for (const spec of p.specs) {
-    const r = await measure(config, spec);
+    const r = await measure(spec);
     progress(`rtt  ${DRIVERS[spec.driver].label.padEnd(34)} ${spec.size} B   p50 ${latency(r.latency.p50)}   p99 ${latency(r.latency.p99)}`);
     runs.push(r);
   }

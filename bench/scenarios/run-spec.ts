@@ -1,15 +1,13 @@
 // The specs of a scenario's runs: its defaults, with what the user set on the command line
-// winning; and the one way a planned run is measured (--repeat times when asked).
+// winning; and the one way a planned run is measured.
 import { DRIVERS, TRANSPORT_DRIVERS, type BenchTransport, type DriverName } from "../catalog.ts";
 import type { BenchConfig } from "../model/config.ts";
-import { loadFigures, pushFigures, type FigureName } from "../model/figures.ts";
 import { latency } from "../model/format.ts";
 import { labelOf } from "../model/names.ts";
 import type { LoadResult, Progress, PushRunResult } from "../model/results.ts";
 import type { LoadSpec, PushSpec } from "../model/spec.ts";
 import { runLoad } from "../run/load-run.ts";
 import { runPush } from "../run/push-run.ts";
-import { repeated } from "../run/repeat.ts";
 
 /** How long a run lasts: measured time and warm-up before it. */
 export interface Timing {
@@ -115,14 +113,14 @@ export function pushSpec(
   };
 }
 
-/** One echo run of the plan, made --repeat times when asked (the median run is kept, with every figure's range). */
-export function measure(config: BenchConfig, spec: LoadSpec, primary: FigureName = "p50"): Promise<LoadResult> {
-  return repeated(config.repeat, () => runLoad(spec), loadFigures, primary);
+/** One echo run of the plan (rounds are made a whole section at a time: scenarios/rounds.ts). */
+export function measure(spec: LoadSpec): Promise<LoadResult> {
+  return runLoad(spec);
 }
 
-/** One push run of the plan, likewise, its progress reported. */
-export async function measurePush(config: BenchConfig, spec: PushSpec, progress: Progress, tag: string): Promise<PushRunResult> {
-  const r = await repeated(config.repeat, () => runPush(spec), pushFigures, "p50");
+/** One push run of the plan, its progress reported. */
+export async function measurePush(spec: PushSpec, progress: Progress, tag: string): Promise<PushRunResult> {
+  const r = await runPush(spec);
   progress(
     `${tag}  ${labelOf(spec).padEnd(34)} ${String(spec.subscribers).padStart(5)} subscribers   p50 ${latency(r.latency.p50)}   p99 ${latency(r.latency.p99)}`,
   );

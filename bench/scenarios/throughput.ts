@@ -27,10 +27,10 @@ export function plan(config: BenchConfig, defaultSizes = THROUGHPUT_SIZES): Load
   );
 }
 
-export async function run(p: LoadPlan<"throughput">, config: BenchConfig, progress: Progress): Promise<SectionOf<"throughput">> {
+export async function run(p: LoadPlan<"throughput">, progress: Progress): Promise<SectionOf<"throughput">> {
   const runs = [];
   for (const spec of p.specs) {
-    const r = await measure(config, spec, "rate");
+    const r = await measure(spec);
     progress(
       `throughput  ${DRIVERS[spec.driver].label.padEnd(16)} ${String(spec.size).padStart(6)} B   ${Math.round(r.opsPerSec).toLocaleString("en-US")} msg/s   ${(r.payloadBytesPerSec / 1e6).toFixed(1)} MB/s`,
     );

@@ -40,11 +40,11 @@ export function plan(config: BenchConfig): LoadPlan<"udp"> {
 }
 
 /** One sweep's runs, stopping once loss has clearly begun. */
-async function runSweep(config: BenchConfig, progress: Progress, specs: LoadSpec[]): Promise<{ runs: LoadResult[]; lossBeginsAt?: number }> {
+async function runSweep(progress: Progress, specs: LoadSpec[]): Promise<{ runs: LoadResult[]; lossBeginsAt?: number }> {
   const runs: LoadResult[] = [];
   let lossBeginsAt: number | undefined;
   for (const spec of specs) {
-    const r = await measure(config, spec, "loss");
+    const r = await measure(spec);
     const loss = lossShare(r);
     const what = r.oneWay
       ? `${Math.round(r.opsPerSec).toLocaleString("en-US")}/s sent one way`
@@ -57,14 +57,12 @@ async function runSweep(config: BenchConfig, progress: Progress, specs: LoadSpec
   return { runs, lossBeginsAt };
 }
 
-export async function run(p: LoadPlan<"udp">, config: BenchConfig, progress: Progress): Promise<SectionOf<"udp">> {
+export async function run(p: LoadPlan<"udp">, progress: Progress): Promise<SectionOf<"udp">> {
   const echo = await runSweep(
-    config,
     progress,
     p.specs.filter((s) => s.driver === ECHO),
   );
   const oneWay = await runSweep(
-    config,
     progress,
     p.specs.filter((s) => s.driver === ONE_WAY),
   );
