@@ -13,7 +13,8 @@ import { SCENARIOS } from "../model/config.ts";
 export const USAGE = `usage: bun run bench [scenario] [options]
 
 scenarios (default: suite)
-  suite        rtt + push + distance + throughput + a short load, all four transports (about 90 s)
+  suite        rtt + push + distance + throughput + a short load, all four transports, rtt, throughput
+               and load in 3 interleaved rounds (about 90 s)
   rtt          round-trip latency, one message in flight: tcp, udp, ws, http keep-alive, http new connection
   push         server events to subscribers: WebSocket push, SSE, long polling, short polling
   throughput   messages/s and MB/s with a window in flight, over a size sweep
@@ -25,7 +26,7 @@ scenarios (default: suite)
                the relay at growing round-trip times: what handshakes and round trips cost
 
 options
-  --quick, -q           short runs (the suite in about 20 s)
+  --quick, -q           short runs, one round (the suite in about 35 s)
   --transports LIST     tcp,udp,ws,http (the default), and https,wss: HTTP and WebSocket over TLS
                         (our servers with --tls; their certificate, made at start, is not verified)
   --clients, -c N       connections (default per scenario: 1; load 8; connect 4)

@@ -12,7 +12,7 @@ import { fingerprintOf, type TlsTrust } from "../../lib/tls.ts";
 import { FRAMES, MATCHES, SCHEMES, type UrlExchange, type Scheme } from "../model/exchange.ts";
 import { PIN_MODES } from "../model/spec.ts";
 import { BENCH_TRANSPORTS, DEFAULT_TRANSPORTS, TRANSPORT_DRIVERS, type BenchTransport } from "../catalog.ts";
-import { MAX_RTT_MS, REPORT_FORMATS, SCENARIOS, hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
+import { MAX_RTT_MS, REPORT_FORMATS, SCENARIOS, SUITE_ROUNDS, hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
 
 // The bench's command line, parsed and checked: every problem found at once, one line each, and
 // a BenchConfig (bench/model/config.ts) only when there are none.
@@ -167,7 +167,8 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     intervalMs: args.values.has("interval") ? durationOpt(args, "interval", 1000, 3600_000) : undefined,
     hlog: stringOpt(args, "hlog"),
     // --rounds and --repeat are one idea: interleaved rounds of every section.
-    repeat: intOpt(args, args.values.has("rounds") ? "rounds" : "repeat", 1, 1, 100),
+    // The suite measures in SUITE_ROUNDS rounds of shorter runs unless told otherwise (--quick: one).
+    repeat: intOpt(args, args.values.has("rounds") ? "rounds" : "repeat", scenario === "suite" && !flagOpt(args, "quick") ? SUITE_ROUNDS : 1, 1, 100),
     assertions: [],
     json: flagOpt(args, "json"),
     argv,

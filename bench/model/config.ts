@@ -13,6 +13,22 @@ export type Scenario = (typeof SCENARIOS)[number];
 export const REPORT_FORMATS = ["both", "md", "json", "csv", "all"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/**
+ * The suite's rounds by default: three interleaved rounds of runs a quarter as long, so every
+ * figure has its spread and the suite takes no longer (each run's own start and stop make up
+ * the difference; bench/scenarios/run-spec.ts shortens the runs).
+ */
+export const SUITE_ROUNDS = 3;
+
+/**
+ * How many times shorter each run is than the scenario's own length: in the suite, its rounds
+ * (and their runs' starts and stops) share the time one round had; a scenario given --rounds
+ * keeps its runs whole (K times longer).
+ */
+export function roundShare(config: Pick<BenchConfig, "scenario" | "repeat" | "durationMs" | "count">): number {
+  return config.scenario === "suite" && config.durationMs === undefined && config.count === undefined && config.repeat > 1 ? config.repeat + 1 : 1;
+}
+
 /** The largest round trip --rtts takes: runs last about twelve of them, and timeouts stretch with it. */
 export const MAX_RTT_MS = 2000;
 

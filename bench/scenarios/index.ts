@@ -1,6 +1,6 @@
 // Every scenario by name: what it plans for a config, and how its plan is carried out. The
 // suite, `bun run bench` with no arguments, is the lab's hello exercises run for real, then its
-// comparison in under a minute and a half: round trips, push against polling, both again at
+// comparison in about a minute and a half: round trips, push against polling, both again at
 // growing round-trip times, throughput at two sizes, and a short open-loop load. With --net the
 // whole suite already runs under one set of conditions, so the distance section is left out.
 import { hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
@@ -22,6 +22,19 @@ interface Step {
   /** Undefined for a step that only says something (a section left out). */
   plan?: SectionPlan;
   run(progress: Progress): Promise<Section | undefined>;
+}
+
+/**
+ * In the suite's default rounds, push and distance run once: a push run lasts its polling
+ * interval's grace however short it is, and distance its dozen round trips, so their rounds would
+ * take the suite well past its time. Asked for with --rounds, every section runs them.
+ */
+export function onceInSuite(config: BenchConfig, kind: Section["kind"]): boolean {
+  return (
+    config.scenario === "suite" &&
+    !config.argv.some((a) => a === "--rounds" || a === "--repeat" || a.startsWith("--rounds=") || a.startsWith("--repeat=")) &&
+    (kind === "push" || kind === "distance")
+  );
 }
 
 /** Where the suite leaves a section out, it says so where the section would have run. */
@@ -83,7 +96,7 @@ export function plannedMetricNames(config: BenchConfig): string[] {
 export async function runScenario(config: BenchConfig, progress: Progress): Promise<Section[]> {
   const sections: Section[] = [];
   for (const s of STEPS[config.scenario](config)) {
-    const rounds = s.plan && s.plan.kind !== "hello" ? config.repeat : 1;
+    const rounds = s.plan && s.plan.kind !== "hello" && !onceInSuite(config, s.plan.kind) ? config.repeat : 1;
     const made: Section[] = [];
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) progress(`round ${round} of ${rounds}`);

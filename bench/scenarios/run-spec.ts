@@ -1,7 +1,8 @@
 // The specs of a scenario's runs: its defaults, with what the user set on the command line
 // winning; and the one way a planned run is measured.
+import { DEFAULT_INTERVAL_MS } from "../stats/timeline.ts";
 import { DRIVERS, TRANSPORT_DRIVERS, type BenchTransport, type DriverName } from "../catalog.ts";
-import type { BenchConfig } from "../model/config.ts";
+import { roundShare, type BenchConfig } from "../model/config.ts";
 import { latency } from "../model/format.ts";
 import { labelOf } from "../model/names.ts";
 import type { LoadResult, Progress, PushRunResult } from "../model/results.ts";
@@ -16,6 +17,24 @@ export interface Timing {
 }
 
 const QUICK: Timing = { durationMs: 400, warmupMs: 100 };
+
+/**
+ * The timeline's interval: --interval, else 1 s, or a fifth of a shorter run (at least 100 ms),
+ * so that every run has a few intervals to show over time. Absent when it is the 1 s default.
+ */
+function timelineOf(config: BenchConfig, durationMs: number | undefined): { timelineMs?: number } {
+  const ms = config.intervalMs ?? (durationMs === undefined ? DEFAULT_INTERVAL_MS : Math.max(100, Math.min(DEFAULT_INTERVAL_MS, Math.round(durationMs / 5))));
+  return ms === DEFAULT_INTERVAL_MS ? {} : { timelineMs: ms };
+}
+
+/** A round's run is at least this long: shorter, a run is mostly its own start and end. */
+const MIN_ROUND_MS = 300;
+
+/** A run `share` times shorter (the suite's rounds share one round's time), warm-up included. */
+function shorter(t: Timing, share: number): Timing {
+  if (share <= 1) return t;
+  return { durationMs: Math.max(MIN_ROUND_MS, Math.round(t.durationMs / share)), warmupMs: Math.max(100, Math.round(t.warmupMs / share)) };
+}
 
 /** What a scenario would choose for a run; the command line overrides any of it. */
 export interface RunDefaults {
@@ -35,7 +54,7 @@ export interface RunDefaults {
  * --quick swaps in short timings.
  */
 export function loadSpec(config: BenchConfig, d: RunDefaults): LoadSpec {
-  const base = config.quick ? (d.quick ?? QUICK) : d.full;
+  const base = shorter(config.quick ? (d.quick ?? QUICK) : d.full, roundShare(config));
   // A server we did not write may take only so many messages in flight per connection: the
   // scenario's concurrency then comes from more connections instead.
   const perConnection = inFlightPerConnection(config);
@@ -58,7 +77,7 @@ export function loadSpec(config: BenchConfig, d: RunDefaults): LoadSpec {
     pin: config.pin,
     target: config.target,
     ...(x ? { exchange: x } : {}),
-    ...(config.intervalMs !== undefined ? { timelineMs: config.intervalMs } : {}),
+    ...timelineOf(config, config.count !== undefined ? undefined : (config.durationMs ?? base.durationMs)),
     net: config.net,
   };
 }
@@ -107,7 +126,7 @@ export function pushSpec(
     timeoutMs: config.timeoutMs,
     rampMs: config.rampMs,
     pin: config.pin,
-    ...(config.intervalMs !== undefined ? { timelineMs: config.intervalMs } : {}),
+    ...timelineOf(config, config.durationMs ?? (config.quick ? timing.quick : timing.full)),
     target: config.target,
     net: config.net,
   };
