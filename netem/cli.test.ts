@@ -83,7 +83,7 @@ describe("netem/cli.ts", () => {
         profile: { delayMs: 1, jitterMs: 0.5, loss: 0 },
       });
       // The tare was measured at start with the profile's delay, and what it took off is said.
-      expect(ready.tareMeasured).toMatchObject({ delayMs: 1, pairs: 60 });
+      expect(ready.tareMeasured).toMatchObject({ delayMs: 1, pairs: 120 });
       expect(ready.tareMeasured.directP50Ns).toBeGreaterThan(0);
       expect(ready.tareMeasured.relayedP50Ns).toBeGreaterThan(2e6);
       expect(ready.tareUs).toBe(ready.tareMeasured.tareNs / 1000);

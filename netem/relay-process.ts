@@ -5,7 +5,7 @@ import type { TcpRelayStats, UdpRelayStats } from "./types.ts";
 
 /**
  * Tares measured by relays this process started, by transport and the delay they were measured
- * with: the first relay of each kind measures its tare (0.3-0.7 s), later ones within TARE_TTL_MS
+ * with: the first relay of each kind measures its tare (0.3-1.4 s), later ones within TARE_TTL_MS
  * are given it, so a section of many relayed runs (distance) measures once. Older ones are
  * measured again: what the relay costs changes with what the machine is doing.
  */

@@ -22,8 +22,8 @@ import { PROJECT_ROOT, spawnChild, type Child } from "../lib/children.ts";
 import { startUdpRelay } from "./udp-relay.ts";
 
 const TARE_DELAY_MS = 5;
-const PAIRS = 60;
-const WARMUP = 8;
+const PAIRS = 120;
+const WARMUP = 10;
 const PEER_TIMEOUT_MS = 2000;
 
 export interface Tare {
