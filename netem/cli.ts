@@ -23,7 +23,7 @@ space: delay, jitter, loss (udp only: TCP would retransmit, so loss shows as del
   --idle S             udp: forget a client silent this long (default 60 s)
   --tare auto|off|T    what the relay itself adds to a round trip on this machine, taken off the
                        delay (half each way) so a round trip gains what the profile says: "auto"
-                       (the default) measures it at start, 40 round trips at up to 5 ms each way,
+                       (the default) measures it at start, 120 round trips at up to 5 ms each way,
                        with no delay there is nothing to take it from; or give it, e.g. 150us
   --json               machine-readable: a JSON "ready" line with the port, a JSON "stopped"
                        line with the counters on exit
