@@ -62,8 +62,9 @@ options
   push, fanout: --subscribers LIST (default 10; fanout 10,100,1000) · --event-rate N (default 20/s;
                 fanout 5/s) · --event-size B (default 64) · --intervals LIST (short polling ms, default 50,250,1000)
   distance: --rtts LIST round-trip times in ms, two or more, at most 2000 (default 0,20,100; in the
-                suite 0,50; --quick 0,40) · requests: --clients (4), the first --size (64 B) · push: --event-rate (100/s),
-                --subscribers (10; short polling 100), --intervals (250) · timeouts stretch to 4 round trips + 1 s
+                suite 0,50; --quick 0,40) · requests: --clients (4), the first --size (64 B) ·
+                push: --event-rate (100/s), --subscribers (10; short polling 100), --intervals (250) ·
+                timeouts stretch to 4 round trips + 1 s
   --rounds N            measure in N interleaved rounds (each section whole, then again: A B C D,
                         A B C D, ...); tables show the median round, with each figure's range
                         (--repeat N: the same)
