@@ -14,13 +14,16 @@ function config(...argv: string[]): BenchConfig {
 }
 
 test("https and wss: our TLS servers answer every message, keep-alive and on new connections", async () => {
-  const result = await run(config("rtt", "--transports", "http,https,wss", "-n", "300", "--warmup", "0.1"), () => {});
+  // Runs of a second: long enough for the kernel's byte counters to be read around the measured
+  // phase (in a run of a few milliseconds they may not be).
+  const result = await run(config("rtt", "--transports", "http,https,wss", "-d", "1", "--warmup", "0.1"), () => {});
   const s = result.sections[0]!;
   if (s.kind !== "rtt") throw new Error(s.kind);
   expect(s.runs.map((r) => r.spec.driver)).toEqual(["http", "http-close", "https", "https-close", "wss"]);
   for (const r of s.runs.filter((r) => r.spec.driver !== "http" && r.spec.driver !== "http-close")) {
     expect(r.tls).toEqual({ version: "TLSv1.3", cipher: expect.stringMatching(/^TLS_/) });
-    expect(r.counts.completed).toBe(300);
+    expect(r.counts.completed).toBeGreaterThan(100);
+    expect(r.counts.completed).toBe(r.counts.sent);
     expect(r.counts.errors).toEqual({});
     expect(r.counts.timeouts).toBe(0);
   }

@@ -25,10 +25,10 @@ function explain(kind: string, driver: DriverName, exchange: UrlExchange | undef
   // Our own HTTP server's channel fails on any status but 2xx, saying which.
   if (!exchange && /^HTTP \d{3}/.test(kind))
     return `${kind.replace(/ from \S+$/, "")} to POST /echo (is it socketlab's http server in echo mode? For another server give a URL: --target http://HOST:PORT/path)`;
+  // Only echo matching checks what comes back (--match any takes any answer).
   if (kind === "corrupt reply" || kind === "unexpected reply") {
-    return exchange?.match === "any"
-      ? `answered, but not with what --match echo expects`
-      : `answered with something other than the message sent back: for a server that answers each message with its own, use --match any${TRANSPORT_DRIVERS[DRIVERS[driver].transport].server === "tcp" ? " (and --frame none or line for a server without our length prefix)" : ""}`;
+    const tcp = TRANSPORT_DRIVERS[DRIVERS[driver].transport].server === "tcp";
+    return `answered with something other than the message sent back: for a server that answers each message with its own, use --match any${tcp ? " (and --frame none or line for a server without our length prefix)" : ""}`;
   }
   return kind;
 }
