@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Pacer } from "./pacer.ts";
-import { percentile } from "./round-trips.ts";
+import { percentile } from "./percentile.ts";
 import { seededRandom } from "./random.ts";
 
 /** Resolves when the pacer has run everything, bounded by timeoutMs. */

@@ -43,13 +43,6 @@ export async function openRoundTripper(transport: "tcp" | "udp", target: Target,
   };
 }
 
-/** Nearest-rank percentile of values sorted ascending (p from 0 to 100). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) throw new Error("percentile of nothing");
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
-}
-
 export interface PairedRoundTrips {
   /** Round trips in ns, sorted ascending. */
   direct: number[];

@@ -8,14 +8,16 @@
  * 50-150 µs on a slower one (a halted virtual CPU is slow to wake), so the extra grew with the
  * machine's slowness, from +0.3% on 10 ms to +2.8% (netem/accuracy.test.ts). The tare measures
  * that extra in place: an echo server and a client, each a process of its own (as the programs
- * a relay carries are; with threads the tare came out short), time round trips of 64 bytes alternately straight to
- * the server and through a relay in this process, on this process's delivery queue, with the
- * profile's delay (at most TARE_DELAY_MS each way: beyond a few milliseconds asleep a CPU is as
- * deeply idle as it gets, so a longer delay costs time and measures the same). The tare is the
- * difference of the medians less the delay: per round trip, half of it taken off each way.
+ * a relay carries are; with threads the tare came out short), time round trips of 64 bytes
+ * alternately straight to the server and through a relay in this process, on this process's
+ * delivery queue, with the profile's delay (at most TARE_DELAY_MS each way: beyond a few
+ * milliseconds asleep a CPU is as deeply idle as it gets, so a longer delay costs time and
+ * measures the same). The tare is the median of the paired differences (each relayed round trip
+ * less the direct one beside it) less the delay: per round trip, half of it taken off each way.
  */
 import type { Pacer } from "./pacer.ts";
 import { describeProfile, type Profile } from "./profile.ts";
+import { percentile } from "./percentile.ts";
 import { startTcpRelay } from "./tcp-relay.ts";
 import type { PeerReply, PeerRequest } from "./tare-peer.ts";
 import { PROJECT_ROOT, spawnChild, type Child } from "../lib/children.ts";
@@ -41,10 +43,12 @@ export function tareDelayMs(profile: Profile): number {
   return Math.min(profile.delayMs, TARE_DELAY_MS);
 }
 
-/** Medians of the lower half of an even count, as bench/stats/median does: a real sample. */
+/** The nearest-rank median (of an even count the lower middle: a value measured). */
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** Starts a peer process with a request; resolves with its one JSON reply line, bounded. */

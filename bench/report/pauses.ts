@@ -3,6 +3,7 @@
 import { latency } from "../model/format.ts";
 import { sectionRuns, type BenchResult, type LoadResult, type PushRunResult } from "../model/results.ts";
 import type { LatencySummary } from "../stats/histogram.ts";
+import { median } from "../stats/median.ts";
 
 type Measured = (LoadResult | PushRunResult) & { pauses: NonNullable<LoadResult["pauses"]> };
 
@@ -11,8 +12,7 @@ function measured(result: BenchResult): Measured[] {
 }
 
 function level(summaries: LatencySummary[]): string {
-  const median = [...summaries.map((s) => s.p50)].sort((a, b) => a - b)[Math.floor((summaries.length - 1) / 2)]!;
-  return `p50 ${latency(median)}, p99 up to ${latency(Math.max(...summaries.map((s) => s.p99)))}, the longest ${latency(Math.max(...summaries.map((s) => s.max)))}`;
+  return `p50 ${latency(median(summaries.map((s) => s.p50)))}, p99 up to ${latency(Math.max(...summaries.map((s) => s.p99)))}, the longest ${latency(Math.max(...summaries.map((s) => s.max)))}`;
 }
 
 /** One paragraph for the report's head: the pause level on each side, and what a wake-up costs. */

@@ -3,7 +3,8 @@
 // with no conditions. The difference of the medians is what every relayed latency carries
 // besides the profile's delay (two more loopback hops and a pass through the relay's loop).
 import type { RelayOverhead } from "../model/results.ts";
-import { openRoundTripper, pairedRoundTrips, percentile, type RoundTripper } from "../../netem/round-trips.ts";
+import { percentile } from "../../netem/percentile.ts";
+import { openRoundTripper, pairedRoundTrips, type RoundTripper } from "../../netem/round-trips.ts";
 import { startRelayProcess } from "../../netem/relay-process.ts";
 import { startServer } from "./server-process.ts";
 
