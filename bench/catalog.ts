@@ -262,12 +262,6 @@ export interface TransportEntry {
   rtt: DriverName[];
   connect?: { direct: DriverName; relayed: DriverName };
   distance: DriverName[];
-  /**
-   * Its TLS sibling's new-connection row, which the suite's and the distance scenario's distance
-   * section add (what TLS costs in round trips is the point there), unless the sibling is chosen
-   * itself.
-   */
-  tlsDistance?: { transport: BenchTransport; driver: DriverName };
   /** The push patterns a server of this transport offers. */
   push: PushKind[];
   /** Connectionless: no set-up to time, loss and reordering to count. */
@@ -295,7 +289,6 @@ export const TRANSPORT_DRIVERS = {
     rtt: ["ws"],
     connect: { direct: "ws-connect", relayed: "ws-connect" },
     distance: ["ws", "ws-new"],
-    tlsDistance: { transport: "wss", driver: "wss-new" },
     push: ["ws"],
     datagram: false,
   },
@@ -307,7 +300,6 @@ export const TRANSPORT_DRIVERS = {
     rtt: ["http", "http-close"],
     connect: { direct: "http-close", relayed: "http-close" },
     distance: ["http", "http-close"],
-    tlsDistance: { transport: "https", driver: "https-close" },
     push: ["sse", "long", "short"],
     datagram: false,
   },

@@ -1,4 +1,4 @@
-import { DRIVERS, PATTERNS, TRANSPORT_DRIVERS, type DriverEntry, type DriverName, type PatternEntry, type TransportEntry } from "../catalog.ts";
+import { DRIVERS, PATTERNS, TLS_PAIRS, TRANSPORT_DRIVERS, type DriverEntry, type DriverName, type PatternEntry } from "../catalog.ts";
 import { inLabComparison, type BenchConfig } from "./config.ts";
 import { latency } from "./format.ts";
 import { labelOf, subjectOf } from "./names.ts";
@@ -15,10 +15,11 @@ import { rttMsOf } from "./spec.ts";
  */
 export function distanceDrivers(config: Pick<BenchConfig, "transports" | "scenario">): DriverName[] {
   const drivers = config.transports.flatMap((t) => TRANSPORT_DRIVERS[t].distance);
-  // HTTPS and WSS on a new connection: what TLS adds in round trips, beside the plain rows.
-  const tls = config.transports.flatMap((t) => {
-    const sibling = (TRANSPORT_DRIVERS[t] as TransportEntry).tlsDistance;
-    return sibling && !config.transports.includes(sibling.transport) ? [sibling.driver] : [];
+  // Each new-connection row's TLS twin (TLS_PAIRS): what TLS adds in round trips, beside the
+  // plain rows, unless its transport was chosen and brings it anyway.
+  const tls = drivers.flatMap((d) => {
+    const twin = TLS_PAIRS.find(([plain]) => plain === d)?.[1];
+    return twin && DRIVERS[d].perOperationConnection && !config.transports.includes(DRIVERS[twin].transport) ? [twin] : [];
   });
   return [...(config.scenario === "suite" ? drivers.filter(inLabComparison) : drivers), ...tls];
 }
