@@ -107,7 +107,7 @@ test("bad bench options: every problem at once, exit 2", async () => {
   expect(code).toBe(2);
   const problems = stderr.split("\n").filter((l) => l.startsWith("bench: "));
   expect(problems).toEqual([
-    'bench: unknown scenario "latency": use suite, rtt, push, throughput, load, connect, udp, fanout, distance',
+    'bench: unknown scenario "latency": use suite, rtt, push, throughput, load, capacity, connect, udp, fanout, distance',
     'bench: --size: "4" is not a number from 8 to 1048576',
     'bench: --size: "abc" is not a number from 8 to 1048576',
     'bench: --pin must be one of none, same, split, got "sideways"',

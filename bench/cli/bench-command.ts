@@ -18,7 +18,9 @@ scenarios (default: suite)
   rtt          round-trip latency, one message in flight: tcp, udp, ws, http keep-alive, http new connection
   push         server events to subscribers: WebSocket push, SSE, long polling, short polling
   throughput   messages/s and MB/s with a window in flight, over a size sweep
-  load         open loop at fixed rates (a sweep finds the knee), corrected and uncorrected
+  load         open loop at fixed rates (a sweep finds the knee), corrected and uncorrected; or
+               --stages, a ramp within one run
+  capacity     the highest rate whose latency holds --slo, searched on one set of connections
   connect      connection set-up rate: TCP connect, WebSocket handshake, HTTP new connection
   udp          loss, reordering, duplicates and jitter across send rates
   fanout       one event to many subscribers: WebSocket publish vs SSE vs long polling
@@ -29,15 +31,15 @@ options
   --quick, -q           short runs, one round (the suite in about 35 s)
   --transports LIST     tcp,udp,ws,http (the default), and https,wss: HTTP and WebSocket over TLS
                         (our servers with --tls; their certificate, made at start, is not verified)
-  --clients, -c N       connections (default per scenario: 1; load 8; connect 4)
+  --clients, -c N       connections (default per scenario: 1; load and capacity 8; connect 4)
   --workers N           swarm processes the connections are spread over, so the generator can use
                         every core (default 1); their histograms merge exactly (--procs: the same)
   --net PROFILE         network conditions applied by a relay between swarm and server: lan, wifi, 3g,
                         intercontinental, or e.g. "delay=20ms,jitter=2ms,loss=1%,rate=10mbit" (one way);
                         the suite then leaves its distance section out
-  --target HOST:PORT    measure our server started elsewhere (rtt, throughput, load, connect, udp, push;
-                        one transport): bun run server <t> --mode echo --host 0.0.0.0 on that computer
-  --target URL          measure any server (rtt, throughput, load, connect): http://H:P/path?query,
+  --target HOST:PORT    measure our server started elsewhere (rtt, throughput, load, capacity, connect,
+                        udp, push; one transport): bun run server <t> --mode echo --host 0.0.0.0 there
+  --target URL          measure any server (rtt, throughput, load, capacity, connect): http://H:P/path,
                         https://…, ws://H:P/path, wss://…, tcp://H:P, udp://H:P; the scheme is the
                         transport. One probe first: a bad target fails in one line within 2 s
     http(s)://          --method M (GET) · -H, --header "Name: value" (repeatable) · --body TEXT|@FILE ·
@@ -51,6 +53,13 @@ options
                         bytes back) | line (newline-terminated request/reply) | length (our 4-byte prefix)
   --size, -s LIST       message sizes, e.g. 64,1k,64k (k = KiB); a list is a sweep (min 8 B)
   --rate, -r LIST       open loop: messages/s in all, e.g. 5000 or 1k,5k,20k (a sweep)
+  load: --stages LIST   ramp the rate linearly from stage to stage on the same connections, k6's
+                        ramping arrival rate: "10s:1k,30s:10k,10s:10k" (from 0; "500,10s:1k" from
+                        500/s); figures per stage
+  capacity: --slo LIST  objectives a rate must hold, e.g. "p99<5ms" (the default) or "p50<1ms,max<50ms"
+                        · --rate R first step (1000/s) · --max-rate R top (1m/s) · --duration S
+                        each step (1 s) · --precision PCT bracket width to stop at (5%); rates double
+                        until a step breaks, then bisect; the best is run again to confirm
   --window, -w N        closed loop: messages in flight per connection (throughput default 32);
                         open loop: the in-flight cap per connection (default 1000)
   --duration, -d S      measure for S seconds (e.g. 5, 500ms)   --count, -n N   or N messages

@@ -102,6 +102,30 @@ describe("bench options", () => {
     expect(problemsOf(["suite", "--rtts", "0,50"])).toEqual([]);
   });
 
+  test("stages and the capacity search: their options, where they apply, and what they exclude", () => {
+    expect(problemsOf(["load", "--stages", "10s:1k,30s:10k,10s:10k"])).toEqual([]);
+    expect(problemsOf(["load", "--stages", "500,2s:1k"])).toEqual([]);
+    expect(problemsOf(["load", "--stages", "10s:1k,fast", "--rate", "5k", "-d", "3"])).toEqual([
+      '--stages: "fast" is not a stage: write LENGTH:RATE, e.g. 10s:1k (at least 100ms long, at most 10m/s)',
+      "--stages sets the rates and the length: --rate does not combine with it",
+      "--stages sets the rates and the length: --duration does not combine with it",
+    ]);
+    expect(problemsOf(["load", "--stages", "10s:0"])).toEqual(["--stages: every stage is at rate 0: nothing would be sent"]);
+    expect(problemsOf(["rtt", "--stages", "1s:1k"])).toEqual(["--stages ramps an open loop: it is for the load scenario, not rtt"]);
+    expect(problemsOf(["capacity", "--slo", "p99<5ms,p50<500us", "--max-rate", "50k", "--precision", "2%"])).toEqual([]);
+    expect(problemsOf(["capacity", "--slo", "p99 under 5ms", "--rate", "1k,2k", "-n", "100", "--workers", "2", "-c", "4"])).toEqual([
+      '--slo: "p99 under 5ms" is not an objective: write a percentile below a time, e.g. "p99<5ms" or "p50<500us,max<1s"',
+      "--rate in capacity is the first step's rate: give one value",
+      "capacity steps by time (--duration is each step's length): --count does not apply",
+      "capacity judges each step on the whole load, in one swarm process: --workers must be 1",
+    ]);
+    expect(problemsOf(["capacity", "--rate", "20k", "--max-rate", "10k", "--precision", "90"])).toEqual([
+      '--precision: "90" is not a percentage from 0.5 to 50',
+      "--rate 20000 is above --max-rate 10000",
+    ]);
+    expect(problemsOf(["load", "--slo", "p99<5ms"])).toEqual(["--slo is for the capacity scenario, not load"]);
+  });
+
   test("--help wins over everything else", () => {
     expect(parseBenchArgs(["--help", "--bogus"])).toBe("help");
   });

@@ -10,7 +10,10 @@ import type { Target } from "../../lib/net.ts";
 import { readFileSync } from "node:fs";
 import { fingerprintOf, type TlsTrust } from "../../lib/tls.ts";
 import { FRAMES, MATCHES, SCHEMES, type UrlExchange, type Scheme } from "../model/exchange.ts";
-import { PIN_MODES } from "../model/spec.ts";
+import { PIN_MODES, type RampStage } from "../model/spec.ts";
+import { parseStages } from "../model/ramp.ts";
+import { DEFAULT_SLO } from "../model/config.ts";
+import { parseObjectives, type Objective } from "../stats/objective.ts";
 import { BENCH_TRANSPORTS, DEFAULT_TRANSPORTS, TRANSPORT_DRIVERS, type BenchTransport } from "../catalog.ts";
 import { MAX_RTT_MS, REPORT_FORMATS, SCENARIOS, SUITE_ROUNDS, hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
 
@@ -38,6 +41,10 @@ export const BENCH_OPTIONS = {
   net: { type: "string" },
   size: { type: "string", short: "s" },
   rate: { type: "string", short: "r" },
+  stages: { type: "string" },
+  slo: { type: "string" },
+  "max-rate": { type: "string" },
+  precision: { type: "string" },
   window: { type: "string", short: "w" },
   duration: { type: "string", short: "d" },
   count: { type: "string", short: "n" },
@@ -90,6 +97,15 @@ function listOpt(args: ParsedArgs, name: string, min: number, max: number, binar
   }
   if (out.length === 0 && !args.problems.some((p) => p.startsWith(`--${name}`))) args.problems.push(`--${name} needs at least one value`);
   return out;
+}
+
+/** One quantity ("50k") within [min, max], or undefined when absent (a problem is noted when malformed). */
+function optionalQuantity(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  if (!args.values.has(name)) return undefined;
+  const raw = stringOpt(args, name) ?? "";
+  const value = parseQuantity(raw, false);
+  if (value === undefined || value < min || value > max) args.problems.push(`--${name}: "${raw.trim()}" is not a number from ${min} to ${max}`);
+  return value;
 }
 
 function optionalInt(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
@@ -149,6 +165,10 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     net: netOpt(args),
     sizes: listOpt(args, "size", BENCH_HEADER_BYTES, MAX_MESSAGE_BYTES, true),
     rates: listOpt(args, "rate", 1, 10_000_000, false),
+    stages: stagesOpt(args),
+    slo: sloOpt(args, scenario),
+    maxRate: optionalQuantity(args, "max-rate", 1, 10_000_000),
+    precision: args.values.has("precision") ? percentOpt(args, "precision", 0.5, 50) : undefined,
     window: optionalInt(args, "window", 1, 100_000),
     durationMs: optionalDuration(args, "duration", 3600_000),
     count: optionalInt(args, "count", 1, 1_000_000_000),
@@ -181,6 +201,35 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
   if (args.problems.length > 0) throw new UsageError(args.problems);
   if (flagOpt(args, "list-metrics")) return { listMetrics: names ?? [] };
   return config;
+}
+
+/** --stages, parsed (bench/model/ramp.ts); undefined when absent or malformed (a problem is noted). */
+function stagesOpt(args: ParsedArgs): RampStage[] | undefined {
+  const raw = stringOpt(args, "stages");
+  if (raw === undefined) return undefined;
+  const stages = parseStages(raw);
+  if (typeof stages === "string") args.problems.push(`--stages: ${stages}`);
+  return typeof stages === "string" ? undefined : stages;
+}
+
+/** --slo, parsed; the capacity scenario's default objective is p99 under 5 ms. */
+function sloOpt(args: ParsedArgs, scenario: Scenario): Objective[] | undefined {
+  const raw = stringOpt(args, "slo") ?? (scenario === "capacity" ? DEFAULT_SLO : undefined);
+  if (raw === undefined) return undefined;
+  const objectives = parseObjectives(raw);
+  if (typeof objectives === "string") args.problems.push(`--slo: ${objectives}`);
+  return typeof objectives === "string" ? undefined : objectives;
+}
+
+/** A percentage from min to max ("5", "5%"), as a share. */
+function percentOpt(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const raw = stringOpt(args, name) ?? "";
+  const value = Number(raw.trim().replace(/%$/, ""));
+  if (raw.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
+    args.problems.push(`--${name}: "${raw}" is not a percentage from ${min} to ${max}`);
+    return undefined;
+  }
+  return value / 100;
 }
 
 /** `--target host:port` (IPv6 in brackets), or undefined when absent, a URL or malformed (a problem is noted). */
@@ -392,10 +441,10 @@ function netOpt(args: ParsedArgs): Profile | undefined {
 }
 
 /** Scenarios that can measure a server socketlab did not write (a URL target): those whose runs are requests and their answers. */
-export const URL_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "connect"];
+export const URL_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "capacity", "connect"];
 
 /** Scenarios that can measure a server started elsewhere: those whose runs need only a server to answer (echo, or push-mode for push). */
-export const TARGET_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "connect", "udp", "push"];
+export const TARGET_SCENARIOS: readonly Scenario[] = ["rtt", "throughput", "load", "capacity", "connect", "udp", "push"];
 
 /**
  * Problems no single option shows: pinning, exclusive options, options of other scenarios.
@@ -434,6 +483,19 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
     if (!c.transports.some((t) => distant.includes(t))) problems.push(`distance compares ${inWords(distant)}: --transports needs at least one of them`);
     for (const o of ["rate", "window", "count"])
       if (args.values.has(o)) problems.push(`--${o} does not apply to distance: each row is one message or event at a time`);
+  }
+  if (args.values.has("stages")) {
+    if (c.scenario !== "load") problems.push(`--stages ramps an open loop: it is for the load scenario, not ${c.scenario}`);
+    for (const o of ["rate", "duration", "count"])
+      if (args.values.has(o)) problems.push(`--stages sets the rates and the length: --${o} does not combine with it`);
+  }
+  for (const o of ["slo", "max-rate", "precision"])
+    if (args.values.has(o) && c.scenario !== "capacity") problems.push(`--${o} is for the capacity scenario, not ${c.scenario}`);
+  if (c.scenario === "capacity") {
+    if (c.rates !== undefined && c.rates.length > 1) problems.push("--rate in capacity is the first step's rate: give one value");
+    if (args.values.has("count")) problems.push("capacity steps by time (--duration is each step's length): --count does not apply");
+    if (c.procs > 1) problems.push("capacity judges each step on the whole load, in one swarm process: --workers must be 1");
+    if (c.maxRate !== undefined && c.rates?.[0] !== undefined && c.rates[0] > c.maxRate) problems.push(`--rate ${c.rates[0]} is above --max-rate ${c.maxRate}`);
   }
   if (c.intervalMs !== undefined && c.intervalMs < 100) problems.push(`--interval must be at least 100ms, got ${c.intervalMs} ms`);
   if (c.scenario === "rtt" && args.values.has("window")) problems.push("--window is 1 by definition in rtt: use throughput for a pipeline");

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { summarize } from "../stats/histogram.ts";
 import { closedLoop } from "./closed.ts";
 import { FakeScheduler, fakeServerPipe } from "../../test/support/fake-scheduler.ts";
+import { constantArrivals } from "./arrivals.ts";
 import { openLoop } from "./open.ts";
 import { Session } from "./session.ts";
 
@@ -40,7 +41,7 @@ describe("a server that stalls for 1 s during a 5 s run (service time 100 µs)",
 
   test("open loop at 1000/s: every request due during the stall is timed from when it was due", async () => {
     const { clock, session } = setup(stall);
-    const done = openLoop(session, { ratePerSec: 1000, maxInflightPerPipe: 1, warmupNs: 0, durationNs: 5 * S });
+    const done = openLoop(session, { arrivals: constantArrivals(1000), maxInflightPerPipe: 1, warmupNs: 0, durationNs: 5 * S });
     clock.run(20 * S);
     await done;
     const r = session.result();
@@ -67,7 +68,7 @@ describe("a server that stalls for 1 s during a 5 s run (service time 100 µs)",
 describe("open loop", () => {
   test("sends exactly on schedule when the server keeps up", async () => {
     const { clock, session } = setup({ serviceNs: 50 * US }, 4);
-    const done = openLoop(session, { ratePerSec: 2000, maxInflightPerPipe: 100, warmupNs: 1 * S, durationNs: 2 * S });
+    const done = openLoop(session, { arrivals: constantArrivals(2000), maxInflightPerPipe: 100, warmupNs: 1 * S, durationNs: 2 * S });
     clock.run(10 * S);
     await done;
     const r = session.result();
@@ -82,7 +83,7 @@ describe("open loop", () => {
   test("overload: the backlog grows, latency climbs, and what never left is counted", async () => {
     // Each request needs 2 ms; the schedule asks for one every 1 ms on a single connection.
     const { clock, session } = setup({ serviceNs: 2 * MS });
-    const done = openLoop(session, { ratePerSec: 1000, maxInflightPerPipe: 1, warmupNs: 0, durationNs: 2 * S });
+    const done = openLoop(session, { arrivals: constantArrivals(1000), maxInflightPerPipe: 1, warmupNs: 0, durationNs: 2 * S });
     clock.run(10 * S);
     await done;
     const r = session.result();
@@ -158,7 +159,7 @@ test("a pipe that completes inside issue() neither recurses nor starves the loop
     },
     close: async () => {},
   });
-  const open = openLoop(session2, { ratePerSec: 100_000, maxInflightPerPipe: 10, warmupNs: 0, durationNs: 1 * S });
+  const open = openLoop(session2, { arrivals: constantArrivals(100_000), maxInflightPerPipe: 10, warmupNs: 0, durationNs: 1 * S });
   clock2.run(10 * S);
   await open;
   expect(session2.result().counts.completed).toBe(100_000);
@@ -170,7 +171,7 @@ describe("HdrHistogram's own coordinated-omission example, through our correctio
   // times every request from when it was due, so the stall's requests carry it themselves.
   test("corrected p50 1 ms, p75 50 s, p90 80 s, p99 98 s, within 0.1%", async () => {
     const { clock, session } = setup({ serviceNs: 1 * MS, parallel: true, stallFrom: 100 * S, stallUntil: 200 * S }, 1, 300 * S);
-    const done = openLoop(session, { ratePerSec: 100, maxInflightPerPipe: 20_000, warmupNs: 0, durationNs: 200 * S });
+    const done = openLoop(session, { arrivals: constantArrivals(100), maxInflightPerPipe: 20_000, warmupNs: 0, durationNs: 200 * S });
     clock.run(400 * S);
     await done;
     const r = session.result();

@@ -1,9 +1,16 @@
+import type { Arrivals } from "./arrivals.ts";
 import { Phases, type PhaseOptions } from "./phases.ts";
 import type { Session } from "./session.ts";
 
+export interface OpenLoopControl {
+  originNs: number;
+  resume(): void;
+  stop(): void;
+}
+
 export interface OpenLoopOptions extends PhaseOptions {
-  /** Total operations per second across all pipes. */
-  ratePerSec: number;
+  /** When each operation is due, across all pipes, from the loop's start (warm-up included). */
+  arrivals: Arrivals;
   /** A pipe with this many in flight takes no more until one ends (bounds memory under overload). */
   maxInflightPerPipe: number;
 }
@@ -15,10 +22,14 @@ export interface OpenLoopOptions extends PhaseOptions {
  * due, so the latency includes the wait a real user would have had (coordinated-omission
  * correction). Late sends are counted, and what was still due but unsent at the end is counted
  * as backlog: the schedule never silently slows down.
+ *
+ * `started` receives the loop's origin (the instant the schedule's offsets count from), a
+ * `resume` to call after appending to a schedule that had run out, and a `stop` for a loop whose
+ * length nobody knew at its start (the capacity search).
  */
-export function openLoop(session: Session, opts: OpenLoopOptions): Promise<void> {
+export function openLoop(session: Session, opts: OpenLoopOptions, started?: (loop: OpenLoopControl) => void): Promise<void> {
   const clock = session.clock;
-  const intervalNs = 1e9 / opts.ratePerSec;
+  const arrivals = opts.arrivals;
   const t0 = clock.now();
   let k = 0;
   let timerPending = false;
@@ -30,7 +41,8 @@ export function openLoop(session: Session, opts: OpenLoopOptions): Promise<void>
     if (!phases.issuing) return;
     const now = clock.now();
     for (;;) {
-      const due = t0 + k * intervalNs;
+      const due = t0 + arrivals.dueNs(k);
+      if (due === Number.POSITIVE_INFINITY) return; // the schedule has run out, for now
       if (due > now) {
         timerPending = true;
         clock.at(due, tick);
@@ -57,20 +69,21 @@ export function openLoop(session: Session, opts: OpenLoopOptions): Promise<void>
     // Every send due before the window's end still goes, late if the process was paused when
     // the window ended (the timer that ends it fires late too): only those a pipe's in-flight
     // cap holds back are never sent, and that is the target not keeping up.
-    for (let due = t0 + k * intervalNs; due < endNs; due = t0 + k * intervalNs) {
+    for (let due = t0 + arrivals.dueNs(k); due < endNs; due = t0 + arrivals.dueNs(k)) {
       const pipe = k % session.pipes;
       if (session.alive(pipe) && session.inflight(pipe) >= opts.maxInflightPerPipe) break;
       if (session.alive(pipe)) session.issue(pipe, due, true);
       else session.error("not sent: connection closed");
       k++;
     }
-    const dueByEnd = Math.ceil((endNs - t0) / intervalNs);
-    session.addUnsent(Math.max(0, dueByEnd - k));
+    session.addUnsent(Math.max(0, arrivals.dueBefore(endNs - t0) - k));
   });
   session.onSlotFree = () => {
     if (blocked && !timerPending) tick();
   };
-  return phases.start(() => {
+  const kick = (): void => {
     if (!timerPending) tick();
-  });
+  };
+  started?.({ originNs: t0, resume: kick, stop: () => phases.stop(clock.now()) });
+  return phases.start(kick);
 }

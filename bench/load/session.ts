@@ -3,6 +3,7 @@ import { SequenceTracker, sumSequences, type SequenceReport } from "../stats/seq
 import type { Pipe, PipeEvents, Scheduler } from "./types.ts";
 import type { SessionCounts } from "../stats/counts.ts";
 import { DEFAULT_INTERVAL_MS, IntervalRecorder, type IntervalShare } from "../stats/timeline.ts";
+import type { SegmentRecorder } from "../stats/segments.ts";
 
 /** Sends more than this far behind their intended time count as "behind schedule". */
 export const BEHIND_NS = 1_000_000;
@@ -62,6 +63,8 @@ export class Session {
   onAllClosed: () => void = () => {};
   /** Called as the measured phase starts and ends. */
   onPhase: (phase: Phase) => void = () => {};
+  /** Where the run is cut by due time (stages, capacity steps): measured operations recorded there too. */
+  segments: SegmentRecorder | undefined;
 
   constructor(
     readonly clock: Scheduler,
@@ -134,6 +137,7 @@ export class Session {
         record(this.lag, sent - due);
         if (sent - due > BEHIND_NS) this.counts.behind++;
       }
+      this.segments?.sent(due, sent - due);
     }
     return true;
   }
@@ -157,6 +161,7 @@ export class Session {
       // Into the interval it completes in (the drain's completions belong to the last one).
       if (this.phase === "measure") this.timeline.roll(now);
       this.timeline.record(now - op.intended);
+      this.segments?.completed(op.intended, now - op.intended);
     }
     this.onSlotFree(pipe);
   }
@@ -186,7 +191,11 @@ export class Session {
   /** Operation `seq` on a pipe failed (or an unmatched failure, seq undefined): counted, slot freed. */
   fail(pipe: number, seq: number | undefined, kind: string): void {
     this.error(kind);
-    if (seq === undefined || !this.states[pipe]!.inflight.delete(seq)) return;
+    const inflight = this.states[pipe]!.inflight;
+    const op = seq === undefined ? undefined : inflight.get(seq);
+    if (seq === undefined || !op) return;
+    inflight.delete(seq);
+    if (op.measured) this.segments?.failed(op.intended);
     this.onSlotFree(pipe);
   }
 
@@ -205,6 +214,7 @@ export class Session {
     if (!state.alive) return;
     state.alive = false;
     this.error(`closed: ${reason}`);
+    for (const op of state.inflight.values()) if (op.measured) this.segments?.failed(op.intended);
     state.inflight.clear();
     if (!this.anyAlive) this.onAllClosed();
   }
@@ -219,6 +229,7 @@ export class Session {
         if (op.measured) {
           this.counts.timeouts++;
           this.timeline.error();
+          this.segments?.timedOut(op.intended);
         }
         this.onSlotFree(i);
       }

@@ -22,6 +22,7 @@ import {
 } from "./results.ts";
 import { recordedSpec, type LoadSpec, type PushSpec } from "./spec.ts";
 import { mergeIntervals } from "../stats/timeline.ts";
+import { mergeStageResults } from "./ramp.ts";
 
 // Merging runs measured at the same time by several swarms against the same server, as if one
 // bigger swarm had made them: the shares of one run (its swarm processes, in bench/run/) and the
@@ -112,6 +113,8 @@ function checkSameShape(a: BenchResult, b: BenchResult, aName: string, bName: st
   if (a.scenario !== b.scenario) throw new UsageError(`cannot merge: ${aName} is a ${a.scenario} run and ${bName} a ${b.scenario} run`);
   const kinds = (r: BenchResult) => r.sections.map((s) => s.kind).join(", ") || "none";
   if (kinds(a) !== kinds(b)) throw new UsageError(`cannot merge: ${aName} has sections ${kinds(a)} and ${bName} has ${kinds(b)}`);
+  if (a.sections.some((s) => s.kind === "capacity"))
+    throw new UsageError("cannot merge capacity searches: each swarm chose its steps from its own load, so their steps do not line up");
   a.sections.forEach((sa, i) => {
     const sb = b.sections[i]!;
     const ra = sectionRuns(sa);
@@ -135,6 +138,7 @@ function mergeSection(parts: Section[]): Section {
     case "hello":
     case "rtt":
     case "throughput":
+    case "capacity":
       return { ...s, runs: loads((p) => p.runs as LoadResult[]) };
     case "connect": {
       const timeWait = s.timeWait.map((_, i) => maxOf(parts.map((p) => (p.kind === "connect" ? p.timeWait[i] : undefined))) ?? null);
@@ -221,7 +225,7 @@ export function combineEcho(shares: EchoShare[], window: "shared" | "separate") 
 /** What was measured of the server, once per run (or the largest of the parts' readings). */
 export type ServerSide = Pick<
   LoadResult,
-  "wirePerOp" | "placement" | "remote" | "relay" | "tls" | "oneWay" | "serverRejected" | "serverErrors" | "timeline" | "pauses"
+  "wirePerOp" | "placement" | "remote" | "relay" | "tls" | "oneWay" | "serverRejected" | "serverErrors" | "timeline" | "pauses" | "stages" | "capacity"
 > & {
   cost: ProcessCost;
 };
@@ -360,26 +364,31 @@ export function mergeLoadRuns(runs: LoadResult[]): LoadResult {
     })),
     "separate",
   );
-  return loadResult(
-    additiveSpec(
-      runs.map((r) => r.spec),
-      ADDITIVE_LOAD,
-    ),
-    echo,
-    {
-      cost: serverCost(runs.map((r) => r.cost.server)),
-      wirePerOp: weighted(runs.map((r) => ({ value: r.wirePerOp, weight: r.counts.completed }))),
-      placement: { server: first.placement.server, swarm: runs.flatMap((r) => r.placement.swarm) },
-      remote: first.remote,
-      relay: first.relay,
-      tls: first.tls,
-      oneWay: oneWays.length ? { sent: oneWaySent, received: oneWayReceived, lost: Math.max(0, oneWaySent - oneWayReceived) } : undefined,
-      serverRejected: maxRecords(runs.map((r) => r.serverRejected)),
-      serverErrors: maxRecords(runs.map((r) => r.serverErrors)),
-      // Parts made at once: their i-th intervals lie side by side, and add up.
-      ...(runs.every((r) => r.timeline) ? { timeline: mergeIntervals(runs.map((r) => r.timeline!)) } : {}),
-    },
+  const spec = additiveSpec(
+    runs.map((r) => r.spec),
+    ADDITIVE_LOAD,
   );
+  // Each part ramped through the same stages at its own rates: together, the rates add up.
+  if (spec.stages)
+    spec.stages = spec.stages.map((st, i) => ({
+      ...st,
+      fromPerSec: sum(runs, (r) => r.spec.stages?.[i]?.fromPerSec ?? 0),
+      toPerSec: sum(runs, (r) => r.spec.stages?.[i]?.toPerSec ?? 0),
+    }));
+  return loadResult(spec, echo, {
+    cost: serverCost(runs.map((r) => r.cost.server)),
+    wirePerOp: weighted(runs.map((r) => ({ value: r.wirePerOp, weight: r.counts.completed }))),
+    placement: { server: first.placement.server, swarm: runs.flatMap((r) => r.placement.swarm) },
+    remote: first.remote,
+    relay: first.relay,
+    tls: first.tls,
+    oneWay: oneWays.length ? { sent: oneWaySent, received: oneWayReceived, lost: Math.max(0, oneWaySent - oneWayReceived) } : undefined,
+    serverRejected: maxRecords(runs.map((r) => r.serverRejected)),
+    serverErrors: maxRecords(runs.map((r) => r.serverErrors)),
+    // Parts made at once: their i-th intervals lie side by side, and add up.
+    ...(runs.every((r) => r.timeline) ? { timeline: mergeIntervals(runs.map((r) => r.timeline!)) } : {}),
+    ...(runs.every((r) => r.stages) ? { stages: mergeStageResults(runs.map((r) => r.stages!)) } : {}),
+  });
 }
 
 /**

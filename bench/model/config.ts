@@ -5,9 +5,13 @@ import type { UrlExchange } from "./exchange.ts";
 import type { Profile } from "../../netem/profile.ts";
 import { LAB, TRANSPORT_DRIVERS, type BenchTransport, type DriverName } from "../catalog.ts";
 import type { Assertion } from "./threshold.ts";
-import type { PinMode } from "./spec.ts";
+import type { PinMode, RampStage } from "./spec.ts";
+import type { Objective } from "../stats/objective.ts";
 
-export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "connect", "udp", "fanout", "distance"] as const;
+/** The capacity scenario's objective when --slo is not given. */
+export const DEFAULT_SLO = "p99<5ms";
+
+export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "capacity", "connect", "udp", "fanout", "distance"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const REPORT_FORMATS = ["both", "md", "json", "csv", "all"] as const;
@@ -49,6 +53,12 @@ export interface BenchConfig {
   procs: number;
   sizes?: number[];
   rates?: number[];
+  /** Open loop: stages the rate ramps through (--stages; the load scenario). */
+  stages?: RampStage[];
+  /** Capacity: the objectives a rate must hold (--slo), the top of the search, and when it is close enough. */
+  slo?: Objective[];
+  maxRate?: number;
+  precision?: number;
   window?: number;
   durationMs?: number;
   count?: number;

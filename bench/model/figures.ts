@@ -8,6 +8,7 @@
 import { DRIVERS, TRANSPORT_DRIVERS } from "../catalog.ts";
 import { distanceRows } from "./distance-rows.ts";
 import { latency } from "./format.ts";
+import { bestStep } from "./ramp.ts";
 import { subjectOf } from "./names.ts";
 import { isLoadRun, loadRuns, sectionRuns, type BenchResult, type LoadResult, type PushRunResult, type SectionKind } from "./results.ts";
 import { isLoadSpec, rttMsOf, type LoadSpec, type PushSpec, type RunSpec } from "./spec.ts";
@@ -70,6 +71,8 @@ const LATENCY: FigureName[] = ["p50", "p90", "p99", "p999", "max", "mean"];
 
 /** The figures an echo run of this spec has (a remote server's CPU and sockets are not measured). */
 export function echoFigureNames(spec: LoadSpec): FigureName[] {
+  // A capacity search's figures: the rate found, and the latency at it.
+  if (spec.capacity) return ["rate", "p50", "p99"];
   const d = DRIVERS[spec.driver];
   const local = spec.target === undefined;
   const names: FigureName[] = [...LATENCY, "rate", "mbps", "errors", "cpu.client"];
@@ -93,6 +96,10 @@ export function lossShare(r: LoadResult): number {
 
 /** The figures of one echo run, by name (those it could not measure are left out). */
 export function loadFigures(r: LoadResult): Figures {
+  if (r.capacity) {
+    const at = bestStep(r.capacity);
+    return { rate: r.capacity.ratePerSec ?? 0, ...(at ? { p50: at.latency.p50, p99: at.latency.p99 } : {}) };
+  }
   const f: Figures = {};
   for (const name of echoFigureNames(r.spec)) {
     const value = echoValue(r, name);
@@ -171,7 +178,7 @@ function placesOf(kind: SectionKind, specs: RunSpec[]): Place[] {
     if (kind === "distance") return { subject, point: `${rttMsOf(spec)}ms` };
     if (!isLoadSpec(spec)) return { subject, point: kind === "fanout" ? `${spec.subscribers}` : undefined };
     if (kind === "throughput" || (kind === "rtt" && sizes.size > 1)) return { subject, point: `${spec.size}B` };
-    if (kind === "load" || kind === "udp") return { subject, point: `${spec.ratePerSec}` };
+    if ((kind === "load" && !spec.stages) || kind === "udp") return { subject, point: `${spec.ratePerSec}` };
     return { subject };
   });
 }

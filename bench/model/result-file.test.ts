@@ -219,7 +219,7 @@ describe("readResult", () => {
       `sections[${distance}].push[0].spec.net is 20, not a network profile ({ delayMs, jitterMs, loss })`,
     );
     expect(damaged((r) => (r.sections[push].kind = "pigeon"))).toBe(
-      `sections[${push}].kind is "pigeon", not one of hello, rtt, throughput, load, connect, udp, push, fanout, distance`,
+      `sections[${push}].kind is "pigeon", not one of hello, rtt, throughput, load, capacity, connect, udp, push, fanout, distance`,
     );
     expect(damaged((r) => delete r.sections[push].kind)).toBe(`sections[${push}].kind is missing`);
     // A section is checked as its own kind: a push section's runs are push runs.

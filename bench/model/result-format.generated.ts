@@ -1,7 +1,7 @@
 // Generated from bench/result.schema.json by bench/tools/schema-types.ts: do not edit.
 // Change the schema, then run `bun run schema:types`.
 
-export type Scenario = "suite" | "rtt" | "push" | "throughput" | "load" | "connect" | "udp" | "fanout" | "distance";
+export type Scenario = "suite" | "rtt" | "push" | "throughput" | "load" | "capacity" | "connect" | "udp" | "fanout" | "distance";
 export type Transport = "tcp" | "udp" | "ws" | "http" | "https" | "wss";
 /**
  * CPU pinning: none, server and swarm together on CPU 0 (same), or on CPUs 0 and 1 (split).
@@ -14,7 +14,8 @@ export type Time = string;
 /**
  * The outcome of one scenario, by kind: its runs, and what the scenario concluded from them.
  */
-export type Section = HelloSection | RttSection | ThroughputSection | LoadSection | ConnectSection | UdpSection | PushSection | FanoutSection | DistanceSection;
+export type Section =
+  HelloSection | RttSection | ThroughputSection | LoadSection | CapacitySection | ConnectSection | UdpSection | PushSection | FanoutSection | DistanceSection;
 /**
  * How a run loaded the server: DRIVER_NAMES in bench/catalog.ts (a test keeps the two equal).
  */
@@ -144,6 +145,22 @@ export interface Config {
    * The JSON result went to stdout instead of the summary table.
    */
   json: boolean;
+  /**
+   * Open loop: stages the rate ramps through (--stages).
+   */
+  stages?: RampStage[];
+  /**
+   * Capacity: the objectives (--slo).
+   */
+  slo?: Objective[];
+  /**
+   * Capacity: the top of the search (--max-rate).
+   */
+  maxRate?: number;
+  /**
+   * Capacity: the bracket's width at which the search ends, a share (--precision).
+   */
+  precision?: number;
 }
 /**
  * A server started elsewhere that the run measured (--target).
@@ -240,6 +257,28 @@ export interface Assertion {
   bound: number;
 }
 /**
+ * One stage of a ramp (--stages): over its length the total rate goes linearly from one figure to the other.
+ */
+export interface RampStage {
+  lengthMs: number;
+  fromPerSec: number;
+  toPerSec: number;
+}
+/**
+ * A latency objective (--slo): the percentile must stay below the bound.
+ */
+export interface Objective {
+  /**
+   * 0-100; max is 100.
+   */
+  percentile: number;
+  boundNs: number;
+  /**
+   * As written: "p99<5ms".
+   */
+  text: string;
+}
+/**
  * The machine the run was made on, and how its processes were placed on CPUs.
  */
 export interface Environment {
@@ -326,6 +365,11 @@ export interface LoadRun {
   serverRejected: CountsByName;
   serverErrors: CountsByName;
   repeat?: Repetitions;
+  /**
+   * With --stages: each stage's figures.
+   */
+  stages?: StageResult[];
+  capacity?: CapacityResult;
 }
 /**
  * What an echo run measured: the driver, the message size, the load model and the swarm's shape.
@@ -347,7 +391,7 @@ export interface LoadSpec {
    */
   window: number;
   /**
-   * Open loop: operations per second in all; 0 in a closed loop.
+   * Open loop: operations per second in all (with stages: the peak; in a capacity search: the first step's); 0 in a closed loop.
    */
   ratePerSec: number;
   warmupMs: number;
@@ -379,6 +423,33 @@ export interface LoadSpec {
   target?: Target;
   exchange?: UrlExchange;
   net?: Profile;
+  /**
+   * Open loop: the rate ramped through these, one after another (--stages).
+   */
+  stages?: RampStage[];
+  capacity?: CapacitySpec;
+}
+/**
+ * The capacity search a run made instead of a fixed rate.
+ */
+export interface CapacitySpec {
+  objectives: Objective[];
+  /**
+   * The first step's rate, total per second.
+   */
+  startPerSec: number;
+  /**
+   * The top of the search.
+   */
+  maxPerSec: number;
+  /**
+   * Each step's length at one rate.
+   */
+  stepMs: number;
+  /**
+   * The search ended when the bracket was at most this share of its lower end wide.
+   */
+  precision: number;
 }
 /**
  * Figures read from a histogram, in nanoseconds (count is a count). max is the 100th percentile at histogram precision.
@@ -563,6 +634,133 @@ export interface Repetitions {
   }[];
 }
 /**
+ * One stage of a ramp: operations counted by when they were due in it.
+ */
+export interface StageResult {
+  /**
+   * From the start of the measured phase.
+   */
+  startMs: number;
+  lengthMs: number;
+  fromPerSec: number;
+  toPerSec: number;
+  /**
+   * Operations due in it that were sent (late ones included).
+   */
+  sent: number;
+  completed: Count;
+  timeouts: Count;
+  errors: Count;
+  /**
+   * Sent per second of its length.
+   */
+  offeredPerSec: number;
+  /**
+   * Answered per second of its length.
+   */
+  achievedPerSec: number;
+  latency: LatencySummary1;
+  histogram: Histogram;
+  /**
+   * How late its sends left, p99, ns.
+   */
+  lagP99: number;
+}
+/**
+ * Figures read from a histogram, in nanoseconds (count is a count). max is the 100th percentile at histogram precision.
+ */
+export interface LatencySummary1 {
+  count: Count;
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  stdev: number;
+}
+/**
+ * What a capacity search found.
+ */
+export interface CapacityResult {
+  objectives: string[];
+  /**
+   * The highest rate that held the objectives; absent when none did.
+   */
+  ratePerSec?: number;
+  /**
+   * The lowest rate that did not; absent when every rate up to the top held.
+   */
+  failedAtPerSec?: number;
+  /**
+   * Whether the best rate held again when run once more.
+   */
+  confirmed?: boolean;
+  /**
+   * The top of the search.
+   */
+  maxPerSec: number;
+  steps: CapacityStep[];
+}
+/**
+ * One step of a capacity search: one rate for a step's length, then judged.
+ */
+export interface CapacityStep {
+  ratePerSec: number;
+  pass: boolean;
+  /**
+   * Failed: the first objective broken and the value that broke it.
+   */
+  broke?: {
+    objective: string;
+    valueNs: number;
+  };
+  /**
+   * Failed: operations due in the step not answered (timed out, failed or never sent).
+   */
+  unanswered?: number;
+  /**
+   * The best rate run once more at the end.
+   */
+  confirmation?: boolean;
+  /**
+   * Operations due in it that were sent (late ones included).
+   */
+  sent: number;
+  completed: Count;
+  timeouts: Count;
+  errors: Count;
+  /**
+   * Sent per second of its length.
+   */
+  offeredPerSec: number;
+  /**
+   * Answered per second of its length.
+   */
+  achievedPerSec: number;
+  latency: LatencySummary2;
+  histogram: Histogram;
+  /**
+   * How late its sends left, p99, ns.
+   */
+  lagP99: number;
+}
+/**
+ * Figures read from a histogram, in nanoseconds (count is a count). max is the 100th percentile at histogram precision.
+ */
+export interface LatencySummary2 {
+  count: Count;
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  stdev: number;
+}
+/**
  * One hello exercise: the two commands and what each printed.
  */
 export interface Exchange {
@@ -603,6 +801,14 @@ export interface Knee {
   driver: Driver;
   rate?: number;
   reason?: string;
+}
+/**
+ * A capacity search per driver: the highest rate holding the objectives.
+ */
+export interface CapacitySection {
+  kind: "capacity";
+  runs: LoadRun[];
+  objectives: string[];
 }
 /**
  * Connection set-up runs.

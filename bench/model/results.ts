@@ -101,6 +101,65 @@ export interface LoadResult {
   serverErrors: Record<string, number>;
   /** With --repeat: how many times the run was made, and each figure's range (the run shown is the median one). */
   repeat?: Repetitions;
+  /** With --stages: each stage's figures, operations by when they were due. */
+  stages?: StageResult[];
+  /** The capacity scenario: the search's steps and what they found. */
+  capacity?: CapacityResult;
+}
+
+/** What a stretch of an open loop offered and got: operations counted by when they were due in it. */
+export interface SegmentFigures {
+  /** Operations due in it that were sent, and those answered. */
+  sent: number;
+  completed: number;
+  timeouts: number;
+  errors: number;
+  /** Sent and answered per second of its length. */
+  offeredPerSec: number;
+  achievedPerSec: number;
+  /** Corrected latency of its operations. */
+  latency: LatencySummary;
+  /** The same, as a histogram (compressed base64, ns), so that runs made at once can be merged. */
+  histogram: string;
+  /** How late its sends left, p99, ns. */
+  lagP99: number;
+}
+
+/** One stage of a ramp (--stages). */
+export interface StageResult extends SegmentFigures {
+  /** From the start of the measured phase, ms. */
+  startMs: number;
+  lengthMs: number;
+  /** The rate it was asked to go from and to. */
+  fromPerSec: number;
+  toPerSec: number;
+}
+
+/** One step of a capacity search: a constant rate, then judged. */
+export interface CapacityStep extends SegmentFigures {
+  ratePerSec: number;
+  pass: boolean;
+  /** Failed: the first objective broken, and the value that broke it (ns). */
+  broke?: { objective: string; valueNs: number };
+  /** Failed: operations due in the step that were not answered (timed out, failed, or never sent). */
+  unanswered?: number;
+  /** The best rate run once more at the end, to see that it holds again. */
+  confirmation?: boolean;
+}
+
+export interface CapacityResult {
+  /** The objectives, as written: "p99<5ms". */
+  objectives: string[];
+  /** The highest rate that held them; absent when none did (even the lowest tried). */
+  ratePerSec?: number;
+  /** The lowest rate that did not; absent when every rate up to the top held. */
+  failedAtPerSec?: number;
+  /** Whether the best rate held again when run once more; absent without a best rate. */
+  confirmed?: boolean;
+  /** The top of the search (--max-rate). */
+  maxPerSec: number;
+  /** The steps in the order they ran. */
+  steps: CapacityStep[];
 }
 
 /**
@@ -182,6 +241,7 @@ export type Section =
   | { kind: "rtt"; runs: LoadResult[]; skipped: string[] }
   | { kind: "throughput"; runs: LoadResult[]; skipped: string[] }
   | { kind: "load"; runs: LoadResult[]; knees: Knee[] }
+  | { kind: "capacity"; runs: LoadResult[]; objectives: string[] }
   | { kind: "connect"; runs: LoadResult[]; skipped: string[]; timeWait: (number | null)[] }
   | { kind: "udp"; runs: LoadResult[]; lossBeginsAt?: number; oneWay: LoadResult[]; oneWayLossBeginsAt?: number }
   | { kind: "push"; runs: PushRunResult[]; eventsPerSec: number; subscribers: number }

@@ -4,6 +4,7 @@ import { recordedExchange, type UrlExchange } from "./exchange.ts";
 import type { Target } from "../../lib/net.ts";
 import type { Profile } from "../../netem/profile.ts";
 import type { DriverName, PushKind } from "../catalog.ts";
+import type { Objective } from "../stats/objective.ts";
 
 export const PIN_MODES = ["none", "same", "split"] as const;
 export type PinMode = (typeof PIN_MODES)[number];
@@ -32,8 +33,12 @@ export interface LoadSpec extends LoadShape {
   /** Connections (pipes) in all, spread over `procs` swarm processes. */
   clients: number;
   procs: number;
-  /** Open loop: total operations per second. */
+  /** Open loop: total operations per second (with stages: the rate they start from). */
   ratePerSec: number;
+  /** Open loop: the rate ramps linearly through these, one after another (--stages). */
+  stages?: RampStage[];
+  /** The capacity search instead of a fixed rate (the capacity scenario). */
+  capacity?: CapacitySpec;
   pin: PinMode;
   /** Extra server options (fault injection in tests). */
   serverArgs?: string[];
@@ -43,6 +48,25 @@ export interface LoadSpec extends LoadShape {
   exchange?: UrlExchange;
   /** Network conditions applied between the swarm and the server. */
   net?: Profile;
+}
+
+/** One stage of a ramp: over its length the total rate goes linearly from one figure to the other. */
+export interface RampStage {
+  lengthMs: number;
+  fromPerSec: number;
+  toPerSec: number;
+}
+
+/** The highest rate holding the objectives, searched on one set of connections (bench/load/capacity.ts). */
+export interface CapacitySpec {
+  objectives: Objective[];
+  /** The first step's rate, and the top of the search (total operations per second). */
+  startPerSec: number;
+  maxPerSec: number;
+  /** Each step's length at one rate, ms. */
+  stepMs: number;
+  /** The search ends when the bracket is at most this share of its lower end wide. */
+  precision: number;
 }
 
 /** A way of learning of events, and its polling interval where it polls (0 otherwise). */

@@ -80,12 +80,28 @@ export function headline(result: BenchResult): string[] {
   if (load) {
     const knees = load.knees.filter((k) => k.rate !== undefined);
     const rates = [...new Set(load.runs.map((r) => r.spec.ratePerSec))];
-    if (knees.length) lines.push(`Under open-loop load, latency climbed at: ${knees.map((k) => `${shortLabel(k.driver)} ${rate(k.rate!)}`).join(", ")}.`);
+    const staged = load.runs.filter((r) => r.stages?.length);
+    for (const r of staged)
+      lines.push(
+        `${label(r)} through ${r.stages!.length} stages, p99 stage by stage: ${r.stages!.map((st) => `${latency(st.latency.p99)} at ${rate(st.toPerSec)}`).join(", ")}.`,
+      );
+    if (staged.length) {
+      // A ramp has no knee of its own: its stages say where latency turned.
+    } else if (knees.length)
+      lines.push(`Under open-loop load, latency climbed at: ${knees.map((k) => `${shortLabel(k.driver)} ${rate(k.rate!)}`).join(", ")}.`);
     else
       lines.push(
         `Every transport kept up with ${rates.map(rate).join(", ")} offered (corrected p99: ${load.runs.map((r) => `${label(r)} ${latency(r.latency.p99)}`).join(", ")}).`,
       );
   }
+  const capacity = sectionOf(result, "capacity");
+  if (capacity?.runs.length)
+    lines.push(
+      `Highest rate holding ${capacity.objectives.join(" and ")}: ${rankText(
+        capacity.runs.map((r) => ranged(label(r), r.capacity?.ratePerSec ?? 0, r.repeat, "rate")),
+        rate,
+      )}.`,
+    );
   const found = problems(result.sections);
   lines.push(
     found.length === 0

@@ -4,6 +4,7 @@ import { latency, megabytes, percent, rate } from "../model/format.ts";
 import { lossShare } from "../model/figures.ts";
 import { headline } from "./headline.ts";
 import { distanceRows, expectedText, p50At } from "../model/distance-rows.ts";
+import { bestStep } from "../model/ramp.ts";
 
 /** Columns padded to their widest cell; the first left-aligned, the rest right-aligned. */
 function textTable(rows: string[][]): string {
@@ -45,6 +46,23 @@ export function renderSummary(result: BenchResult): string {
       out.push(
         "",
         textTable([["offered", "sent one way", "loss"], ...s.oneWay.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(lossShare(r))])]),
+      );
+    } else if (s.kind === "capacity") {
+      out.push(
+        textTable([
+          ["transport", "capacity", "p99 there", "broke at", "held again"],
+          ...s.runs.map((r) => {
+            const c = r.capacity;
+            const at = c && bestStep(c);
+            return [
+              DRIVERS[r.spec.driver].label,
+              c?.ratePerSec === undefined ? "none" : rate(c.ratePerSec),
+              at ? latency(at.latency.p99) : "–",
+              c?.failedAtPerSec === undefined ? "–" : rate(c.failedAtPerSec),
+              c?.confirmed === undefined ? "–" : c.confirmed ? "yes" : "no",
+            ];
+          }),
+        ]),
       );
     } else {
       const open = s.kind === "load";

@@ -7,8 +7,11 @@ import type { LoadResult } from "../model/results.ts";
 import type { LoadSpec } from "../model/spec.ts";
 import { perOperation } from "../stats/wire.ts";
 import { mergeIntervals } from "../stats/timeline.ts";
+import { mergeSegments } from "../stats/segments.ts";
+import { capacityResult, stageResults } from "../model/ramp.ts";
 import { pausesOf } from "../model/pauses.ts";
 import { runSwarm, split } from "./orchestrate.ts";
+import { MAX_CAPACITY_STEPS } from "../load/capacity.ts";
 import type { EchoJob, EchoResult } from "./worker-protocol.ts";
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -30,7 +33,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     rampMs: spec.rampMs,
     ...(spec.timelineMs !== undefined ? { timelineMs: spec.timelineMs } : {}),
     ...(spec.exchange ? { exchange: spec.exchange } : {}),
+    // Each process offers its connections' share of every rate.
+    ...(spec.stages
+      ? { stages: spec.stages.map((st) => ({ ...st, fromPerSec: (st.fromPerSec * n) / spec.clients, toPerSec: (st.toPerSec * n) / spec.clients })) }
+      : {}),
+    ...(spec.capacity ? { capacity: spec.capacity } : {}),
   }));
+  if (spec.capacity && spec.procs > 1) throw new Error("a capacity search runs in one swarm process: its steps are judged on the whole load");
   const outcome = await runSwarm<EchoJob, EchoResult>({
     server: { transport: driver.transport, args: ["--mode", driver.serverMode, ...(spec.serverArgs ?? [])] },
     remote: spec.target,
@@ -39,7 +48,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     jobs,
     pin: spec.pin,
     readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
-    runTimeoutMs: spec.warmupMs + (spec.durationMs ?? 300_000) + spec.timeoutMs + 20_000,
+    runTimeoutMs: spec.warmupMs + (spec.capacity ? capacityBoundMs(spec) : (spec.durationMs ?? 300_000)) + spec.timeoutMs + 20_000,
     label: `${labelOf(spec)}, ${spec.size} B${spec.model === "open" ? `, ${spec.ratePerSec}/s` : ""}`,
     plannedMs: spec.durationMs === undefined ? undefined : spec.warmupMs + spec.durationMs,
   });
@@ -58,6 +67,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     "shared",
   );
   const sent = echo.sequence.sent;
+  const segments = mergeSegments(outcome.results.map((p) => p.segments ?? []));
+  const found = outcome.results[0]?.capacity;
   return loadResult(spec, echo, {
     timeline: mergeIntervals(outcome.results.map((p) => p.intervals)),
     pauses: pausesOf(
@@ -77,5 +88,22 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         : undefined,
     serverRejected: outcome.serverRejected,
     serverErrors: outcome.serverErrors,
+    ...(spec.stages ? { stages: stageResults(spec.stages, segments) } : {}),
+    ...(spec.capacity && found
+      ? {
+          capacity: capacityResult(
+            spec.capacity.objectives.map((o) => o.text),
+            spec.capacity.maxPerSec,
+            spec.capacity.stepMs,
+            found,
+            segments,
+          ),
+        }
+      : {}),
   });
+}
+
+/** The longest a capacity search can take: every step, and after each the quiet its timeouts allow. */
+function capacityBoundMs(spec: LoadSpec): number {
+  return MAX_CAPACITY_STEPS * (spec.capacity!.stepMs + spec.timeoutMs + 300);
 }

@@ -8,7 +8,9 @@ import type { SequenceReport } from "../stats/sequence.ts";
 import type { Target } from "../../lib/net.ts";
 import type { ClockOffset } from "../model/results.ts";
 import type { SessionCounts } from "../stats/counts.ts";
-import type { LoadShape } from "../model/spec.ts";
+import type { CapacitySpec, LoadShape, RampStage } from "../model/spec.ts";
+import type { SegmentShare } from "../stats/segments.ts";
+import type { CapacityFound } from "../load/capacity.ts";
 import type { DriverName, PushKind } from "../catalog.ts";
 import type { EchoHistograms } from "../model/results.ts";
 
@@ -23,6 +25,10 @@ export interface EchoJob extends LoadShape {
   ratePerSec: number;
   /** A server socketlab did not write: what each operation sends and what answers it. */
   exchange?: UrlExchange;
+  /** Open loop: this process's share of a ramp's stages (rates per second). */
+  stages?: RampStage[];
+  /** A capacity search instead of a fixed rate (one process: its decisions need the whole load). */
+  capacity?: CapacitySpec;
 }
 
 /** Subscribers receiving a push-mode server's events. */
@@ -54,6 +60,10 @@ export interface EchoResult {
   measuredNs: number;
   /** The measured phase in intervals: latency over time. */
   intervals: IntervalShare[];
+  /** Stages or capacity steps: operations by the stretch they were due in. */
+  segments?: SegmentShare[];
+  /** The capacity search's steps and verdicts. */
+  capacity?: CapacityFound;
   /** The process's own pauses in the measured phase (lib/pauses.ts), compressed HdrHistogram of ns. */
   pauses?: string;
   /** CPU used during the measured phase; peak RSS over the whole life of the process. */

@@ -7,6 +7,7 @@ import { hasDistance, type BenchConfig, type Scenario } from "../model/config.ts
 import { metricNames } from "../model/figures.ts";
 import type { Progress, Section } from "../model/results.ts";
 import { helloExchanges } from "../run/transcript.ts";
+import * as capacity from "./capacity.ts";
 import * as connect from "./connect.ts";
 import * as distance from "./distance.ts";
 import * as load from "./load.ts";
@@ -72,6 +73,7 @@ const STEPS: Record<Scenario, (c: BenchConfig) => Step[]> = {
   push: (c) => [step(push.plan(c), push.run)],
   throughput: (c) => [step(throughput.plan(c), throughput.run)],
   load: (c) => [step(load.plan(c), load.run)],
+  capacity: (c) => [step(capacity.plan(c), capacity.run)],
   connect: (c) => [step(connect.plan(c), connect.run)],
   udp: (c) => [step(udp.plan(c), udp.run)],
   fanout: (c) => [step(push.planFanout(c), push.runFanout)],

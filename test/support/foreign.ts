@@ -62,6 +62,19 @@ export const FOREIGN = {
       const ok = new URL(req.url).pathname === "/chat" && req.headers.get("x-room") === "lab" && (req.headers.get("sec-websocket-protocol") ?? "").split(/, */).includes("chat.v1");
       return ok && srv.upgrade(req, { headers: { "Sec-WebSocket-Protocol": "chat.v1" } }) ? undefined : new Response("no", { status: 404 }); },
     websocket: { message(ws, m) { ws.send("bot: got " + String(m).length + " bytes"); } } }); console.log("PORT " + s.port);`,
+  /**
+   * A TCP echo that answers at most RATE messages of 64 B per second in all, first come first
+   * served (a token bucket holding 5 ms of tokens): above RATE its queue, and latency, grow.
+   */
+  tcpRateLimited: `const RATE = Number(process.env.RATE); const SIZE = 64; const queue = []; let head = 0; let tokens = 0; let last = performance.now();
+    const pump = () => { const now = performance.now(); tokens = Math.min(RATE / 200, tokens + ((now - last) * RATE) / 1000); last = now;
+      while (tokens >= 1 && head < queue.length) { const [s, chunk] = queue[head]; queue[head++] = undefined; tokens -= 1; s.write(chunk); }
+      if (head > 4096 && head * 2 > queue.length) { queue.splice(0, head); head = 0; } };
+    setInterval(pump, 1);
+    const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open(s) { s.data = new Uint8Array(0); }, data(s, d) {
+      const all = new Uint8Array(s.data.length + d.length); all.set(s.data); all.set(d, s.data.length);
+      let at = 0; for (; at + SIZE <= all.length; at += SIZE) queue.push([s, all.slice(at, at + SIZE)]);
+      s.data = all.slice(at); pump(); } } }); console.log("PORT " + l.port);`,
   /** Accepts connections and never answers. */
   silentTcp: `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } }); console.log("PORT " + l.port);`,
 } as const;

@@ -7,7 +7,7 @@ import { sequential, styleRefs } from "./palette.ts";
 import { distanceChart } from "./distance.ts";
 import { overTimeChart } from "./over-time.ts";
 import { pushLatencyChart } from "./push-latency.ts";
-import { rateSweepChart } from "./rate-sweep.ts";
+import { rateSweepChart, sweepPoints } from "./rate-sweep.ts";
 import { rttBarsChart } from "./rtt-bars.ts";
 import { spectrumChart } from "./spectrum.ts";
 import { throughputChart } from "./throughput.ts";
@@ -93,11 +93,32 @@ function loadCharts(s: SectionOf<"load">): Chart[] {
         title: "Latency against offered rate",
         subtitle: `open loop over ${plural(clients, "connection")}; ${corrected}`,
         yLabel: "corrected latency (log scale)",
-        series: groups.map((g, i) => ({ label: driverLabel(g.driver), style: styles[i] ?? sequential(i), runs: g.runs })),
+        series: groups.map((g, i) => ({ label: driverLabel(g.driver), style: styles[i] ?? sequential(i), points: sweepPoints(g.runs) })),
       }),
     });
   }
   return charts.filter(drawn);
+}
+
+/** Each search's steps as a latency-against-rate curve, the objectives as rules across it. */
+function capacityCharts(s: SectionOf<"capacity">): Chart[] {
+  const runs = s.runs.filter((r) => r.capacity);
+  const styles = styleRefs(runs.map((r) => r.spec.driver));
+  const rules = (runs[0]?.spec.capacity?.objectives ?? []).map((o) => ({ y: o.boundNs, label: `objective ${o.text}` }));
+  const svg = rateSweepChart({
+    title: "Capacity search: latency at each step's rate",
+    subtitle: `each step one rate on the same ${plural(runs[0]?.spec.clients ?? 0, "connection")}; corrected for coordinated omission`,
+    yLabel: "corrected latency (log scale)",
+    series: runs.map((r, i) => ({
+      label: driverLabel(r.spec.driver),
+      style: styles[i] ?? sequential(i),
+      points: r
+        .capacity!.steps.filter((st) => !st.confirmation && st.latency.count > 0)
+        .map((st) => ({ ratePerSec: st.ratePerSec, p50: st.latency.p50, p99: st.latency.p99 })),
+    })),
+    rules,
+  });
+  return [{ name: "capacity-curve", title: "Capacity search: latency at each step's rate", svg }].filter(drawn);
 }
 
 function udpCharts(s: SectionOf<"udp">): Chart[] {
@@ -107,7 +128,9 @@ function udpCharts(s: SectionOf<"udp">): Chart[] {
     title: "UDP echo: round trip against send rate",
     subtitle: `${sizes(s.runs)} datagrams, echoed; ${loss}`,
     yLabel: "round-trip latency, corrected (log scale)",
-    series: [{ label: `${driverLabel(s.runs[0]!.spec.driver)} echo`, style: styleRefs([s.runs[0]!.spec.driver])[0] ?? sequential(0), runs: s.runs }],
+    series: [
+      { label: `${driverLabel(s.runs[0]!.spec.driver)} echo`, style: styleRefs([s.runs[0]!.spec.driver])[0] ?? sequential(0), points: sweepPoints(s.runs) },
+    ],
   });
   return [{ name: "udp-sweep", title: "UDP echo: round trip against send rate", svg }].filter(drawn);
 }
@@ -120,6 +143,7 @@ function distanceCharts(s: SectionOf<"distance">): Chart[] {
 const OVER_TIME_TITLES = {
   rtt: "Round-trip latency over time",
   load: "Open-loop latency over time",
+  capacity: "Capacity search: latency over time",
   throughput: "Latency under throughput over time",
   push: "Push delivery latency over time",
 } as const;
@@ -129,7 +153,7 @@ function overTime(kind: keyof typeof OVER_TIME_TITLES, runs: LoadResult[] | Push
   const interval = runs[0]?.timeline?.[0]?.lengthMs ?? 1000;
   const title: string = OVER_TIME_TITLES[kind];
   const each = interval >= 1000 ? `${plain(interval / 1000)} s` : `${plain(interval)} ms`;
-  const subtitle = `p99 and p50 of each ${each} interval of each run${kind === "load" ? ", corrected for coordinated omission" : kind === "push" ? ", by when each event was published" : ""}`;
+  const subtitle = `p99 and p50 of each ${each} interval of each run${kind === "load" || kind === "capacity" ? ", corrected for coordinated omission" : kind === "push" ? ", by when each event was published" : ""}`;
   return [{ name: `${kind}-over-time`, title, svg: overTimeChart(runs, title, subtitle) }].filter(drawn);
 }
 
@@ -153,6 +177,9 @@ export function renderCharts(result: BenchResult): Chart[] {
         break;
       case "load":
         out.push(...loadCharts(s), ...overTime("load", s.runs));
+        break;
+      case "capacity":
+        out.push(...capacityCharts(s), ...overTime("capacity", s.runs));
         break;
       case "udp":
         out.push(...udpCharts(s));

@@ -1,6 +1,6 @@
-import { frame, type Axis, type LegendEntry } from "./frame.ts";
+import { frame, INK, type Axis, type LegendEntry } from "./frame.ts";
 import { marker, seriesStyle, type MarkerShape, type SeriesStyle, type StyleRef } from "./palette.ts";
-import { el, polyline } from "./svg.ts";
+import { el, polyline, text } from "./svg.ts";
 
 /** Lines over two numeric axes: the spectrum, throughput against size, latency against rate. */
 
@@ -32,7 +32,11 @@ export interface LinePlotSpec {
   y: Axis;
   series: LineSeries[];
   keys?: LegendEntry[];
+  /** Reference lines, thin and dashed: vertical at an x (a stage's start), horizontal at a y (an objective). */
+  rules?: Rule[];
 }
+
+export type Rule = { x: number; label: string } | { y: number; label: string };
 
 /** A legend swatch: a short line in the series' dash with its marker in the middle. */
 export function lineSwatch(opts: { dash?: string; marker?: MarkerShape; secondary?: boolean }): LegendEntry["swatch"] {
@@ -91,5 +95,23 @@ export function linePlot(spec: LinePlotSpec): string {
     }
     return seriesGroup(s.label, style, children);
   });
-  return svg(body);
+  return svg([...(spec.rules ?? []).map((r) => rule(plot, r)), ...body]);
+}
+
+/** A reference line across the plot with its label at one end, under the series. */
+function rule(plot: ReturnType<typeof frame>["plot"], r: Rule): string {
+  const attrs = { class: "axis", "stroke-width": 1, "stroke-dasharray": "3 3" };
+  const label = { class: "muted", "font-size": 11, fill: INK.light };
+  if ("x" in r) {
+    const x = plot.x(r.x);
+    return el("g", { class: "rule" }, [
+      el("line", { x1: x, x2: x, y1: plot.top, y2: plot.top + plot.height, ...attrs }),
+      text(r.label, { ...label, x: x + 3, y: plot.top + 11 }),
+    ]);
+  }
+  const y = plot.y(r.y);
+  return el("g", { class: "rule" }, [
+    el("line", { x1: plot.left, x2: plot.left + plot.width, y1: y, y2: y, ...attrs }),
+    text(r.label, { ...label, x: plot.left + 4, y: y - 4 }),
+  ]);
 }

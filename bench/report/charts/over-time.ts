@@ -1,10 +1,10 @@
 import type { LoadResult, PushRunResult } from "../../model/results.ts";
 import type { Interval } from "../../stats/timeline.ts";
 import { pushLabels, runLabels } from "./labels.ts";
-import { linePlot, type LineSeries } from "./line-plot.ts";
+import { linePlot, type LineSeries, type Rule } from "./line-plot.ts";
 import { seriesStyle, sequential, styleRefs, type StyleRef } from "./palette.ts";
 import { linearScale, logScale } from "./scale.ts";
-import { latencyTick, plain } from "./units.ts";
+import { compact, latencyTick, plain } from "./units.ts";
 
 /**
  * Latency over time: each run's p99 per interval (solid) with its p50 (thin), against time into
@@ -12,7 +12,17 @@ import { latencyTick, plain } from "./units.ts";
  * with fewer than two intervals have no line to draw.
  */
 export function overTimeChart(runs: LoadResult[] | PushRunResult[], title: string, subtitle: string): string | undefined {
-  return timelinePlot(timelinesOf(runs), title, subtitle);
+  return timelinePlot(timelinesOf(runs), title, subtitle, stageRules(runs));
+}
+
+/** A ramp's stages (--stages) as vertical rules where each begins, labelled with the rate it heads for. */
+function stageRules(runs: LoadResult[] | PushRunResult[]): Rule[] {
+  const rules = new Map<number, Rule>();
+  for (const r of runs) {
+    if (!("stages" in r) || !r.stages) continue;
+    for (const st of r.stages) rules.set(st.startMs, { x: st.startMs / 1000, label: `→ ${compact(st.toPerSec)}/s` });
+  }
+  return [...rules.values()];
 }
 
 interface Timed {
@@ -35,7 +45,7 @@ function timelinesOf(runs: LoadResult[] | PushRunResult[]): Timed[] {
   return push.map((r, i) => ({ label: labels[i] ?? r.label, style: sequential(i), timeline: r.timeline }));
 }
 
-function timelinePlot(runs: Timed[], title: string, subtitle: string): string | undefined {
+function timelinePlot(runs: Timed[], title: string, subtitle: string, rules: Rule[]): string | undefined {
   const series: LineSeries[] = [];
   for (const run of runs) {
     const intervals = (run.timeline ?? []).filter((t) => t.count > 0);
@@ -62,5 +72,6 @@ function timelinePlot(runs: Timed[], title: string, subtitle: string): string | 
     x: { scale: linearScale([0, ...xs], (v) => `${plain(v)} s`), label: "time into the measured phase (middle of each interval)" },
     y: { scale: logScale(ys, latencyTick), label: "latency per interval: p99 (thick), p50 (thin), log scale" },
     series,
+    rules,
   });
 }

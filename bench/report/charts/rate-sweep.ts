@@ -1,4 +1,4 @@
-import { lineSwatch, linePlot, type LineSeries } from "./line-plot.ts";
+import { lineSwatch, linePlot, type LineSeries, type Rule } from "./line-plot.ts";
 import type { StyleRef } from "./palette.ts";
 import { linearScale, logScale, type Scale } from "./scale.ts";
 import { compact, latencyTick } from "./units.ts";
@@ -10,10 +10,17 @@ import type { LoadResult } from "../../model/results.ts";
  * pulls away from the median is visible at each rate.
  */
 
+/** Latency at one offered rate. */
+export interface SweepPoint {
+  ratePerSec: number;
+  p50: number;
+  p99: number;
+}
+
 export interface SweepSeries {
   label: string;
   style: StyleRef;
-  runs: LoadResult[];
+  points: SweepPoint[];
 }
 
 export interface SweepSpec {
@@ -21,6 +28,13 @@ export interface SweepSpec {
   subtitle: string;
   yLabel: string;
   series: SweepSeries[];
+  /** Latency objectives, drawn as horizontal rules. */
+  rules?: Rule[];
+}
+
+/** An open-loop sweep's runs as points: their offered rate and corrected latency. */
+export function sweepPoints(runs: LoadResult[]): SweepPoint[] {
+  return runs.filter((r) => r.latency.count > 0).map((r) => ({ ratePerSec: r.spec.ratePerSec, p50: r.latency.p50, p99: r.latency.p99 }));
 }
 
 const P50_DASH = "5 4";
@@ -39,10 +53,10 @@ function rateScale(rates: number[]): { scale: Scale; log: boolean } {
 export function rateSweepChart(spec: SweepSpec): string | undefined {
   const series: LineSeries[] = [];
   for (const s of spec.series) {
-    const runs = s.runs.filter((r) => r.latency.count > 0 && r.spec.ratePerSec > 0).sort((a, b) => a.spec.ratePerSec - b.spec.ratePerSec);
-    if (!runs.length) continue;
-    const p99 = runs.map((r) => ({ x: r.spec.ratePerSec, y: Math.max(1, r.latency.p99) }));
-    const p50 = runs.map((r) => ({ x: r.spec.ratePerSec, y: Math.max(1, r.latency.p50) }));
+    const points = s.points.filter((p) => p.ratePerSec > 0).sort((a, b) => a.ratePerSec - b.ratePerSec);
+    if (!points.length) continue;
+    const p99 = points.map((p) => ({ x: p.ratePerSec, y: Math.max(1, p.p99) }));
+    const p50 = points.map((p) => ({ x: p.ratePerSec, y: Math.max(1, p.p50) }));
     series.push({
       label: s.label,
       style: s.style,
@@ -54,7 +68,7 @@ export function rateSweepChart(spec: SweepSpec): string | undefined {
   }
   if (!series.length) return undefined;
   const rates = series.flatMap((s) => s.lines.flatMap((l) => l.points.map((p) => p.x)));
-  const latencies = series.flatMap((s) => s.lines.flatMap((l) => l.points.map((p) => p.y)));
+  const latencies = [...series.flatMap((s) => s.lines.flatMap((l) => l.points.map((p) => p.y))), ...(spec.rules ?? []).flatMap((r) => ("y" in r ? [r.y] : []))];
   const x = rateScale(rates);
   return linePlot({
     title: spec.title,
@@ -62,6 +76,7 @@ export function rateSweepChart(spec: SweepSpec): string | undefined {
     x: { scale: x.scale, label: `offered rate (messages/s${x.log ? ", log scale" : ""})` },
     y: { scale: logScale(latencies, latencyTick), label: spec.yLabel },
     series,
+    rules: spec.rules,
     keys: [
       { label: "p99 (solid)", swatch: lineSwatch({}) },
       { label: "p50 (dashed)", swatch: lineSwatch({ dash: P50_DASH, secondary: true }) },

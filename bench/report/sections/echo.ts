@@ -63,7 +63,7 @@ export function loadTable(runs: LoadResult[]): string {
     ["transport", "offered", "achieved", "p50", "p99", "p99.9", "max", "uncorrected p50 / p99 / max", "sends late", "never sent", "send lag p99"],
     runs.map((r) => [
       DRIVERS[r.spec.driver].label,
-      rate(r.spec.ratePerSec),
+      r.spec.stages ? `${r.spec.stages.length} stages, up to ${rate(r.spec.ratePerSec)}` : rate(r.spec.ratePerSec),
       rate(r.opsPerSec),
       latency(r.latency.p50),
       latency(r.latency.p99),

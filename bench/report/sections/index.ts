@@ -6,6 +6,7 @@ import { shortLabel } from "../headline.ts";
 import { distanceBody } from "./distance.ts";
 import { connectTable, loadTable, oneWayTable, rttTable, throughputTable, udpTable } from "./echo.ts";
 import { clockNote, pushTable } from "./push.ts";
+import { capacityBody, stageTables } from "./ramp.ts";
 
 export const TITLES: Record<Section["kind"], string> = {
   hello: "The lab's hello exercises, run for real",
@@ -13,6 +14,7 @@ export const TITLES: Record<Section["kind"], string> = {
   push: "Server push: events to subscribers",
   throughput: "Throughput: a window of messages in flight",
   load: "Open-loop load: a constant rate, corrected for coordinated omission",
+  capacity: "Capacity: the highest rate that holds the objective",
   connect: "Connection set-up",
   udp: "UDP: loss, reordering and jitter against send rate",
   fanout: "Fan-out: one event to many subscribers",
@@ -47,8 +49,11 @@ export function sectionBody(s: Section): string {
       const knees = s.knees.map(
         (k) => `${shortLabel(k.driver)}: ${k.rate === undefined ? "kept up at every rate tried" : `knee at ${rate(k.rate)} (${k.reason})`}`,
       );
-      return `${loadTable(s.runs)}\n\n${knees.join(". ")}.\n\nLatency is timed from when each message was due to be sent (corrected), so time spent waiting to send counts; the uncorrected figures time from the actual send, as a closed-loop tool would, and hide that wait.`;
+      const stages = stageTables(s.runs);
+      return `${loadTable(s.runs)}\n\n${stages ? `${stages}\n\nThe rate ramps linearly within each stage, on the same connections throughout; a stage's figures are those of the messages due in it, wherever they ended.\n\n` : `${knees.join(". ")}.\n\n`}Latency is timed from when each message was due to be sent (corrected), so time spent waiting to send counts; the uncorrected figures time from the actual send, as a closed-loop tool would, and hide that wait.`;
     }
+    case "capacity":
+      return capacityBody(s);
     case "connect":
       return `${connectTable(s.runs, s.timeWait)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nEach operation opens a connection (TCP: ${s.runs.some((r) => DRIVERS[r.spec.driver].operation === "first-reply") ? "until the reply to one message, as through the relay connect() returns at loopback speed and the emulated handshake shows in the first bytes" : "until connected"}; WebSocket: through the upgrade handshake; HTTP: one request and its response on a fresh connection) and closes it. TCP and WebSocket close from the client, which then holds the port in TIME_WAIT for a minute; the HTTP server closes first (Connection: close). Thousands of TIME_WAIT sockets, from this run or earlier ones, slow every new connect: compare runs only at similar counts.`;
     case "udp":

@@ -2,6 +2,9 @@ import { withTimeout } from "../../../lib/timeout.ts";
 import { foreignPipes, PIPES } from "../bind.ts";
 import { closedLoop } from "../../load/closed.ts";
 import { openLoop } from "../../load/open.ts";
+import { constantArrivals } from "../../load/arrivals.ts";
+import { capacitySearch, type CapacityFound } from "../../load/capacity.ts";
+import { stagedLoop } from "../../load/stages.ts";
 import { realScheduler } from "../../load/scheduler.ts";
 import { Session } from "../../load/session.ts";
 import type { Pipe } from "../../load/types.ts";
@@ -32,8 +35,23 @@ export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoRes
       ctx.progress(session.completedMeasured, session.problems, session.latency.totalCount ? session.latency.getValueAtPercentile(99) : 0);
   }, PROGRESS_EVERY_MS);
   const phases = { warmupNs: job.warmupMs * 1e6, durationNs: job.durationMs === undefined ? undefined : job.durationMs * 1e6, count: job.count };
+  let capacity: CapacityFound | undefined;
   if (job.model === "closed") await closedLoop(session, { ...phases, window: job.window });
-  else await openLoop(session, { ...phases, ratePerSec: job.ratePerSec, maxInflightPerPipe: job.window });
+  else if (job.capacity) {
+    const c = job.capacity;
+    capacity = await capacitySearch(session, {
+      objectives: c.objectives,
+      startPerSec: c.startPerSec,
+      maxPerSec: c.maxPerSec,
+      stepNs: c.stepMs * 1e6,
+      precision: c.precision,
+      warmupNs: phases.warmupNs,
+      maxInflightPerPipe: job.window,
+    });
+  } else if (job.stages) {
+    const stages = job.stages.map((s) => ({ lengthNs: s.lengthMs * 1e6, fromPerSec: s.fromPerSec, toPerSec: s.toPerSec }));
+    await stagedLoop(session, stages, { warmupNs: phases.warmupNs, maxInflightPerPipe: job.window });
+  } else await openLoop(session, { ...phases, arrivals: constantArrivals(job.ratePerSec), maxInflightPerPipe: job.window });
 
   clearInterval(reporter);
   await ctx.released();
@@ -45,6 +63,8 @@ export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoRes
     sequence: r.sequence,
     measuredNs: r.measuredNs,
     intervals: r.intervals,
+    ...(session.segments ? { segments: session.segments.shares() } : {}),
+    ...(capacity ? { capacity } : {}),
     cost: ctx.cost(),
   };
 }
