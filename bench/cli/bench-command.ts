@@ -15,7 +15,8 @@ export const USAGE = `usage: bun run bench [scenario] [options]
 scenarios (default: suite)
   suite        rtt + push + distance + throughput + a short load, all four transports, rtt, throughput
                and load in 3 interleaved rounds (about 90 s)
-  rtt          round-trip latency, one message in flight: tcp, udp, ws, http keep-alive, http new connection
+  rtt          round-trip latency, one message in flight: tcp, udp, ws, http keep-alive, http new
+               connection; in 3 interleaved rounds of shorter runs (median round, with ranges)
   push         server events to subscribers: WebSocket push, SSE, long polling, short polling
   throughput   messages/s and MB/s with a window in flight, over a size sweep
   load         open loop at fixed rates (a sweep finds the knee), corrected and uncorrected; or

@@ -15,7 +15,7 @@ import { parseStages } from "../model/ramp.ts";
 import { DEFAULT_SLO } from "../model/config.ts";
 import { parseObjectives, type Objective } from "../stats/objective.ts";
 import { BENCH_TRANSPORTS, DEFAULT_TRANSPORTS, TRANSPORT_DRIVERS, type BenchTransport } from "../catalog.ts";
-import { MAX_RTT_MS, REPORT_FORMATS, SCENARIOS, SUITE_ROUNDS, hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
+import { DEFAULT_ROUNDS, MAX_RTT_MS, REPORT_FORMATS, SCENARIOS, hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
 
 // The bench's command line, parsed and checked: every problem found at once, one line each, and
 // a BenchConfig (bench/model/config.ts) only when there are none.
@@ -187,8 +187,8 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     intervalMs: args.values.has("interval") ? durationOpt(args, "interval", 1000, 3600_000) : undefined,
     hlog: stringOpt(args, "hlog"),
     // --rounds and --repeat are one idea: interleaved rounds of every section.
-    // The suite measures in SUITE_ROUNDS rounds of shorter runs unless told otherwise (--quick: one).
-    repeat: intOpt(args, args.values.has("rounds") ? "rounds" : "repeat", scenario === "suite" && !flagOpt(args, "quick") ? SUITE_ROUNDS : 1, 1, 100),
+    // The suite and rtt measure in rounds of shorter runs unless told otherwise (--quick: one).
+    repeat: intOpt(args, args.values.has("rounds") ? "rounds" : "repeat", flagOpt(args, "quick") ? 1 : (DEFAULT_ROUNDS[scenario] ?? 1), 1, 100),
     assertions: [],
     json: flagOpt(args, "json"),
     argv,

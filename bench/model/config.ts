@@ -18,19 +18,27 @@ export const REPORT_FORMATS = ["both", "md", "json", "csv", "all"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /**
- * The suite's rounds by default: three interleaved rounds of runs a quarter as long, so every
- * figure has its spread and the suite takes no longer (each run's own start and stop make up
- * the difference; bench/scenarios/run-spec.ts shortens the runs).
+ * Rounds by default: the suite, and rtt (whose figures people compare from run to run), measure
+ * in three interleaved rounds of runs a quarter as long, so every figure has its spread, the
+ * median round evens out a slow stretch of the machine, and the scenario takes no longer (each
+ * run's own start and stop make up the difference; bench/scenarios/run-spec.ts shortens the
+ * runs). Every other scenario measures once unless given --rounds.
  */
-export const SUITE_ROUNDS = 3;
+export const DEFAULT_ROUNDS: Partial<Record<Scenario, number>> = { suite: 3, rtt: 3 };
+
+/** Whether the command line asked for rounds itself (--rounds or --repeat). */
+export function roundsGiven(config: Pick<BenchConfig, "argv">): boolean {
+  return config.argv.some((a) => a === "--rounds" || a === "--repeat" || a.startsWith("--rounds=") || a.startsWith("--repeat="));
+}
 
 /**
- * How many times shorter each run is than the scenario's own length: in the suite, its rounds
- * (and their runs' starts and stops) share the time one round had; a scenario given --rounds
- * keeps its runs whole (K times longer).
+ * How many times shorter each run is than the scenario's own length: where rounds are the
+ * scenario's default (and always in the suite), they share the time one round had; a scenario
+ * given --rounds keeps its runs whole (K times longer), as does one given --duration or --count.
  */
-export function roundShare(config: Pick<BenchConfig, "scenario" | "repeat" | "durationMs" | "count">): number {
-  return config.scenario === "suite" && config.durationMs === undefined && config.count === undefined && config.repeat > 1 ? config.repeat + 1 : 1;
+export function roundShare(config: Pick<BenchConfig, "scenario" | "repeat" | "durationMs" | "count" | "argv">): number {
+  const shared = config.scenario === "suite" || (DEFAULT_ROUNDS[config.scenario] !== undefined && !roundsGiven(config));
+  return shared && config.durationMs === undefined && config.count === undefined && config.repeat > 1 ? config.repeat + 1 : 1;
 }
 
 /** The largest round trip --rtts takes: runs last about twelve of them, and timeouts stretch with it. */

@@ -80,8 +80,23 @@ export function methodology(result: BenchResult): string {
       : "- Push latency is publication-to-receipt on a clock both processes share (performance.timeOrigin + performance.now()); both run on this host.",
     "- CPU time is user + system time of the server and of the swarm over the measured phase, from /proc; it has 10 ms resolution. The open loop waits for each send time by spinning (Bun's timers tick in whole milliseconds), so its generator CPU is not a cost figure; its send lag is reported instead.",
     "- Bytes on the wire are the kernel's per-socket counters on the server's side (ss -ti): TCP payload, headers of the protocols above TCP included; divided as rates (bytes per second over operations per second). Over TLS they are the encrypted bytes: each TLS record adds its header and tag (about 22 bytes with TLS 1.3).",
-    `- Message timeout: ${c.timeoutMs} ms. CPU placement: ${result.environment.pinning}. This machine is noisy: repeat a run before trusting a difference of a few percent.`,
+    `- Message timeout: ${c.timeoutMs} ms. CPU placement: ${placementWhy(result.environment.pinning)}`,
+    c.repeat > 1
+      ? `- Measured in ${c.repeat} interleaved rounds (each section whole, then again); tables show the median round, with each figure's range. A machine's slow stretch moves every figure of a round together, so a range is how far this machine wandered meanwhile, not a property of the transport.`
+      : "- Measured once: a figure here has no range. Run with --rounds 3 to see how far it moves on this machine.",
   ].join("\n");
+}
+
+/**
+ * Which placement applied, and why the default is to leave it to the kernel: in five-run trials
+ * of bun run bench:repro on a two-CPU VM, pinning the server and the swarm apart was no steadier
+ * than not pinning (p50 max/min 1.33–1.85 against 1.28–1.75), pinning them together made round
+ * trips bimodal, and pinning needs taskset and two CPUs.
+ */
+function placementWhy(pin: BenchResult["environment"]["pinning"]): string {
+  if (pin === "none")
+    return "not pinned, the default: pinning server and swarm apart measured no steadier on a two-CPU machine, and pinning them together made round trips bimodal (bun run bench:repro compares them). Consecutive runs on a shared or virtual machine still differ by 10–40%: bench:repro shows how much of that the machine itself does.";
+  return `${pin} (--pin ${pin}).`;
 }
 
 export function environmentTable(result: BenchResult): string {

@@ -3,7 +3,7 @@
 // comparison in about a minute and a half: round trips, push against polling, both again at
 // growing round-trip times, throughput at two sizes, and a short open-loop load. With --net the
 // whole suite already runs under one set of conditions, so the distance section is left out.
-import { hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
+import { hasDistance, roundsGiven, type BenchConfig, type Scenario } from "../model/config.ts";
 import { metricNames } from "../model/figures.ts";
 import type { Progress, Section } from "../model/results.ts";
 import { helloExchanges } from "../run/transcript.ts";
@@ -31,11 +31,7 @@ interface Step {
  * take the suite well past its time. Asked for with --rounds, every section runs them.
  */
 export function onceInSuite(config: BenchConfig, kind: Section["kind"]): boolean {
-  return (
-    config.scenario === "suite" &&
-    !config.argv.some((a) => a === "--rounds" || a === "--repeat" || a.startsWith("--rounds=") || a.startsWith("--repeat=")) &&
-    (kind === "push" || kind === "distance")
-  );
+  return config.scenario === "suite" && !roundsGiven(config) && (kind === "push" || kind === "distance");
 }
 
 /** Where the suite leaves a section out, it says so where the section would have run. */
