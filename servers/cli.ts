@@ -2,7 +2,7 @@
 import { PauseMeter } from "../lib/pauses.ts";
 import { UsageError } from "../lib/errors.ts";
 import { choiceOpt, flagOpt, hostOpt, intOpt, parseArgs, portOpt, positionalChoice, stringOpt, type ParsedArgs } from "../lib/args.ts";
-import { identityFromFiles, selfSignedIdentity, type TlsIdentity } from "../lib/tls.ts";
+import type { TlsIdentity } from "../lib/tls.ts";
 import { runMain, onShutdown } from "../lib/main.ts";
 import { netRunError } from "../lib/net.ts";
 import { readLines } from "../lib/stdin.ts";
@@ -117,8 +117,10 @@ async function main(): Promise<number> {
   const activity = cmd.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
 
   // Made (or read) before listening, so a bad file is a usage error and nothing is bound.
+  // Loaded only when needed: a plain server starts sooner (a supervisor starts one per run).
+  const tlsLib = cmd.tls && (await import("../lib/tls.ts"));
   const identity: TlsIdentity | undefined =
-    cmd.tls && (cmd.tls.files ? await identityFromFiles(cmd.tls.files.cert, cmd.tls.files.key) : await selfSignedIdentity(cmd.host));
+    cmd.tls && tlsLib && (cmd.tls.files ? await tlsLib.identityFromFiles(cmd.tls.files.cert, cmd.tls.files.key) : await tlsLib.selfSignedIdentity(cmd.host));
   let server: RunningServer;
   try {
     server = await entry.start({

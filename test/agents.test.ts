@@ -69,7 +69,7 @@ test("an agent needs a target", async () => {
 test("--target needs one transport and a scenario that can use a remote server", async () => {
   const { code, stderr } = await runCli(["bench/cli/main.ts", "fanout", "--target", "127.0.0.1:9"]);
   expect(code).toBe(2);
-  expect(stderr).toContain("--target works with rtt, throughput, load, connect, udp, push");
+  expect(stderr).toContain("--target works with rtt, throughput, load, capacity, connect, udp, push");
   const tcpPush = await runCli(["bench/cli/main.ts", "push", "--target", "127.0.0.1:9", "--transports", "tcp"]);
   expect(tcpPush.stderr).toContain("push --target needs --transports ws or http (a server in --mode push)");
   const two = await runCli(["bench/cli/main.ts", "rtt", "--target", "127.0.0.1:9", "--transports", "tcp,ws"]);

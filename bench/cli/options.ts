@@ -188,7 +188,8 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     hlog: stringOpt(args, "hlog"),
     // --rounds and --repeat are one idea: interleaved rounds of every section.
     // The suite and rtt measure in rounds of shorter runs unless told otherwise (--quick: one).
-    repeat: intOpt(args, args.values.has("rounds") ? "rounds" : "repeat", flagOpt(args, "quick") ? 1 : (DEFAULT_ROUNDS[scenario] ?? 1), 1, 100),
+    // (A scenario other than the suite given its length, --duration or --count, measures once.)
+    repeat: intOpt(args, args.values.has("rounds") ? "rounds" : "repeat", defaultRounds(scenario, args), 1, 100),
     assertions: [],
     json: flagOpt(args, "json"),
     argv,
@@ -201,6 +202,12 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
   if (args.problems.length > 0) throw new UsageError(args.problems);
   if (flagOpt(args, "list-metrics")) return { listMetrics: names ?? [] };
   return config;
+}
+
+function defaultRounds(scenario: Scenario, args: ParsedArgs): number {
+  if (flagOpt(args, "quick")) return 1;
+  if (scenario !== "suite" && (args.values.has("duration") || args.values.has("count"))) return 1;
+  return DEFAULT_ROUNDS[scenario] ?? 1;
 }
 
 /** --stages, parsed (bench/model/ramp.ts); undefined when absent or malformed (a problem is noted). */

@@ -98,11 +98,14 @@ function describeExit(what: string, child: Child): string {
 export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Promise<SwarmOutcome<R>> {
   const pins = pinPrefixes(spec.pin);
   const entry = TRANSPORT_DRIVERS[spec.server.transport];
-  const server = spec.remote ? undefined : await startServer(entry.server, ["--quiet", ...(entry.tls ? ["--tls"] : []), ...spec.server.args], pins.server);
-  const serverTarget: Target = spec.remote ?? { host: "127.0.0.1", port: server!.port };
-  const workers: Child[] = [];
+  // The swarm processes start while the server does (each is a Bun start-up and its modules,
+  // a tenth of a second or so); they are given their jobs, and the target, once it is known.
+  const workers: Child[] = spec.jobs.map(() => spawnChild([...pins.swarm, process.execPath, "bench/run/worker.ts"], PROJECT_ROOT, SWARM_ENV));
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let relay: RelayProcess<TcpRelayStats | UdpRelayStats> | undefined;
   try {
+    server = spec.remote ? undefined : await startServer(entry.server, ["--quiet", ...(entry.tls ? ["--tls"] : []), ...spec.server.args], pins.server);
+    const serverTarget: Target = spec.remote ?? { host: "127.0.0.1", port: server!.port };
     // With --net the swarm talks to a relay, which passes everything on under the conditions.
     if (spec.net) relay = await startRelayProcess(entry.datagram ? "udp" : "tcp", serverTarget, profileText(spec.net));
     // Our own TLS server made its certificate at start, so the swarm takes it unverified (the
@@ -124,18 +127,18 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
         spec.probe.exchange?.url ?? hostPort(spec.remote.host, spec.remote.port),
       );
     // A local server that dies fails the run at once; a remote one shows as connection errors.
-    const serverGone = server
-      ? server.proc.exited.then(() => {
-          throw new RunError(describeExit(`the ${spec.server.transport} server`, server));
+    const local = server;
+    const serverGone = local
+      ? local.proc.exited.then(() => {
+          throw new RunError(describeExit(`the ${spec.server.transport} server`, local));
         })
       : new Promise<never>(() => {});
     serverGone.catch(() => {});
     const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, serverGone]);
 
-    for (const job of spec.jobs) {
-      const full = { ...job, target };
-      workers.push(spawnChild([...pins.swarm, process.execPath, "bench/run/worker.ts", JSON.stringify(full)], PROJECT_ROOT, SWARM_ENV));
-    }
+    spec.jobs.forEach((job, i) => {
+      workers[i]!.write(`job ${JSON.stringify({ ...job, target })}\n`);
+    });
     const inboxes = workers.map((w, i) => new WorkerMessages(w, `swarm process ${i + 1}`));
     const all = <T extends WorkerMessage["type"]>(type: T, timeoutMs: number) =>
       guard(Promise.all(inboxes.map((inbox, i) => inbox.next(type, timeoutMs, () => describeExit(`swarm process ${i + 1}`, workers[i]!)))));

@@ -1,7 +1,9 @@
 #!/usr/bin/env bun
-// One swarm process. Started by the orchestrator with a job as its argument; it opens its
-// connections, says "ready", waits for "go" on stdin, runs the job, and prints its result. It
-// never shares a process (or an event loop) with the server it measures.
+// One swarm process. Started by the orchestrator with a job as its argument, or with none and
+// then the job as its first line on stdin ("job {...}": the orchestrator starts it while the
+// server starts, so the two start-ups overlap); it opens its connections, says "ready", waits for
+// "go" on stdin, runs the job, and prints its result. It never shares a process (or an event
+// loop) with the server it measures.
 import { createInterface } from "node:readline";
 import { messageOf } from "../../lib/errors.ts";
 import { withTimeout } from "../../lib/timeout.ts";
@@ -23,17 +25,19 @@ createInterface({ input: process.stdin, terminal: false }).on("line", (line) => 
   heard();
 });
 
-async function hear(word: string, timeoutMs: number): Promise<void> {
-  const arrived = new Promise<void>((resolve) => {
+/** The next line, once it starts with `word`; what follows the word. */
+async function hear(word: string, timeoutMs: number): Promise<string> {
+  const arrived = new Promise<string>((resolve) => {
     const check = (): void => {
-      if (words[0] !== word) return;
+      const line = words[0];
+      if (line !== word && !line?.startsWith(`${word} `)) return;
       words.shift();
-      resolve();
+      resolve(line.slice(word.length).trim());
     };
     heard = check;
     check();
   });
-  await withTimeout(arrived, timeoutMs, `no "${word}" from the orchestrator within ${timeoutMs / 1000} s`);
+  return withTimeout(arrived, timeoutMs, `no "${word}" from the orchestrator within ${timeoutMs / 1000} s`);
 }
 
 let cpuAtStart = process.cpuUsage();
@@ -47,7 +51,7 @@ const ctx: JobContext = {
     emit({ type: "ready", pipes });
     await hear("go", 120_000);
   },
-  released: () => hear("release", 120_000),
+  released: async () => void (await hear("release", 120_000)),
   progress(done, errors, p99Ns) {
     emit({ type: "progress", done, errors, p99Ns });
   },
@@ -68,7 +72,7 @@ const ctx: JobContext = {
 };
 
 try {
-  const job = JSON.parse(process.argv[2] ?? "{}") as WorkerJob;
+  const job = JSON.parse(process.argv[2] ?? (await hear("job", 60_000))) as WorkerJob;
   const result = job.kind === "push" ? await runPushJob(job, ctx) : await runEchoJob(job, ctx);
   emit({ type: "result", result: { ...result, pauses: pausesMeasured ?? pauses.encoded() } });
   process.exit(0);
