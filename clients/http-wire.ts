@@ -3,7 +3,7 @@
 // connection per request) and exact counts of the bytes written to and read from the wire.
 import type { Socket } from "bun";
 import { describeNetError, hostPort, netRunError, type Target } from "../lib/net.ts";
-import { SocketWriter, type WritableSocket } from "../lib/socket-writer.ts";
+import { GatheringWriter, SocketWriter, type MessageWriter, type WritableSocket } from "../lib/socket-writer.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import { CR, HttpParseError, LF, ResponseParser, ascii, type ResponseHandler } from "./http-response-parser.ts";
 import type { EchoChannel, EchoHandlers, OpenEcho } from "./types.ts";
@@ -54,7 +54,7 @@ export interface FixedRequestSpec {
 /** How a channel writes its requests: POST /echo around each payload, or one fixed request. */
 interface RequestMaker {
   size(length: number): number;
-  write(writer: SocketWriter, payload: Uint8Array): boolean;
+  write(writer: MessageWriter, payload: Uint8Array): boolean;
   encode(payload: Uint8Array): Uint8Array;
 }
 
@@ -77,7 +77,7 @@ class FixedRequest implements RequestMaker {
     return this.bytes.length;
   }
 
-  write(writer: SocketWriter): boolean {
+  write(writer: MessageWriter): boolean {
     return writer.write(this.bytes);
   }
 
@@ -121,7 +121,7 @@ class EchoRequests implements RequestMaker {
    * Writes one request. The scratch buffer is safe to reuse at once: SocketWriter copies
    * whatever the socket did not take. False when the socket is gone.
    */
-  write(writer: SocketWriter, payload: Uint8Array): boolean {
+  write(writer: MessageWriter, payload: Uint8Array): boolean {
     const headEnd = this.head(this.scratch, payload.length);
     if (payload.length < COPY_BODY_BELOW) {
       this.scratch.set(payload, headEnd);
@@ -163,6 +163,8 @@ function digitCount(n: number): number {
 class Wire implements WritableSocket, ResponseHandler {
   socket: Socket<Wire> | undefined;
   readonly writer = new SocketWriter(this, MAX_QUEUED_BYTES);
+  /** Pipelined requests written in one turn leave in one write. */
+  readonly gather = new GatheringWriter(this.writer, false);
   readonly parser = new ResponseParser(this);
   /** Requests written whose responses have not come back. */
   outstanding = 0;
@@ -283,7 +285,7 @@ class WireEcho implements WireEchoChannel {
     }
     if (wire.socket === undefined) return false; // still connecting: one request waits in it already
     if (wire.writer.pending + this.requests.size(payload.length) > wire.writer.limit) return false;
-    if (!this.requests.write(wire.writer, payload)) return false;
+    if (!this.requests.write(wire.gather, payload)) return false;
     wire.outstanding++;
     return true;
   }
@@ -438,7 +440,10 @@ class WireEcho implements WireEchoChannel {
     wire.finished = true;
     wire.parser.stop();
     if (abrupt) wire.socket?.terminate();
-    else wire.socket?.end();
+    else {
+      wire.gather.flush();
+      wire.socket?.end();
+    }
   }
 
   private forget(wire: Wire): void {

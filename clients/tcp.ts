@@ -3,7 +3,7 @@ import { FrameDecoder, encodeFrame, framePayload } from "../protocol/frame.ts";
 import { MAX_MESSAGE_BYTES } from "../protocol/limits.ts";
 import { RunError } from "../lib/errors.ts";
 import { hostPort, netRunError, type Target } from "../lib/net.ts";
-import { SocketWriter } from "../lib/socket-writer.ts";
+import { GatheringWriter, SocketWriter } from "../lib/socket-writer.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import type { EchoChannel, EchoHandlers, Print } from "./types.ts";
@@ -138,11 +138,13 @@ export async function openStream(target: Target, handlers: EchoHandlers, options
   });
   writer = new SocketWriter(socket, MAX_QUEUED_BYTES);
   const w = writer;
-  const frame = options.frame === "length" ? encodeFrame : (payload: Uint8Array) => payload;
+  // A turn's messages leave in one write (a pipeline's burst of replies is answered in one).
+  const gather = new GatheringWriter(w, options.frame === "length");
   return {
-    send: (payload) => w.write(frame(payload)),
+    send: (payload) => gather.write(payload),
     async close() {
       closing = true;
+      gather.flush();
       socket.end();
     },
     get shortWrites() {

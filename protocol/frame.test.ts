@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { FRAME_HEADER_BYTES, FrameDecoder, FrameTooLargeError, encodeFrame, framePayload } from "./frame.ts";
+import { FRAME_HEADER_BYTES, FrameDecoder, FrameTooLargeError, encodeFrame, framePayload, wholeFrames } from "./frame.ts";
 
 function bytes(n: number, seed = 1): Uint8Array {
   const out = new Uint8Array(n);
@@ -79,5 +79,21 @@ describe("FrameDecoder", () => {
     const seen: number[] = [];
     new FrameDecoder(16).push(encodeFrame(bytes(3)), (frame) => seen.push(frame.length));
     expect(seen).toEqual([FRAME_HEADER_BYTES + 3]);
+  });
+});
+
+describe("wholeFrames", () => {
+  const a = encodeFrame(new Uint8Array(10).fill(1));
+  const b = encodeFrame(new Uint8Array(0));
+  const both = new Uint8Array([...a, ...b, ...a]);
+  test("a chunk of whole frames: how many", () => {
+    expect(wholeFrames(a, 100)).toBe(1);
+    expect(wholeFrames(both, 100)).toBe(3);
+  });
+  test("a chunk that ends mid-frame or mid-header, or holds a frame over the limit: -1", () => {
+    expect(wholeFrames(both.subarray(0, both.length - 1), 100)).toBe(-1);
+    expect(wholeFrames(both.subarray(0, a.length + 2), 100)).toBe(-1);
+    expect(wholeFrames(a, 9)).toBe(-1);
+    expect(wholeFrames(new Uint8Array(0), 100)).toBe(0);
   });
 });

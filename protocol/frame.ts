@@ -31,6 +31,22 @@ function readLength(bytes: Uint8Array, at: number): number {
 }
 
 /**
+ * How many frames a chunk holds when it is exactly whole frames, each within `maxPayload`
+ * (what an echo can send back as it came, in one write); -1 otherwise.
+ */
+export function wholeFrames(chunk: Uint8Array, maxPayload: number): number {
+  let frames = 0;
+  let pos = 0;
+  while (pos + FRAME_HEADER_BYTES <= chunk.length) {
+    const length = readLength(chunk, pos);
+    if (length > maxPayload) return -1;
+    pos += FRAME_HEADER_BYTES + length;
+    frames++;
+  }
+  return pos === chunk.length ? frames : -1;
+}
+
+/**
  * Incremental decoder. Frames that arrive whole inside one chunk are handed out as views of
  * that chunk (valid only during the callback); a frame split across chunks is assembled in a
  * buffer that grows (doubling) with the bytes actually received, so a peer that sends a header

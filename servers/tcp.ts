@@ -1,5 +1,5 @@
 import type { Socket } from "bun";
-import { FrameDecoder, FrameTooLargeError } from "../protocol/frame.ts";
+import { FrameDecoder, FrameTooLargeError, wholeFrames } from "../protocol/frame.ts";
 import { HELLO_FROM_SERVER } from "../protocol/limits.ts";
 import { SocketWriter } from "../lib/socket-writer.ts";
 import { printable } from "../lib/text.ts";
@@ -45,6 +45,15 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   };
 
   const onEcho = (socket: Socket<Conn>, chunk: Uint8Array): void => {
+    // The usual case, a chunk of whole frames and nothing held from before: it goes back as it
+    // came, in one write (a pipelined burst is answered with one system call).
+    const decoder = socket.data.decoder;
+    const frames = decoder.buffered === 0 ? wholeFrames(chunk, decoder.maxPayload) : -1;
+    if (frames > 0) {
+      stats.messages += frames;
+      reply(socket, chunk);
+      return;
+    }
     try {
       socket.data.decoder.push(chunk, (frame) => {
         stats.messages++;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 // `bun run bench:peers [--rounds N] [--seconds S]`: the harness beside the tools it wants to
-// replace, on this machine, in the same CPU layouts. Each pair is measured in alternating rounds
+// replace, and beside the smallest Bun programs doing the same exchange (what Bun itself costs,
+// so runtime cost and harness cost show apart), on this machine, in the same CPU layouts. Each pair is measured in alternating rounds
 // (peer, harness, peer, harness, ...) and reported as medians with their range, because a single
 // run on a small VM can be off by 20%. Needs sockperf, wrk, nginx and iperf3 (Debian: apt-get
 // install sockperf wrk nginx iperf3); a missing tool's rows are skipped, saying so. Loopback only.
@@ -18,6 +19,7 @@ import { count, latency, table } from "../model/format.ts";
 import { startServer } from "../run/server-process.ts";
 import type { LoadSpec, PinMode } from "../model/spec.ts";
 import { median } from "../stats/median.ts";
+import { bareRoundTrip } from "./bare.ts";
 
 const GROUPS = ["rtt", "http", "nginx", "udp"] as const;
 const USAGE = `usage: bun run bench:peers [--rounds N (default 3)] [--seconds S per measurement (default 3)] [--only ${GROUPS.join(",")}]`;
@@ -78,11 +80,18 @@ class Peers {
 
   /** Alternates peer and harness measurements; returns both lists. */
   private async alternate(peer: () => Promise<number | undefined>, ours: () => Promise<number>): Promise<{ peer: number[]; ours: number[] }> {
-    const out = { peer: [] as number[], ours: [] as number[] };
+    const [p, o] = await this.rotate([peer, ours]);
+    return { peer: p!, ours: o! };
+  }
+
+  /** Takes each measurement in turn, round after round (A B C, A B C, ...); one list each, without failures. */
+  private async rotate(measures: (() => Promise<number | undefined>)[]): Promise<number[][]> {
+    const out = measures.map(() => [] as number[]);
     for (let i = 0; i < this.rounds; i++) {
-      const p = await peer();
-      if (p !== undefined) out.peer.push(p);
-      out.ours.push(await ours());
+      for (const [j, measure] of measures.entries()) {
+        const v = await measure();
+        if (v !== undefined) out[j]!.push(v);
+      }
     }
     return out;
   }
@@ -114,8 +123,14 @@ class Peers {
     }
   }
 
+  /**
+   * Round trips, one message in flight, in both CPU layouts: the harness against the smallest
+   * Bun programs doing the same (bench/tools/bare.ts: what Bun itself costs) and against
+   * sockperf (what C costs), all three in turn.
+   */
   async rtt(): Promise<void> {
-    if (!Bun.which("sockperf")) return void this.notes.push("sockperf not installed: round-trip rows skipped (apt-get install sockperf)");
+    const sockperf = Bun.which("sockperf") !== null;
+    if (!sockperf) this.notes.push("sockperf not installed: its round-trip rows are skipped (apt-get install sockperf); the bare-Bun rows remain");
     for (const pin of ["same", "split"] as const) {
       const layout = pin === "same" ? "both on CPU 0" : "CPU 0 / CPU 1";
       for (const [driver, udp, target, name] of [
@@ -123,11 +138,13 @@ class Peers {
         ["udp", true, "≤ 1.2×", "UDP"],
         ["ws", false, "≤ 1.5×", "WebSocket (vs C TCP)"],
       ] as const) {
-        const values = await this.alternate(
-          () => this.sockperfRtt(udp, pin),
+        const [bare, ours, peer] = await this.rotate([
+          () => bareRoundTrip(driver, this.seconds, pinPrefixes(pin)),
           async () => (await runLoad(this.base(driver, pin))).latency.p50,
-        );
-        this.row(`round trip p50, ${name}, 64 B`, layout, values, latency, "(sockperf ping-pong)", target);
+          ...(sockperf ? [() => this.sockperfRtt(udp, pin)] : []),
+        ]);
+        this.row(`round trip p50, ${name.replace(" (vs C TCP)", "")}, 64 B`, layout, { peer: bare!, ours: ours! }, latency, "(bare Bun)", "≤ 1.05×");
+        if (peer) this.row(`round trip p50, ${name}, 64 B`, layout, { peer, ours: ours! }, latency, "(sockperf ping-pong)", target);
       }
     }
   }

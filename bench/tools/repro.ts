@@ -1,8 +1,8 @@
 #!/usr/bin/env bun
 // `bun run bench:repro`: how far consecutive default `bun run bench rtt` runs agree, and what
-// limits it. Each run is bracketed by two references taken from this process: a fixed piece of
-// CPU work, and a bare loopback round trip (this process and a 1-line Bun echo server, no
-// harness at all). Where the bare round trip varies from run to run as much as socketlab's
+// limits it. Each run is bracketed by two references: a fixed piece of CPU work timed in this
+// process, and a bare loopback round trip (two few-line Bun programs, no harness at all:
+// bench/tools/bare.ts). Where the bare round trip varies from run to run as much as socketlab's
 // figures do, the limit is the machine (its scheduler and wake-ups), not the harness, its
 // placement or its run's shape.
 import { parseArgs, intOpt, stringsOpt, type OptionSpecs } from "../../lib/args.ts";
@@ -11,6 +11,9 @@ import { RunError, UsageError } from "../../lib/errors.ts";
 import { onShutdown, runMain } from "../../lib/main.ts";
 import { latency, table } from "../model/format.ts";
 import type { BenchResult, LoadResult } from "../model/results.ts";
+import { bareRoundTrip } from "./bare.ts";
+
+const NOT_PINNED = { server: [], swarm: [] };
 
 const USAGE = `usage: bun run bench:repro [--runs N] [--arg OPTION]...
   --runs N       consecutive runs (default 5)
@@ -36,57 +39,6 @@ function calibrate(): number {
     best = Math.min(best, (Bun.nanoseconds() - start) / 1e6);
   }
   return best;
-}
-
-/** The bare reference: a Bun TCP echo in a process of its own, and round trips of 64 B from this one; p50, ns. */
-async function bareRoundTrip(): Promise<number> {
-  const server = spawnChild(
-    ["bun", "-e", `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data(s, d) { s.write(d); } } }); console.log("PORT " + l.port);`],
-    PROJECT_ROOT,
-  );
-  try {
-    const port = Number((await server.stdout.waitFor(/^PORT \d+/, 10_000)).split(" ")[1]);
-    const samples: number[] = [];
-    const total = 3500;
-    await new Promise<void>((resolve, reject) => {
-      let sent = 0;
-      let at = 0;
-      const payload = new Uint8Array(64);
-      let pending = 0;
-      const timer = setTimeout(() => reject(new RunError("the bare round trip did not finish within 20 s")), 20_000);
-      void Bun.connect({
-        hostname: "127.0.0.1",
-        port,
-        socket: {
-          open(s) {
-            at = Bun.nanoseconds();
-            s.write(payload);
-          },
-          data(s, d) {
-            pending += d.length;
-            if (pending < 64) return;
-            pending -= 64;
-            // The first 500 warm up.
-            if (++sent > 500) samples.push(Bun.nanoseconds() - at);
-            if (sent === total) {
-              clearTimeout(timer);
-              s.end();
-              resolve();
-              return;
-            }
-            at = Bun.nanoseconds();
-            s.write(payload);
-          },
-          error: (_s, err) => reject(err),
-        },
-      }).catch(reject);
-    });
-    samples.sort((a, b) => a - b);
-    return samples[Math.floor(samples.length / 2)]!;
-  } finally {
-    server.kill("SIGKILL");
-    await server.exited().catch(() => {});
-  }
 }
 
 async function benchRtt(extra: string[]): Promise<LoadResult[]> {
@@ -132,9 +84,9 @@ await runMain("bench:repro", USAGE, async () => {
   const p50s = new Map<string, number[]>();
   for (let i = 1; i <= runs; i++) {
     const before = calibrate();
-    const bareBefore = await bareRoundTrip();
+    const bareBefore = await bareRoundTrip("tcp", 1, NOT_PINNED);
     const measured = await benchRtt(extra);
-    const bareAfter = await bareRoundTrip();
+    const bareAfter = await bareRoundTrip("tcp", 1, NOT_PINNED);
     const after = calibrate();
     speeds.push((before + after) / 2);
     bare.push((bareBefore + bareAfter) / 2);

@@ -44,7 +44,7 @@ export function sectionBody(s: Section): string {
     case "rtt":
       return `${rttTable(s.runs)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nClosed loop, window 1: each client sends its next message when the previous reply arrives. "Wire" is the TCP payload the kernel counted on the server's sockets per message (UDP and per-request connections: not measured this way).`;
     case "throughput":
-      return `${throughputTable(s.runs)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nClosed loop: each connection keeps a window of messages in flight (HTTP: pipelined on one keep-alive connection). MB/s counts payload in one direction; the same bytes come back.`;
+      return `${throughputTable(s.runs)}${s.skipped.length ? `\n\nNot run: ${s.skipped.join("; ")}.` : ""}\n\nClosed loop: each connection keeps a window of messages in flight (HTTP: pipelined on one keep-alive connection; UDP: at most 128 KiB in flight unless --window says, so that the kernel's receive buffer, not the window, sets what is lost). MB/s counts payload in one direction; the same bytes come back.`;
     case "load": {
       const knees = s.knees.map(
         (k) => `${shortLabel(k.driver)}: ${k.rate === undefined ? "kept up at every rate tried" : `knee at ${rate(k.rate)} (${k.reason})`}`,

@@ -4,6 +4,9 @@ import { SseDecoder, encodeSse } from "../../../protocol/events.ts";
 import { FrameDecoder, encodeFrame } from "../../../protocol/frame.ts";
 import { newHistogram, record } from "../../stats/histogram.ts";
 import { SequenceTracker } from "../../stats/sequence.ts";
+import { Session } from "../../load/session.ts";
+import { realScheduler } from "../../load/scheduler.ts";
+import type { Pipe } from "../../load/types.ts";
 
 /**
  * The code every message passes through, timed with mitata. These run far below mitata's
@@ -54,6 +57,31 @@ export async function hotPaths(): Promise<void> {
     bench("UDP sequence tracking (arrive)", () => {
       tracker.arrive(s, s * 1000, s * 1000 + 50_000);
       s++;
+    });
+  });
+
+  group("time", () => {
+    bench("Bun.nanoseconds()", () => do_not_optimize(Bun.nanoseconds()));
+    bench("performance.now()", () => do_not_optimize(performance.now()));
+  });
+
+  group("per message: what the session does between a send and its reply", () => {
+    // A pipe that does nothing: what is left is the session's own cost per message (match the
+    // reply to its send, take the time twice, record latency, uncorrected latency and timeline).
+    const session = new Session(realScheduler, 2e9);
+    const pipe: Pipe = { issue: () => true, close: async () => {} };
+    session.add(pipe);
+    session.startMeasuring();
+    let seq = 0;
+    bench("issue + done (closed loop)", () => {
+      session.issue(0);
+      session.done(0, seq++);
+    });
+    let due = Bun.nanoseconds();
+    bench("issue at a due time + done (open loop)", () => {
+      due += 1000;
+      session.issue(0, due);
+      session.done(0, seq++);
     });
   });
 
