@@ -78,6 +78,8 @@ options
   --rounds N            measure in N interleaved rounds (each section whole, then again: A B C D,
                         A B C D, ...); tables show the median round, with each figure's range
                         (--repeat N: the same)
+  --start-at TIME       connect and warm up, then start measuring at TIME: epoch ms, an ISO time
+                        (2026-12-02T10:00:00Z) or +30s; agents given one TIME measure together
   --assert "M OP V"     a threshold, e.g. "ws.rtt.p99 < 2ms", "udp.loss < 0.1%", "tcp.throughput.rate > 100k/s"
                         (several allowed); any failure makes the exit code 1
   --list-metrics        print the metric names this scenario produces, for --assert and compare
@@ -92,6 +94,7 @@ options
 
   bun run bench compare BASE.json NEW.json   every shared figure and its change, beyond noise or not
   bun run bench merge A.json B.json ... -o OUT.json   combine runs made at once by several swarms or hosts
+                        (their measured windows must overlap 90%; --allow-apart merges anyway)
 
 Each run writes DIR/<time>-<scenario>.md with its charts (.svg) beside it, and .json. Progress goes
 to stderr: on a terminal, a live status line.
@@ -104,7 +107,8 @@ export const SWARM_USAGE = `usage: bun run swarm <scenario> --target HOST:PORT -
 An agent: runs one share of a load against a server started elsewhere and writes a mergeable
 result (JSON unless --format says otherwise). Combine the shares with
 bun run bench merge A.json B.json ... -o OUT.json. Options are those of bun run bench
-(see bun run bench --help); --target is required.`;
+(see bun run bench --help); --target is required. Give every agent the same --start-at so
+that their shares are measured at once: each result records its measured window.`;
 
 /** Writes a file the user named, or says in one line why it cannot. */
 async function writeText(path: string, text: string, option: string): Promise<void> {

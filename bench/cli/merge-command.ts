@@ -7,14 +7,14 @@ import { mergeResults } from "../model/combine.ts";
 import { readResult } from "../model/result-file.ts";
 import type { BenchResult } from "../model/results.ts";
 
-export const MERGE_USAGE = "usage: bun run bench merge A.json B.json ... -o OUT.json";
+export const MERGE_USAGE = "usage: bun run bench merge A.json B.json ... -o OUT.json [--allow-apart]";
 
 /** `bun run bench merge A.json B.json ... -o OUT.json`: writes the merged result, says so on stdout. */
 export async function mergeCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { out: { type: "string", short: "o" }, help: { type: "boolean", short: "h" } });
+  const args = parseArgs(argv, { out: { type: "string", short: "o" }, "allow-apart": { type: "boolean" }, help: { type: "boolean", short: "h" } });
   if (flagOpt(args, "help")) {
     console.log(
-      `${MERGE_USAGE}\n\nCombines results of one scenario made at the same time by several swarms or hosts: histograms\nadded exactly, counts and rates summed. See docs/result-format.md.`,
+      `${MERGE_USAGE}\n\nCombines results of one scenario made at the same time by several swarms or hosts: histograms\nadded exactly, counts and rates summed. Each run's measured windows must overlap by 90% at least\n(start agents together with --start-at); --allow-apart merges shares measured apart anyway.\nSee docs/result-format.md.`,
     );
     return 0;
   }
@@ -24,7 +24,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   if (out === undefined && !args.problems.some((p) => p.includes("--out"))) args.problems.push("merge needs -o OUT.json: where to write the merged result");
   if (args.problems.length) throw new UsageError(args.problems);
   const parts = await Promise.all(files.map(readResult));
-  const merged = mergeResults(parts, files);
+  const merged = mergeResults(parts, files, { allowApart: flagOpt(args, "allow-apart") });
   const apart = notTogether(parts, files);
   if (apart) console.error(`bench merge: note: ${apart}; rates add up only for parts that ran at the same time`);
   try {

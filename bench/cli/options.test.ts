@@ -126,6 +126,20 @@ describe("bench options", () => {
     expect(problemsOf(["load", "--slo", "p99<5ms"])).toEqual(["--slo is for the capacity scenario, not load"]);
   });
 
+  test("--start-at: epoch ms, an ISO time or +DURATION, in the future and within a day", () => {
+    const soon = Date.now() + 60_000;
+    const at = (raw: string) => (parseBenchArgs(["rtt", "--start-at", raw]) as BenchConfig).startAtMs!;
+    expect(at(String(soon))).toBe(soon);
+    expect(at(new Date(soon).toISOString())).toBe(soon);
+    expect(Math.abs(at("+30s") - (Date.now() + 30_000))).toBeLessThan(1000);
+    expect(problemsOf(["rtt", "--start-at", "soon"])).toEqual([
+      '--start-at: "soon" is not a time: give epoch milliseconds, an ISO time such as 2026-12-02T10:00:00Z, or +30s',
+    ]);
+    expect(problemsOf(["rtt", "--start-at", "2020-01-01T00:00:00Z"])[0]).toMatch(/^--start-at 2020-01-01T00:00:00Z is [\d.]+ s in the past$/);
+    expect(problemsOf(["rtt", "--start-at", "+2d"])).toEqual(['--start-at: "+2d" is not a time: give epoch milliseconds, an ISO time such as 2026-12-02T10:00:00Z, or +30s']);
+    expect(problemsOf(["rtt", "--start-at", "+1500m"])).toEqual(["--start-at +1500m is more than a day away"]);
+  });
+
   test("--help wins over everything else", () => {
     expect(parseBenchArgs(["--help", "--bogus"])).toBe("help");
   });

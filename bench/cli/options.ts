@@ -1,4 +1,16 @@
-import { choiceOpt, durationOpt, flagOpt, intOpt, parseArgs, stringOpt, stringsOpt, type OptionSpecs, type ParsedArgs } from "../../lib/args.ts";
+import {
+  choiceOpt,
+  durationOpt,
+  flagOpt,
+  intOpt,
+  parseArgs,
+  parseDurationMs,
+  stringOpt,
+  stringsOpt,
+  type OptionSpecs,
+  type ParsedArgs,
+} from "../../lib/args.ts";
+import { MAX_START_WAIT_MS } from "../model/config.ts";
 import { parseAssertions } from "../model/assertions.ts";
 import { plannedMetricNames } from "../scenarios/index.ts";
 import { UsageError, messageOf } from "../../lib/errors.ts";
@@ -42,6 +54,7 @@ export const BENCH_OPTIONS = {
   size: { type: "string", short: "s" },
   rate: { type: "string", short: "r" },
   stages: { type: "string" },
+  "start-at": { type: "string" },
   slo: { type: "string" },
   "max-rate": { type: "string" },
   precision: { type: "string" },
@@ -166,6 +179,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     sizes: listOpt(args, "size", BENCH_HEADER_BYTES, MAX_MESSAGE_BYTES, true),
     rates: listOpt(args, "rate", 1, 10_000_000, false),
     stages: stagesOpt(args),
+    startAtMs: startAtOpt(args),
     slo: sloOpt(args, scenario),
     maxRate: optionalQuantity(args, "max-rate", 1, 10_000_000),
     precision: args.values.has("precision") ? percentOpt(args, "precision", 0.5, 50) : undefined,
@@ -208,6 +222,25 @@ function defaultRounds(scenario: Scenario, args: ParsedArgs): number {
   if (flagOpt(args, "quick")) return 1;
   if (scenario !== "suite" && (args.values.has("duration") || args.values.has("count"))) return 1;
   return DEFAULT_ROUNDS[scenario] ?? 1;
+}
+
+/**
+ * --start-at: epoch milliseconds, an ISO 8601 time (with its zone), or +DURATION from now
+ * ("+30s"); in the future, within a day.
+ */
+function startAtOpt(args: ParsedArgs): number | undefined {
+  const raw = stringOpt(args, "start-at")?.trim();
+  if (raw === undefined) return undefined;
+  const now = Date.now();
+  const relative = raw.startsWith("+") ? parseDurationMs(raw.slice(1)) : undefined;
+  const at = relative !== undefined ? now + relative : /^\d{12,14}$/.test(raw) ? Number(raw) : /\d{4}-\d\d-\d\dT/.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (!Number.isFinite(at)) {
+    args.problems.push(`--start-at: "${raw}" is not a time: give epoch milliseconds, an ISO time such as 2026-12-02T10:00:00Z, or +30s`);
+    return undefined;
+  }
+  if (at <= now) args.problems.push(`--start-at ${raw} is ${((now - at) / 1000).toFixed(1)} s in the past`);
+  else if (at - now > MAX_START_WAIT_MS) args.problems.push(`--start-at ${raw} is more than a day away`);
+  return at;
 }
 
 /** --stages, parsed (bench/model/ramp.ts); undefined when absent or malformed (a problem is noted). */

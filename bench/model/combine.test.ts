@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../../lib/errors.ts";
-import { mergeResults } from "./combine.ts";
+import { mergeResults, windowOverlap } from "./combine.ts";
 import { mergeCommand } from "../cli/merge-command.ts";
 import { readResult, resultProblem } from "./result-file.ts";
 import type { BenchResult, LoadResult } from "./results.ts";
@@ -178,5 +178,14 @@ describe("mergeCommand", () => {
   test("needs two files and -o", async () => {
     await expect(mergeCommand([join(dir, "a.json")])).rejects.toThrow(UsageError);
     await expect(mergeCommand([join(dir, "a.json"), join(dir, "b.json")])).rejects.toThrow("merge needs -o OUT.json: where to write the merged result");
+  });
+});
+
+describe("measured windows", () => {
+  test("overlap is the common stretch over the longer window", () => {
+    expect(windowOverlap({ startMs: 0, endMs: 1000 }, { startMs: 0, endMs: 1000 })).toBe(1);
+    expect(windowOverlap({ startMs: 0, endMs: 1000 }, { startMs: 50, endMs: 1050 })).toBe(0.95);
+    expect(windowOverlap({ startMs: 0, endMs: 1000 }, { startMs: 0, endMs: 2000 })).toBe(0.5);
+    expect(windowOverlap({ startMs: 0, endMs: 1000 }, { startMs: 3000, endMs: 4000 })).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ import {
   type ClockOffset,
   type EchoHistograms,
   type LoadResult,
+  type MeasuredWindow,
   type PushRunResult,
   type RunResult,
   type Section,
@@ -46,10 +47,10 @@ const ADDITIVE = new Set<string>([...ADDITIVE_LOAD, ...ADDITIVE_PUSH]);
  * One result holding every part. `names` (file names) only make the messages clearer.
  * Throws a UsageError, one line, when the parts are not the same scenario and runs.
  */
-export function mergeResults(parts: BenchResult[], names: string[] = parts.map((_, i) => `part ${i + 1}`)): BenchResult {
+export function mergeResults(parts: BenchResult[], names: string[] = parts.map((_, i) => `part ${i + 1}`), opts: { allowApart?: boolean } = {}): BenchResult {
   const first = parts[0];
   if (first === undefined) throw new UsageError("cannot merge: no results given");
-  for (const [i, p] of parts.entries()) checkSameShape(first, p, names[0] ?? "part 1", names[i] ?? `part ${i + 1}`);
+  for (const [i, p] of parts.entries()) checkSameShape(first, p, names[0] ?? "part 1", names[i] ?? `part ${i + 1}`, opts.allowApart === true);
   const started = Math.min(...parts.map((p) => Date.parse(p.startedAt)));
   const finished = Math.max(...parts.map((p) => Date.parse(p.finishedAt)));
   return {
@@ -107,7 +108,7 @@ function checkHistograms(r: BenchResult, name: string): void {
   }
 }
 
-function checkSameShape(a: BenchResult, b: BenchResult, aName: string, bName: string): void {
+function checkSameShape(a: BenchResult, b: BenchResult, aName: string, bName: string, allowApart: boolean): void {
   checkHistograms(b, bName);
   if (a === b) return;
   if (a.scenario !== b.scenario) throw new UsageError(`cannot merge: ${aName} is a ${a.scenario} run and ${bName} a ${b.scenario} run`);
@@ -123,6 +124,12 @@ function checkSameShape(a: BenchResult, b: BenchResult, aName: string, bName: st
     ra.forEach((x, j) => {
       const diff = differences(x.spec, rb[j]!.spec, a.parts ?? 1, b.parts ?? 1);
       if (diff.length) throw new UsageError(`cannot merge: ${sa.kind} run ${j + 1} (${runLabel(x)}) differs between ${aName} and ${bName}: ${diff.join(", ")}`);
+      const wa = x.window;
+      const wb = rb[j]!.window;
+      if (!allowApart && wa && wb && windowOverlap(wa, wb) < MIN_WINDOW_OVERLAP)
+        throw new UsageError(
+          `cannot merge: ${sa.kind} run ${j + 1} (${runLabel(x)}) measured at different times in ${aName} and ${bName}: its windows overlap ${Math.round(100 * windowOverlap(wa, wb))}% (at least ${100 * MIN_WINDOW_OVERLAP}% needed), started ${(Math.abs(wb.startMs - wa.startMs) / 1000).toFixed(1)} s apart; start the agents together with --start-at, or merge anyway with --allow-apart`,
+        );
     });
   });
 }
@@ -225,7 +232,19 @@ export function combineEcho(shares: EchoShare[], window: "shared" | "separate") 
 /** What was measured of the server, once per run (or the largest of the parts' readings). */
 export type ServerSide = Pick<
   LoadResult,
-  "wirePerOp" | "placement" | "remote" | "relay" | "tls" | "oneWay" | "serverRejected" | "serverErrors" | "timeline" | "pauses" | "stages" | "capacity"
+  | "wirePerOp"
+  | "placement"
+  | "remote"
+  | "relay"
+  | "tls"
+  | "oneWay"
+  | "serverRejected"
+  | "serverErrors"
+  | "timeline"
+  | "pauses"
+  | "stages"
+  | "capacity"
+  | "window"
 > & {
   cost: ProcessCost;
 };
@@ -291,7 +310,10 @@ export function pushResult(
   spec: PushSpec,
   label: string,
   push: ReturnType<typeof combinePush>,
-  rest: Pick<PushRunResult, "slowestDelivery" | "events" | "expected" | "bytesPerEvent" | "remote" | "relay" | "placement" | "timeline" | "pauses"> & {
+  rest: Pick<
+    PushRunResult,
+    "slowestDelivery" | "events" | "expected" | "bytesPerEvent" | "remote" | "relay" | "placement" | "timeline" | "pauses" | "window"
+  > & {
     serverCost: ProcessCost;
   },
 ): PushRunResult {
@@ -387,6 +409,7 @@ export function mergeLoadRuns(runs: LoadResult[]): LoadResult {
     serverErrors: maxRecords(runs.map((r) => r.serverErrors)),
     // Parts made at once: their i-th intervals lie side by side, and add up.
     ...(runs.every((r) => r.timeline) ? { timeline: mergeIntervals(runs.map((r) => r.timeline!)) } : {}),
+    ...windowOf(runs),
     ...(runs.every((r) => r.stages) ? { stages: mergeStageResults(runs.map((r) => r.stages!)) } : {}),
   });
 }
@@ -432,6 +455,23 @@ export function mergePushRuns(runs: PushRunResult[]): PushRunResult {
       relay: first.relay,
       placement: { server: first.placement.server, swarm: runs.flatMap((r) => r.placement.swarm) },
       ...(runs.every((r) => r.timeline) ? { timeline: mergeIntervals(runs.map((r) => r.timeline!)) } : {}),
+      ...windowOf(runs),
     },
   );
 }
+
+/** Parts measured at once: together they measured from the first one's start to the last one's end. */
+function windowOf(runs: (LoadResult | PushRunResult)[]): { window?: MeasuredWindow } {
+  if (!runs.every((r) => r.window)) return {};
+  return { window: { startMs: Math.min(...runs.map((r) => r.window!.startMs)), endMs: Math.max(...runs.map((r) => r.window!.endMs)) } };
+}
+
+/** How much two measured windows share: their common stretch over the longer one's length (1: the same). */
+export function windowOverlap(a: MeasuredWindow, b: MeasuredWindow): number {
+  const common = Math.max(0, Math.min(a.endMs, b.endMs) - Math.max(a.startMs, b.startMs));
+  const longer = Math.max(a.endMs - a.startMs, b.endMs - b.startMs);
+  return longer > 0 ? common / longer : a.startMs === b.startMs ? 1 : 0;
+}
+
+/** Shares must overlap at least this much to be merged as one load (unless --allow-apart). */
+export const MIN_WINDOW_OVERLAP = 0.9;

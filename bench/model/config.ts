@@ -41,6 +41,9 @@ export function roundShare(config: Pick<BenchConfig, "scenario" | "repeat" | "du
   return shared && config.durationMs === undefined && config.count === undefined && config.repeat > 1 ? config.repeat + 1 : 1;
 }
 
+/** The longest --start-at may make a run wait: a forgotten date must not hold an agent for days. */
+export const MAX_START_WAIT_MS = 24 * 3600_000;
+
 /** The largest round trip --rtts takes: runs last about twelve of them, and timeouts stretch with it. */
 export const MAX_RTT_MS = 2000;
 
@@ -91,6 +94,8 @@ export interface BenchConfig {
   hlog?: string;
   /** Run every measurement this many times; tables show the median run and each figure's range. */
   repeat: number;
+  /** --start-at: the first run starts measuring at this instant (epoch ms), connected and warmed up. */
+  startAtMs?: number;
   /** Thresholds evaluated at the end (exit 1 if any fails). */
   assertions: Assertion[];
   /** Print the JSON result on stdout instead of the summary table. */

@@ -161,6 +161,10 @@ export interface Config {
    * Capacity: the bracket's width at which the search ends, a share (--precision).
    */
   precision?: number;
+  /**
+   * --start-at: the first run started measuring at this instant (epoch ms).
+   */
+  startAtMs?: number;
 }
 /**
  * A server started elsewhere that the run measured (--target).
@@ -370,6 +374,7 @@ export interface LoadRun {
    */
   stages?: StageResult[];
   capacity?: CapacityResult;
+  window?: MeasuredWindow;
 }
 /**
  * What an echo run measured: the driver, the message size, the load model and the swarm's shape.
@@ -761,6 +766,13 @@ export interface LatencySummary2 {
   stdev: number;
 }
 /**
+ * When a run measured, in wall-clock time (epoch ms): from the first swarm process starting its measured phase to the last ending it. bench merge refuses shares whose windows overlap by less than 90% (unless --allow-apart).
+ */
+export interface MeasuredWindow {
+  startMs: number;
+  endMs: number;
+}
+/**
  * One hello exercise: the two commands and what each printed.
  */
 export interface Exchange {
@@ -912,6 +924,7 @@ export interface PushRun {
   pauses?: Pauses;
   placement: Placement;
   repeat?: Repetitions;
+  window?: MeasuredWindow;
 }
 /**
  * What a push run measured: the pattern, the subscribers and the events.

@@ -66,6 +66,12 @@ export interface RelayTiming {
   lateOver1ms: number;
 }
 
+/** When a run measured, in wall-clock time (epoch ms): agents' shares are merged only where these overlap. */
+export interface MeasuredWindow {
+  startMs: number;
+  endMs: number;
+}
+
 /** The swarm processes' cost: CPU added up, memory the largest process's. */
 export type SwarmCost = ProcessCost & { processes: number };
 
@@ -101,6 +107,8 @@ export interface LoadResult {
   serverErrors: Record<string, number>;
   /** With --repeat: how many times the run was made, and each figure's range (the run shown is the median one). */
   repeat?: Repetitions;
+  /** When it measured (absent in files written before it was recorded). */
+  window?: MeasuredWindow;
   /** With --stages: each stage's figures, operations by when they were due. */
   stages?: StageResult[];
   /** The capacity scenario: the search's steps and what they found. */
@@ -211,6 +219,8 @@ export interface PushRunResult {
   pauses?: Pauses;
   placement: RunPlacement;
   repeat?: Repetitions;
+  /** When it measured (absent in files written before it was recorded). */
+  window?: MeasuredWindow;
 }
 
 export type RunResult = LoadResult | PushRunResult;

@@ -88,6 +88,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         : undefined,
     serverRejected: outcome.serverRejected,
     serverErrors: outcome.serverErrors,
+    window: outcome.window,
     ...(spec.stages ? { stages: stageResults(spec.stages, segments) } : {}),
     ...(spec.capacity && found
       ? {

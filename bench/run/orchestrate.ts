@@ -10,13 +10,14 @@ import type { TcpRelayStats, UdpRelayStats } from "../../netem/types.ts";
 import { hostPort, type Target } from "../../lib/net.ts";
 import { isIP } from "node:net";
 import { startServer } from "./server-process.ts";
+import { untilStart } from "./start-gate.ts";
 import { cpuTimeOf, diffCpu, peakRssOf, placementOf, type CpuTime, type ProcessCost } from "../stats/cost.ts";
 import { diffWire, wireCount, type WireCount } from "../stats/wire.ts";
 import { PROGRESS_EVERY_MS, liveStatus } from "./live.ts";
 import { latency } from "../model/format.ts";
 import type { WorkerJob, WorkerMessage } from "./worker-protocol.ts";
 import { WorkerMessages } from "./worker-messages.ts";
-import type { NegotiatedTls, RunPlacement, RelayOutcome } from "../model/results.ts";
+import type { MeasuredWindow, NegotiatedTls, RunPlacement, RelayOutcome } from "../model/results.ts";
 import { negotiatedTls } from "./tls-probe.ts";
 import { probeTarget } from "./target-probe.ts";
 import type { DriverName } from "../catalog.ts";
@@ -80,6 +81,8 @@ export interface SwarmOutcome<R> {
   serverPauses?: string;
   serverRejected: Record<string, number>;
   serverErrors: Record<string, number>;
+  /** The measured phase in wall-clock time: from the first swarm process starting it to the last ending it. */
+  window: MeasuredWindow;
 }
 
 function describeExit(what: string, child: Child): string {
@@ -144,13 +147,16 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
       guard(Promise.all(inboxes.map((inbox, i) => inbox.next(type, timeoutMs, () => describeExit(`swarm process ${i + 1}`, workers[i]!)))));
     showProgress(spec, inboxes);
     await all("ready", spec.readyTimeoutMs);
+    // With --start-at, the first run's warm-up begins so that its measuring begins on time.
+    await untilStart(spec.jobs[0]?.warmupMs ?? 0);
     for (const w of workers) w.write("go\n");
 
-    await all("phase", spec.runTimeoutMs);
+    const begun = await all("phase", spec.runTimeoutMs);
     const cpuStart: CpuTime | undefined = server && cpuTimeOf(server.pid);
     const wireStart = server && wireCount(server.port);
     const placement = { server: server && placementOf(server.pid), swarm: workers.map((w) => placementOf(w.proc.pid) ?? null) };
-    await all("phase", spec.runTimeoutMs);
+    const ended = await all("phase", spec.runTimeoutMs);
+    const window = { startMs: Math.min(...begun.map((m) => m.atMs)), endMs: Math.max(...ended.map((m) => m.atMs)) };
     const serverCpu = diffCpu(cpuStart, server && cpuTimeOf(server.pid));
     const wire = server && diffWire(wireStart, wireCount(server.port));
     for (const w of workers) w.write("release\n");
@@ -172,6 +178,7 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
       serverPauses: stats?.pauses,
       serverRejected: stats?.rejected ?? {},
       serverErrors: stats?.errors ?? {},
+      window,
     };
   } finally {
     liveStatus(undefined);

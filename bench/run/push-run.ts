@@ -64,6 +64,7 @@ export async function runPush(spec: PushSpec): Promise<PushRunResult> {
     remote: outcome.remote,
     relay: outcome.relay,
     placement: outcome.placement,
+    window: outcome.window,
     timeline: mergeIntervals(parts.map((p) => p.intervals)),
     pauses: pausesOf(
       parts.map((p) => p.pauses),

@@ -97,7 +97,8 @@ export interface PushResult {
 /** One JSON object per stdout line. The parent answers "go" on stdin once every worker is ready. */
 export type WorkerMessage =
   | { type: "ready"; pipes: number }
-  | { type: "phase"; phase: Phase }
+  /** The measured phase started or ended, at this wall-clock instant (epoch ms). */
+  | { type: "phase"; phase: Phase; atMs: number }
   /** Every half second during the run: operations done, problems, p99 so far (measured phase only). */
   | { type: "progress"; done: number; errors: number; p99Ns: number }
   | { type: "result"; result: EchoResult | PushResult }

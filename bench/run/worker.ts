@@ -8,6 +8,7 @@ import { createInterface } from "node:readline";
 import { messageOf } from "../../lib/errors.ts";
 import { withTimeout } from "../../lib/timeout.ts";
 import { PauseMeter } from "../../lib/pauses.ts";
+import { MAX_START_WAIT_MS } from "../model/config.ts";
 import type { JobContext } from "./jobs/context.ts";
 import { runEchoJob } from "./jobs/echo-job.ts";
 import { runPushJob } from "./jobs/push-job.ts";
@@ -49,7 +50,8 @@ let pausesMeasured: string | undefined;
 const ctx: JobContext = {
   async ready(pipes) {
     emit({ type: "ready", pipes });
-    await hear("go", 120_000);
+    // Under --start-at the orchestrator holds "go" until the agreed instant, up to a day away.
+    await hear("go", MAX_START_WAIT_MS + 120_000);
   },
   released: async () => void (await hear("release", 120_000)),
   progress(done, errors, p99Ns) {
@@ -63,7 +65,7 @@ const ctx: JobContext = {
       cpuMeasured = process.cpuUsage(cpuAtStart);
       pausesMeasured = pauses.encoded();
     }
-    emit({ type: "phase", phase });
+    emit({ type: "phase", phase, atMs: Date.now() });
   },
   cost() {
     const cpu = cpuMeasured ?? process.cpuUsage(cpuAtStart);

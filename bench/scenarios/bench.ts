@@ -10,6 +10,7 @@ import { RESULT_FORMAT, sectionRuns, type BenchResult, type Progress, type Relay
 import { isLoadSpec } from "../model/spec.ts";
 import { PIN_DESCRIPTIONS, environment } from "../run/environment.ts";
 import { measureRelayOverhead } from "../run/relay-overhead.ts";
+import { startAt } from "../run/start-gate.ts";
 import { planOf, runScenario } from "./index.ts";
 import type { SectionPlan } from "./plan.ts";
 
@@ -62,6 +63,8 @@ export async function run(config: BenchConfig, progress: Progress): Promise<Benc
       progress(`relay  could not measure what the ${transport} relay adds: ${messageOf(err)}`);
     }
   }
+  startAt(config.startAtMs);
+  if (config.startAtMs !== undefined) progress(`start  measuring begins at ${new Date(config.startAtMs).toISOString()} (--start-at), connected and warmed up`);
   const sections = await runScenario(config, progress);
   const { argv, target, exchange, ...rest } = config;
   return {
