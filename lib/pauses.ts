@@ -18,6 +18,7 @@ type Wakes = Map<number, number>;
 
 export class PauseMeter {
   private wakes: Wakes = new Map();
+  private windowMax = 0;
   private timer: Timer | undefined;
   private due = 0;
 
@@ -26,6 +27,7 @@ export class PauseMeter {
       const now = Bun.nanoseconds();
       const late = Number(Math.max(1, Math.min(60e9, Math.round(now - this.due))).toPrecision(3));
       this.wakes.set(late, (this.wakes.get(late) ?? 0) + 1);
+      if (late > this.windowMax) this.windowMax = late;
       this.due = now + PAUSE_SLEEP_MS * 1e6;
       this.timer = setTimeout(tick, PAUSE_SLEEP_MS);
       this.timer.unref(); // the sleeper alone must not keep a process alive
@@ -39,6 +41,13 @@ export class PauseMeter {
   /** Forgets what was recorded (at the start of a measured phase). */
   reset(): void {
     this.wakes = new Map();
+  }
+
+  /** The longest pause since the last call (ns), for a live view; starts a new stretch. */
+  takeWindowMax(): number {
+    const max = this.windowMax;
+    this.windowMax = 0;
+    return max;
   }
 
   /** What was recorded so far, as a compressed base64 HdrHistogram of ns. */

@@ -3,68 +3,40 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchResult } from "../bench/model/results.ts";
-import { PROJECT_ROOT, spawnChild, type Child } from "../lib/children.ts";
+import type { Child } from "../lib/children.ts";
+import { twoHosts } from "./support/netns.ts";
 import { killAll } from "./support/processes.ts";
 
 /**
  * The lab's two computers, stood in for by two network namespaces this test creates and joins
- * with a veth pair (root only). The addresses exist only inside those namespaces and the test
- * removes them at the end. Where namespaces cannot be made, the tests say so and skip.
+ * with a veth pair (root only): test/support/netns.ts.
  */
-const tag = `sl${process.pid}`;
-const A = `${tag}a`;
-const B = `${tag}b`;
-const SERVER_IP = "10.201.77.1";
-const CLIENT_IP = "10.201.77.2";
-
-function sh(cmd: string[]): boolean {
-  return Bun.spawnSync(cmd, { stderr: "ignore", stdout: "ignore" }).exitCode === 0;
-}
-
-const canCreate = (() => {
-  if (process.getuid?.() !== 0 || !Bun.which("ip")) return false;
-  const probe = `${tag}probe`;
-  const ok = sh(["ip", "netns", "add", probe]);
-  if (ok) sh(["ip", "netns", "del", probe]);
-  return ok;
-})();
+const hosts = twoHosts(`sl${process.pid}`, "10.201.77");
+const canCreate = hosts.available;
+const SERVER_IP = hosts.serverIp;
 if (!canCreate) console.warn("two-hosts tests skipped: creating network namespaces needs root and iproute2 (ip netns)");
 
 beforeAll(() => {
-  if (!canCreate) return;
-  const steps = [
-    ["ip", "netns", "add", A],
-    ["ip", "netns", "add", B],
-    ["ip", "link", "add", `${tag}0`, "type", "veth", "peer", "name", `${tag}1`],
-    ["ip", "link", "set", `${tag}0`, "netns", A],
-    ["ip", "link", "set", `${tag}1`, "netns", B],
-    ["ip", "-n", A, "addr", "add", `${SERVER_IP}/24`, "dev", `${tag}0`],
-    ["ip", "-n", B, "addr", "add", `${CLIENT_IP}/24`, "dev", `${tag}1`],
-    ["ip", "-n", A, "link", "set", `${tag}0`, "up"],
-    ["ip", "-n", B, "link", "set", `${tag}1`, "up"],
-    ["ip", "-n", A, "link", "set", "lo", "up"],
-    ["ip", "-n", B, "link", "set", "lo", "up"],
-  ];
-  for (const step of steps) if (!sh(step)) throw new Error(`could not set up the namespaces: ${step.join(" ")}`);
+  if (canCreate) hosts.create();
 });
 
 afterAll(() => {
   killAll();
-  if (canCreate) for (const ns of [A, B]) sh(["ip", "netns", "del", ns]);
+  if (canCreate) hosts.remove();
 });
 
-function inNs(ns: string, args: string[]): Child {
-  return spawnChild(["ip", "netns", "exec", ns, process.execPath, ...args], PROJECT_ROOT);
+function inNs(host: "server" | "client", args: string[]): Child {
+  return hosts.bun(host, args);
 }
 
 async function serverInA(args: string[]): Promise<{ child: Child; port: number }> {
-  const child = inNs(A, ["servers/cli.ts", ...args, "--host", SERVER_IP, "--port", "0"]);
+  const child = inNs("server", ["servers/cli.ts", ...args, "--host", SERVER_IP, "--port", "0"]);
   const line = await child.stdout.waitFor(/port \d+|:\d+/, 10_000);
   return { child, port: Number(/(?:port |:)(\d+)/.exec(line)![1]) };
 }
 
 async function clientInB(args: string[]): Promise<{ code: number; lines: string[] }> {
-  const c = inNs(B, ["clients/cli.ts", ...args, "--host", SERVER_IP]);
+  const c = inNs("client", ["clients/cli.ts", ...args, "--host", SERVER_IP]);
   c.endInput();
   const code = await c.exited(15_000);
   return { code, lines: c.stdout.lines.filter((l) => l.trim()) };
@@ -100,7 +72,7 @@ test.skipIf(!canCreate)(
   async () => {
     const server = await serverInA(["tcp", "--mode", "echo"]);
     const out = mkdtempSync(join(tmpdir(), "socketlab-2h-"));
-    const bench = inNs(B, [
+    const bench = inNs("client", [
       "bench/cli/main.ts",
       "rtt",
       "--target",
@@ -133,7 +105,7 @@ test.skipIf(!canCreate)(
   async () => {
     const server = await serverInA(["ws", "--mode", "push", "--rate", "20"]);
     const out = mkdtempSync(join(tmpdir(), "socketlab-2h-"));
-    const bench = inNs(B, [
+    const bench = inNs("client", [
       "bench/cli/main.ts",
       "push",
       "--target",

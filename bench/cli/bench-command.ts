@@ -1,5 +1,5 @@
 import { killAllChildren } from "../../lib/children.ts";
-import { UsageError, codeOf, messageOf } from "../../lib/errors.ts";
+import { RunError, UsageError, codeOf, messageOf } from "../../lib/errors.ts";
 import { onShutdown } from "../../lib/main.ts";
 import { parseBenchArgs } from "./options.ts";
 import { describeOutcome, evaluateAssertions } from "../model/assertions.ts";
@@ -7,6 +7,9 @@ import { checkWritable, writeReport } from "../report/index.ts";
 import { renderHlog } from "../report/timeline-files.ts";
 import { renderSummary } from "../report/terminal.ts";
 import { setLiveSink } from "../run/live.ts";
+import { LiveMetrics, installLiveMetrics, serveMetrics } from "../run/live-metrics.ts";
+import { hostPort, netRunError } from "../../lib/net.ts";
+import type { BenchResult } from "../model/results.ts";
 import { run } from "../scenarios/bench.ts";
 import { SCENARIOS } from "../model/config.ts";
 
@@ -78,6 +81,8 @@ options
   --rounds N            measure in N interleaved rounds (each section whole, then again: A B C D,
                         A B C D, ...); tables show the median round, with each figure's range
                         (--repeat N: the same)
+  --metrics-port [HOST:]PORT  serve live metrics at http://HOST:PORT/metrics while the run lasts,
+                        Prometheus text format (HOST 127.0.0.1 unless given; PORT 0: any free one)
   --start-at TIME       connect and warm up, then start measuring at TIME: epoch ms, an ISO time
                         (2026-12-02T10:00:00Z) or +30s; agents given one TIME measure together
   --assert "M OP V"     a threshold, e.g. "ws.rtt.p99 < 2ms", "udp.loss < 0.1%", "tcp.throughput.rate > 100k/s"
@@ -109,6 +114,21 @@ result (JSON unless --format says otherwise). Combine the shares with
 bun run bench merge A.json B.json ... -o OUT.json. Options are those of bun run bench
 (see bun run bench --help); --target is required. Give every agent the same --start-at so
 that their shares are measured at once: each result records its measured window.`;
+
+/** Serves live metrics for the whole run, saying where; a port already taken is a one-line error. */
+function startMetrics(at: { host: string; port: number }, progress: (line: string) => void): { stop(): void } {
+  const metrics = new LiveMetrics();
+  let served: { port: number; stop(): void };
+  try {
+    served = serveMetrics(metrics, at.host, at.port);
+  } catch (err) {
+    if (codeOf(err) === "EADDRINUSE") throw new RunError(`--metrics-port: port ${at.port} on ${at.host} is already in use (pick another; 0 picks a free one)`);
+    throw netRunError(err, at.host, at.port);
+  }
+  installLiveMetrics(metrics);
+  progress(`metrics  http://${hostPort(at.host, served.port)}/metrics (Prometheus text format, while the run lasts)`);
+  return served;
+}
 
 /** Writes a file the user named, or says in one line why it cannot. */
 async function writeText(path: string, text: string, option: string): Promise<void> {
@@ -147,7 +167,15 @@ export async function benchCommand(argv: string[], agent = false): Promise<numbe
   // A live status line only where a person watches: a terminal, and not under CI.
   const live = Boolean(process.stderr.isTTY) && process.env.CI !== "true";
   if (live) setLiveSink((status) => process.stderr.write(`\r\x1b[K${status ?? ""}`));
-  const result = await run(config, (line) => console.error(live ? `\r\x1b[K${line}` : line));
+  const progress = (line: string) => console.error(live ? `\r\x1b[K${line}` : line);
+  const metrics = config.metrics && startMetrics(config.metrics, progress);
+  let result: BenchResult;
+  try {
+    result = await run(config, progress);
+  } finally {
+    metrics?.stop();
+    installLiveMetrics(undefined);
+  }
   result.assertions = config.assertions.length ? evaluateAssertions(config.assertions, result) : undefined;
   const paths = await writeReport(result, config.outDir, config.format);
   if (config.hlog) {

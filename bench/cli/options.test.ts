@@ -136,7 +136,9 @@ describe("bench options", () => {
       '--start-at: "soon" is not a time: give epoch milliseconds, an ISO time such as 2026-12-02T10:00:00Z, or +30s',
     ]);
     expect(problemsOf(["rtt", "--start-at", "2020-01-01T00:00:00Z"])[0]).toMatch(/^--start-at 2020-01-01T00:00:00Z is [\d.]+ s in the past$/);
-    expect(problemsOf(["rtt", "--start-at", "+2d"])).toEqual(['--start-at: "+2d" is not a time: give epoch milliseconds, an ISO time such as 2026-12-02T10:00:00Z, or +30s']);
+    expect(problemsOf(["rtt", "--start-at", "+2d"])).toEqual([
+      '--start-at: "+2d" is not a time: give epoch milliseconds, an ISO time such as 2026-12-02T10:00:00Z, or +30s',
+    ]);
     expect(problemsOf(["rtt", "--start-at", "+1500m"])).toEqual(["--start-at +1500m is more than a day away"]);
   });
 

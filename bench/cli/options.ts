@@ -55,6 +55,7 @@ export const BENCH_OPTIONS = {
   rate: { type: "string", short: "r" },
   stages: { type: "string" },
   "start-at": { type: "string" },
+  "metrics-port": { type: "string" },
   slo: { type: "string" },
   "max-rate": { type: "string" },
   precision: { type: "string" },
@@ -180,6 +181,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     rates: listOpt(args, "rate", 1, 10_000_000, false),
     stages: stagesOpt(args),
     startAtMs: startAtOpt(args),
+    metrics: metricsOpt(args),
     slo: sloOpt(args, scenario),
     maxRate: optionalQuantity(args, "max-rate", 1, 10_000_000),
     precision: args.values.has("precision") ? percentOpt(args, "precision", 0.5, 50) : undefined,
@@ -222,6 +224,19 @@ function defaultRounds(scenario: Scenario, args: ParsedArgs): number {
   if (flagOpt(args, "quick")) return 1;
   if (scenario !== "suite" && (args.values.has("duration") || args.values.has("count"))) return 1;
   return DEFAULT_ROUNDS[scenario] ?? 1;
+}
+
+/** --metrics-port [HOST:]PORT: where live metrics are served (HOST 127.0.0.1 unless given; PORT 0: any free one). */
+function metricsOpt(args: ParsedArgs): { host: string; port: number } | undefined {
+  const raw = stringOpt(args, "metrics-port")?.trim();
+  if (raw === undefined) return undefined;
+  const m = /^(?:\[?([A-Za-z0-9._:%-]+?)\]?:)?(\d{1,5})$/.exec(raw);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535) {
+    args.problems.push(`--metrics-port must be PORT or HOST:PORT, e.g. 9464 or 0.0.0.0:9464, got "${raw}"`);
+    return undefined;
+  }
+  return { host: m[1] ?? "127.0.0.1", port };
 }
 
 /**

@@ -65,6 +65,8 @@ export class Session {
   onPhase: (phase: Phase) => void = () => {};
   /** Where the run is cut by due time (stages, capacity steps): measured operations recorded there too. */
   segments: SegmentRecorder | undefined;
+  /** Live metrics: measured latencies since the last report (taken and replaced by the reporter). */
+  liveLatency: Histogram | undefined;
 
   constructor(
     readonly clock: Scheduler,
@@ -162,6 +164,7 @@ export class Session {
       if (this.phase === "measure") this.timeline.roll(now);
       this.timeline.record(now - op.intended);
       this.segments?.completed(op.intended, now - op.intended);
+      if (this.liveLatency) record(this.liveLatency, now - op.intended);
     }
     this.onSlotFree(pipe);
   }
@@ -177,6 +180,11 @@ export class Session {
   /** Errors and timeouts so far. */
   get problems(): number {
     return this.counts.timeouts + Object.values(this.counts.errors).reduce((a, b) => a + b, 0);
+  }
+
+  /** Errors so far by kind, timeouts as "timeout". */
+  errorCounts(): Record<string, number> {
+    return { ...this.counts.errors, ...(this.counts.timeouts ? { timeout: this.counts.timeouts } : {}) };
   }
 
   get sentMeasured(): number {

@@ -94,6 +94,8 @@ export interface BenchConfig {
   hlog?: string;
   /** Run every measurement this many times; tables show the median run and each figure's range. */
   repeat: number;
+  /** --metrics-port: live metrics served here while the run lasts (Prometheus text format). */
+  metrics?: { host: string; port: number };
   /** --start-at: the first run starts measuring at this instant (epoch ms), connected and warmed up. */
   startAtMs?: number;
   /** Thresholds evaluated at the end (exit 1 if any fails). */

@@ -165,6 +165,13 @@ export interface Config {
    * --start-at: the first run started measuring at this instant (epoch ms).
    */
   startAtMs?: number;
+  /**
+   * --metrics-port: where live metrics were served.
+   */
+  metrics?: {
+    host: string;
+    port: number;
+  };
 }
 /**
  * A server started elsewhere that the run measured (--target).

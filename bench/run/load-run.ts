@@ -50,6 +50,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
     runTimeoutMs: spec.warmupMs + (spec.capacity ? capacityBoundMs(spec) : (spec.durationMs ?? 300_000)) + spec.timeoutMs + 20_000,
     label: `${labelOf(spec)}, ${spec.size} B${spec.model === "open" ? `, ${spec.ratePerSec}/s` : ""}`,
+    metrics: { transport: spec.driver, ...(spec.model === "open" && !spec.capacity ? { offeredPerSec: spec.ratePerSec } : {}) },
     plannedMs: spec.durationMs === undefined ? undefined : spec.warmupMs + spec.durationMs,
   });
   const echo = combineEcho(

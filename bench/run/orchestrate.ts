@@ -11,6 +11,7 @@ import { hostPort, type Target } from "../../lib/net.ts";
 import { isIP } from "node:net";
 import { startServer } from "./server-process.ts";
 import { untilStart } from "./start-gate.ts";
+import { liveMetrics } from "./live-metrics.ts";
 import { cpuTimeOf, diffCpu, peakRssOf, placementOf, type CpuTime, type ProcessCost } from "../stats/cost.ts";
 import { diffWire, wireCount, type WireCount } from "../stats/wire.ts";
 import { PROGRESS_EVERY_MS, liveStatus } from "./live.ts";
@@ -59,6 +60,8 @@ export interface SwarmSpec<J extends WorkerJob> {
   /** For the live status line: what runs, and how long warm-up plus measurement last. */
   label: string;
   plannedMs?: number;
+  /** For live metrics: the driver or pattern measured, and the rate offered (open loop). */
+  metrics?: { transport: string; offeredPerSec?: number };
 }
 
 export interface SwarmOutcome<R> {
@@ -139,14 +142,25 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
     serverGone.catch(() => {});
     const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, serverGone]);
 
+    // With live metrics the swarm's reports carry what they need, and the run is announced.
+    const metrics = liveMetrics();
+    const liveRun = metrics && {
+      run: spec.label,
+      transport: spec.metrics?.transport ?? spec.server.transport,
+      offeredPerSec: spec.metrics?.offeredPerSec,
+      serverPid: server?.pid,
+    };
     spec.jobs.forEach((job, i) => {
-      workers[i]!.write(`job ${JSON.stringify({ ...job, target })}\n`);
+      workers[i]!.write(`job ${JSON.stringify({ ...job, target, ...(metrics ? { live: true } : {}) })}\n`);
     });
     const inboxes = workers.map((w, i) => new WorkerMessages(w, `swarm process ${i + 1}`));
     const all = <T extends WorkerMessage["type"]>(type: T, timeoutMs: number) =>
       guard(Promise.all(inboxes.map((inbox, i) => inbox.next(type, timeoutMs, () => describeExit(`swarm process ${i + 1}`, workers[i]!)))));
-    showProgress(spec, inboxes);
+    showProgress(spec, inboxes, (i, p) => {
+      if (metrics && liveRun && p.live) metrics.report(liveRun, i, p.done, p.live);
+    });
     await all("ready", spec.readyTimeoutMs);
+    if (metrics && liveRun) metrics.begin(liveRun, workers.length);
     // With --start-at, the first run's warm-up begins so that its measuring begins on time.
     await untilStart(spec.jobs[0]?.warmupMs ?? 0);
     for (const w of workers) w.write("go\n");
@@ -161,6 +175,7 @@ export async function runSwarm<J extends WorkerJob, R>(spec: SwarmSpec<J>): Prom
     const wire = server && diffWire(wireStart, wireCount(server.port));
     for (const w of workers) w.write("release\n");
     const results = await all("result", spec.runTimeoutMs);
+    if (metrics && liveRun) metrics.end(liveRun);
     const serverCost = { ...serverCpu, peakRssBytes: server ? peakRssOf(server.pid) : 0 };
     const stats = server ? await server.stop() : undefined;
     const relayStats = relay ? await relay.stop() : undefined;
@@ -202,13 +217,18 @@ function relayOutcome(net: Profile, stats: TcpRelayStats | UdpRelayStats): Relay
 }
 
 /** Feeds the live status line from the swarm's progress reports (the highest p99 of any process). */
-function showProgress(spec: SwarmSpec<WorkerJob>, inboxes: WorkerMessages[]): void {
+function showProgress(
+  spec: SwarmSpec<WorkerJob>,
+  inboxes: WorkerMessages[],
+  report: (i: number, p: Extract<WorkerMessage, { type: "progress" }>) => void,
+): void {
   const start = performance.now();
   const latest = inboxes.map(() => ({ done: 0, errors: 0, p99Ns: 0 }));
   let last = { done: 0, at: start };
   let perSec = 0;
   inboxes.forEach((inbox, i) => {
     inbox.onProgress = (p) => {
+      report(i, p);
       latest[i] = p;
       const now = performance.now();
       const done = latest.reduce((a, l) => a + l.done, 0);

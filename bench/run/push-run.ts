@@ -43,6 +43,7 @@ export async function runPush(spec: PushSpec): Promise<PushRunResult> {
     readyTimeoutMs: spec.rampMs + spec.timeoutMs + 15_000,
     runTimeoutMs: spec.warmupMs + spec.durationMs + graceMs + spec.timeoutMs + 20_000,
     label: `${label}, ${spec.subscribers} subscribers`,
+    metrics: { transport: spec.pattern },
     plannedMs: spec.warmupMs + spec.durationMs + graceMs,
   });
   const parts = outcome.results;

@@ -29,6 +29,8 @@ export interface EchoJob extends LoadShape {
   stages?: RampStage[];
   /** A capacity search instead of a fixed rate (one process: its decisions need the whole load). */
   capacity?: CapacitySpec;
+  /** Live metrics are served: progress reports carry what they need (LiveShare). */
+  live?: boolean;
 }
 
 /** Subscribers receiving a push-mode server's events. */
@@ -47,6 +49,8 @@ export interface PushJob {
   rampMs: number;
   /** The server is on another host: estimate its clock offset first and apply it to every latency. */
   remoteClock?: boolean;
+  /** Live metrics are served: progress reports carry the process's CPU and pauses (LiveShare). */
+  live?: boolean;
   /** Latency over time: interval length, ms (default 1000). */
   timelineMs?: number;
 }
@@ -94,12 +98,27 @@ export interface PushResult {
   cost: ProcessCost;
 }
 
+/**
+ * With live metrics (--metrics-port), each progress report also carries what the metrics need:
+ * the latencies recorded since the previous report, errors by kind so far, CPU so far.
+ */
+export interface LiveShare {
+  /** Latencies (ns) completed since the previous report, a compressed HdrHistogram; absent where none are timed (push). */
+  latency?: string;
+  /** Errors and timeouts so far in the measured phase, by kind ("timeout" for timeouts). */
+  errors: Record<string, number>;
+  /** This process's CPU (user + system) since its measured phase began, ms. */
+  cpuMs: number;
+  /** Its longest pause since the previous report, ns. */
+  pauseMaxNs: number;
+}
+
 /** One JSON object per stdout line. The parent answers "go" on stdin once every worker is ready. */
 export type WorkerMessage =
   | { type: "ready"; pipes: number }
   /** The measured phase started or ended, at this wall-clock instant (epoch ms). */
   | { type: "phase"; phase: Phase; atMs: number }
   /** Every half second during the run: operations done, problems, p99 so far (measured phase only). */
-  | { type: "progress"; done: number; errors: number; p99Ns: number }
+  | { type: "progress"; done: number; errors: number; p99Ns: number; live?: LiveShare }
   | { type: "result"; result: EchoResult | PushResult }
   | { type: "error"; message: string };

@@ -54,8 +54,12 @@ const ctx: JobContext = {
     await hear("go", MAX_START_WAIT_MS + 120_000);
   },
   released: async () => void (await hear("release", 120_000)),
-  progress(done, errors, p99Ns) {
-    emit({ type: "progress", done, errors, p99Ns });
+  progress(done, errors, p99Ns, live) {
+    emit({ type: "progress", done, errors, p99Ns, ...(live ? { live } : {}) });
+  },
+  liveProcess() {
+    const cpu = process.cpuUsage(cpuAtStart);
+    return { cpuMs: (cpu.user + cpu.system) / 1000, pauseMaxNs: pauses.takeWindowMax() };
   },
   phase(phase) {
     if (phase === "measure") {

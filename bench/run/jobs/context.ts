@@ -1,5 +1,6 @@
 import type { Phase } from "../../load/session.ts";
 import type { ProcessCost } from "../../stats/cost.ts";
+import type { LiveShare } from "../worker-protocol.ts";
 
 /** What a job running in a swarm process may tell its orchestrator, and ask of it. */
 export interface JobContext {
@@ -13,7 +14,9 @@ export interface JobContext {
    */
   released(): Promise<void>;
   /** Reports how the run is going (shown live on a terminal). */
-  progress(done: number, errors: number, p99Ns: number): void;
+  progress(done: number, errors: number, p99Ns: number, live?: LiveShare): void;
+  /** With live metrics: CPU since measuring began (ms) and the longest pause since last asked (ns). */
+  liveProcess(): { cpuMs: number; pauseMaxNs: number };
   /** CPU used in the measured phase so far, and peak memory. */
   cost(): ProcessCost;
 }

@@ -8,9 +8,9 @@ import { stagedLoop } from "../../load/stages.ts";
 import { realScheduler } from "../../load/scheduler.ts";
 import { Session } from "../../load/session.ts";
 import type { Pipe } from "../../load/types.ts";
-import { encodeHistogram } from "../../stats/histogram.ts";
+import { encodeHistogram, newHistogram } from "../../stats/histogram.ts";
 import { DEFAULT_INTERVAL_MS } from "../../stats/timeline.ts";
-import type { EchoJob, EchoResult } from "../worker-protocol.ts";
+import type { EchoJob, EchoResult, LiveShare } from "../worker-protocol.ts";
 import { PROGRESS_EVERY_MS } from "../live.ts";
 import type { JobContext } from "./context.ts";
 
@@ -30,9 +30,15 @@ export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoRes
   await ctx.ready(pipes.length);
 
   session.onPhase = (phase) => ctx.phase(phase);
+  if (job.live) session.liveLatency = newHistogram();
   const reporter = setInterval(() => {
-    if (session.phase === "measure")
-      ctx.progress(session.completedMeasured, session.problems, session.latency.totalCount ? session.latency.getValueAtPercentile(99) : 0);
+    if (session.phase !== "measure") return;
+    let live: LiveShare | undefined;
+    if (session.liveLatency) {
+      live = { latency: encodeHistogram(session.liveLatency), errors: session.errorCounts(), ...ctx.liveProcess() };
+      session.liveLatency = newHistogram();
+    }
+    ctx.progress(session.completedMeasured, session.problems, session.latency.totalCount ? session.latency.getValueAtPercentile(99) : 0, live);
   }, PROGRESS_EVERY_MS);
   const phases = { warmupNs: job.warmupMs * 1e6, durationNs: job.durationMs === undefined ? undefined : job.durationMs * 1e6, count: job.count };
   let capacity: CapacityFound | undefined;

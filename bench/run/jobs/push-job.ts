@@ -67,7 +67,8 @@ export async function runPushJob(job: PushJob, ctx: JobContext): Promise<PushRes
       missed: 0,
     });
   const reporter = setInterval(() => {
-    if (Number.isFinite(windowStart)) ctx.progress(delivered, 0, histogram.totalCount ? histogram.getValueAtPercentile(99) : 0);
+    if (Number.isFinite(windowStart))
+      ctx.progress(delivered, 0, histogram.totalCount ? histogram.getValueAtPercentile(99) : 0, job.live ? { errors: {}, ...ctx.liveProcess() } : undefined);
   }, PROGRESS_EVERY_MS);
   await Bun.sleep(job.warmupMs);
   windowStart = sharedClockMs();
