@@ -8,6 +8,8 @@ import type * as Hdr from "hdr-histogram-js";
 
 /** How often the sleeper asks to wake: rare enough to cost nothing, often enough to see a pause of a few ms. */
 export const PAUSE_SLEEP_MS = 5;
+/** In a process that spins (an open loop), the sleeper wakes this often. */
+export const OPEN_LOOP_PAUSE_MS = 1;
 
 /**
  * Wakes recorded at three significant digits, value to count (finer than the 2-digit HdrHistogram they go into),
@@ -21,6 +23,17 @@ export class PauseMeter {
   private windowMax = 0;
   private timer: Timer | undefined;
   private due = 0;
+  private periodMs = PAUSE_SLEEP_MS;
+
+  /**
+   * Wakes every `ms` from the next wake on. A sleeper sees a pause only from its due time on,
+   * so one shorter than its period can pass unseen between two wakes: where something else
+   * samples the process far more often (an open loop's sends), the sleeper must too, or the
+   * pauses it reports are too short to explain what the sends saw.
+   */
+  setPeriod(ms: number): void {
+    this.periodMs = ms;
+  }
 
   start(): this {
     const tick = (): void => {
@@ -28,12 +41,12 @@ export class PauseMeter {
       const late = Number(Math.max(1, Math.min(60e9, Math.round(now - this.due))).toPrecision(3));
       this.wakes.set(late, (this.wakes.get(late) ?? 0) + 1);
       if (late > this.windowMax) this.windowMax = late;
-      this.due = now + PAUSE_SLEEP_MS * 1e6;
-      this.timer = setTimeout(tick, PAUSE_SLEEP_MS);
+      this.due = now + this.periodMs * 1e6;
+      this.timer = setTimeout(tick, this.periodMs);
       this.timer.unref(); // the sleeper alone must not keep a process alive
     };
-    this.due = Bun.nanoseconds() + PAUSE_SLEEP_MS * 1e6;
-    this.timer = setTimeout(tick, PAUSE_SLEEP_MS);
+    this.due = Bun.nanoseconds() + this.periodMs * 1e6;
+    this.timer = setTimeout(tick, this.periodMs);
     this.timer.unref();
     return this;
   }

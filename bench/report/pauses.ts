@@ -21,7 +21,7 @@ export function pausesNote(result: BenchResult): string {
   if (!runs.length) return "";
   const servers = runs.flatMap((r) => (r.pauses.server ? [r.pauses.server] : []));
   return [
-    `The machine's own pauses while measuring (a sleeper in every swarm and server process asks to wake every 5 ms and records how late it woke, as jHiccup does):`,
+    `The machine's own pauses while measuring (a sleeper in every swarm and server process asks to wake every 5 ms, every 1 ms in an open loop's swarm, and records how late it woke, as jHiccup does):`,
     `swarm ${level(runs.map((r) => r.pauses.swarm))}${servers.length ? `; server ${level(servers)}` : ""}.`,
     "The p50 is what waking a sleeping process costs here (timer and scheduler together): every push to an idle subscriber and every request to an idle server pays about that once more than a busy one would.",
   ].join(" ");

@@ -7,7 +7,7 @@
 import { createInterface } from "node:readline";
 import { messageOf } from "../../lib/errors.ts";
 import { withTimeout } from "../../lib/timeout.ts";
-import { PauseMeter } from "../../lib/pauses.ts";
+import { OPEN_LOOP_PAUSE_MS, PauseMeter } from "../../lib/pauses.ts";
 import { MAX_START_WAIT_MS } from "../model/config.ts";
 import type { JobContext } from "./jobs/context.ts";
 import { runEchoJob } from "./jobs/echo-job.ts";
@@ -79,6 +79,10 @@ const ctx: JobContext = {
 
 try {
   const job = JSON.parse(process.argv[2] ?? (await hear("job", 60_000))) as WorkerJob;
+  // An open loop spins and sends often: its sleeper wakes every millisecond, so that the pauses
+  // its late sends are judged against are seen at their length (a closed loop's process sleeps
+  // between replies, and a sleeper that often would disturb what it measures).
+  if (job.kind === "echo" && job.model === "open") pauses.setPeriod(OPEN_LOOP_PAUSE_MS);
   const result = job.kind === "push" ? await runPushJob(job, ctx) : await runEchoJob(job, ctx);
   emit({ type: "result", result: { ...result, pauses: pausesMeasured ?? pauses.encoded() } });
   process.exit(0);
