@@ -3,6 +3,7 @@ import { EVENT_PATHS, MAX_LONG_POLL_MS, encodeSse, sharedClockMs, type PollReply
 import { HELLO_FROM_SERVER } from "../protocol/limits.ts";
 import { printable } from "../lib/text.ts";
 import { EventLog } from "./event-log.ts";
+import { chatPage, wantsPage } from "./chat-page.ts";
 import { startPublisher } from "./publisher.ts";
 import { bump, newStats, pushSettings, requireMode, servedBy, snapshot, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
 
@@ -29,6 +30,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
   const stats = newStats();
   const log = options.log;
   const events = new EventLog();
+  const page = options.mode === "chat" ? chatPage("http") : undefined;
 
   const reject = (status: number, reason: string, message: string): Response => {
     bump(stats.rejected, reason);
@@ -144,6 +146,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     switch (url.pathname) {
       case "/":
         if (method !== "GET" && method !== "POST") break;
+        if (page && wantsPage(req)) return new Response(page.html, { headers: page.headers });
         return options.mode === "echo" ? echo(req) : hello(req);
       case "/echo":
         if (method !== "POST") break;

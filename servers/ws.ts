@@ -3,6 +3,7 @@ import { TIME_QUERY, sharedClockMs } from "../protocol/events.ts";
 import { HELLO_FROM_SERVER } from "../protocol/limits.ts";
 import { printable } from "../lib/text.ts";
 import { EventLog } from "./event-log.ts";
+import { chatPage, wantsPage } from "./chat-page.ts";
 import { startPublisher } from "./publisher.ts";
 import { bump, newStats, pushSettings, requireMode, servedBy, type RunningServer, type ServerMode, type ServerOptions } from "./types.ts";
 
@@ -66,13 +67,18 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     },
   };
   const handle = onMessage[options.mode]!;
+  const page = options.mode === "chat" ? chatPage("ws") : undefined;
 
   const server = Bun.serve({
     hostname: options.host,
     port: options.port,
     ...(options.tls ? { tls: options.tls } : {}),
     fetch(req, srv) {
-      if (srv.upgrade(req, { data: { id: ++nextId } })) return undefined;
+      // Numbered once connected (open), so that a request that does not upgrade takes no number.
+      if (srv.upgrade(req, { data: { id: 0 } })) return undefined;
+      // A browser asking a chat server for a page gets the chat page: the exercise's second
+      // computer needs nothing but a browser.
+      if (page && wantsPage(req)) return new Response(page.html, { headers: page.headers });
       bump(stats.rejected, "not-websocket");
       return new Response(`This is a WebSocket server: connect with a WebSocket client (${options.tls ? "wss" : "ws"}://).\n`, {
         status: 426,
@@ -87,6 +93,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
       perMessageDeflate: false,
       idleTimeout: IDLE_TIMEOUT_SEC,
       open(ws) {
+        ws.data.id = ++nextId;
         stats.connections++;
         if (options.mode === "push") ws.subscribe(EVENTS_TOPIC);
         if (options.mode !== "chat") return;

@@ -53,7 +53,7 @@ test("capacity --slo: against a server that answers at most 2,000/s, the highest
   servers.push(server);
   const out = mkdtempSync(join(tmpdir(), "socketlab-capacity-"));
   const result = await bench(
-    ["capacity", "--target", `tcp://127.0.0.1:${server.port}`, "--slo", "p99<30ms", "--rate", "500", "--duration", "500ms", "--clients", "4"],
+    ["capacity", "--target", `tcp://127.0.0.1:${server.port}`, "--slo", "p99<30ms", "--rate", "500", "--duration", "1s", "--clients", "4"],
     out,
     120_000,
   );

@@ -64,10 +64,11 @@ export const FOREIGN = {
     websocket: { message(ws, m) { ws.send("bot: got " + String(m).length + " bytes"); } } }); console.log("PORT " + s.port);`,
   /**
    * A TCP echo that answers at most RATE messages of 64 B per second in all, first come first
-   * served (a token bucket holding 5 ms of tokens): above RATE its queue, and latency, grow.
+   * served (a token bucket holding 20 ms of tokens, so that its own timer waking late on a busy
+   * machine costs it no capacity): above RATE its queue, and latency, grow.
    */
   tcpRateLimited: `const RATE = Number(process.env.RATE); const SIZE = 64; const queue = []; let head = 0; let tokens = 0; let last = performance.now();
-    const pump = () => { const now = performance.now(); tokens = Math.min(RATE / 200, tokens + ((now - last) * RATE) / 1000); last = now;
+    const pump = () => { const now = performance.now(); tokens = Math.min(RATE / 50, tokens + ((now - last) * RATE) / 1000); last = now;
       while (tokens >= 1 && head < queue.length) { const [s, chunk] = queue[head]; queue[head++] = undefined; tokens -= 1; s.write(chunk); }
       if (head > 4096 && head * 2 > queue.length) { queue.splice(0, head); head = 0; } };
     setInterval(pump, 1);
