@@ -97,7 +97,7 @@ test.skipIf(!chromium)(
     const colours = new Set<string>();
     for (let y = 0; y < shot.height; y += 4) for (let x = 0; x < shot.width; x += 4) colours.add(shot.rgb(x, y).join(","));
     expect(colours.size).toBeGreaterThan(10);
-    // biome-ignore lint/suspicious/noInnerText: the rendered text is the point: what a reader of the page sees.
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point: what a reader of the page sees.
     expect(await a.$eval("#log", (log) => (log as unknown as { innerText: string }).innerText)).toContain("hi from the terminal");
 
     // The server goes away: the page says so; it comes back on the same port: the page is back.
