@@ -6,6 +6,8 @@ import { describeOutcome, evaluateAssertions } from "../model/assertions.ts";
 import { checkWritable, writeReport } from "../report/index.ts";
 import { renderHlog } from "../report/timeline-files.ts";
 import { renderSummary } from "../report/terminal.ts";
+import { checkPdfPrinter } from "../report/pdf.ts";
+import { reportFiles } from "../model/config.ts";
 import { setLiveSink } from "../run/live.ts";
 import { LiveMetrics, installLiveMetrics, serveMetrics } from "../run/live-metrics.ts";
 import { hostPort, netRunError } from "../../lib/net.ts";
@@ -89,8 +91,10 @@ options
                         (several allowed); any failure makes the exit code 1
   --list-metrics        print the metric names this scenario produces, for --assert and compare
   --out, -o DIR         where reports go (default reports); checked before anything runs
-  --format FORMAT       which report files to write: both (md and json, the default), md, json,
-                        csv (one row per interval per run: latency over time), all
+  --format LIST         which report files to write, e.g. md,html,json: md (with its charts as .svg),
+                        json, csv (one row per interval per run: latency over time), html (one
+                        self-contained page, charts inline), pdf (that page printed by the installed
+                        Chromium; --paper a4|letter); both = md,json (the default), all = md,json,csv
   --interval S          latency over time: the length of each interval (default 1 s, at least 100ms)
   --hlog FILE           also write every run's intervals as an HdrHistogram interval log (one tag
                         per run), which HdrHistogram's own tools read
@@ -158,6 +162,7 @@ export async function benchCommand(argv: string[], agent = false): Promise<numbe
   }
   if (agent && !config.target) throw new UsageError("an agent measures a server started elsewhere: give --target HOST:PORT");
   await checkWritable(config.outDir);
+  if (reportFiles(config.format)?.has("pdf")) checkPdfPrinter(); // fails now, not after the run
   if (config.hlog) await writeText(config.hlog, "", "--hlog"); // fails now, not after the run
   onShutdown(() => {
     killAllChildren();
@@ -177,7 +182,7 @@ export async function benchCommand(argv: string[], agent = false): Promise<numbe
     installLiveMetrics(undefined);
   }
   result.assertions = config.assertions.length ? evaluateAssertions(config.assertions, result) : undefined;
-  const paths = await writeReport(result, config.outDir, config.format);
+  const paths = await writeReport(result, config.outDir, config.format, config.paper);
   if (config.hlog) {
     await writeText(config.hlog, renderHlog(result), "--hlog");
     paths.push(config.hlog);

@@ -27,7 +27,18 @@ import { parseStages } from "../model/ramp.ts";
 import { DEFAULT_SLO } from "../model/config.ts";
 import { parseObjectives, type Objective } from "../stats/objective.ts";
 import { BENCH_TRANSPORTS, DEFAULT_TRANSPORTS, TRANSPORT_DRIVERS, type BenchTransport } from "../catalog.ts";
-import { DEFAULT_ROUNDS, MAX_RTT_MS, REPORT_FORMATS, SCENARIOS, hasDistance, type BenchConfig, type Scenario } from "../model/config.ts";
+import {
+  DEFAULT_ROUNDS,
+  FORMAT_ALIASES,
+  MAX_RTT_MS,
+  PAPERS,
+  REPORT_FILES,
+  SCENARIOS,
+  hasDistance,
+  reportFiles,
+  type BenchConfig,
+  type Scenario,
+} from "../model/config.ts";
 
 // The bench's command line, parsed and checked: every problem found at once, one line each, and
 // a BenchConfig (bench/model/config.ts) only when there are none.
@@ -56,6 +67,7 @@ export const BENCH_OPTIONS = {
   stages: { type: "string" },
   "start-at": { type: "string" },
   "metrics-port": { type: "string" },
+  paper: { type: "string" },
   slo: { type: "string" },
   "max-rate": { type: "string" },
   precision: { type: "string" },
@@ -199,7 +211,8 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     eventSize: intOpt(args, "event-size", 64, 0, 65_536),
     rtts: rttsOpt(args),
     outDir: stringOpt(args, "out") ?? "reports",
-    format: choiceOpt(args, "format", REPORT_FORMATS, "both"),
+    format: formatOpt(args),
+    paper: choiceOpt(args, "paper", PAPERS, "a4"),
     intervalMs: args.values.has("interval") ? durationOpt(args, "interval", 1000, 3600_000) : undefined,
     hlog: stringOpt(args, "hlog"),
     // --rounds and --repeat are one idea: interleaved rounds of every section.
@@ -224,6 +237,14 @@ function defaultRounds(scenario: Scenario, args: ParsedArgs): number {
   if (flagOpt(args, "quick")) return 1;
   if (scenario !== "suite" && (args.values.has("duration") || args.values.has("count"))) return 1;
   return DEFAULT_ROUNDS[scenario] ?? 1;
+}
+
+/** --format LIST: files (md, json, csv, html, pdf) and aliases (both, all), comma-separated. */
+function formatOpt(args: ParsedArgs): string {
+  const raw = stringOpt(args, "format")?.trim() ?? "both";
+  if (reportFiles(raw) === undefined)
+    args.problems.push(`--format: "${raw}" is not a list of ${[...REPORT_FILES, ...Object.keys(FORMAT_ALIASES)].join(", ")} (e.g. md,html,json)`);
+  return raw;
 }
 
 /** --metrics-port [HOST:]PORT: where live metrics are served (HOST 127.0.0.1 unless given; PORT 0: any free one). */

@@ -14,8 +14,28 @@ export const DEFAULT_SLO = "p99<5ms";
 export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "capacity", "connect", "udp", "fanout", "distance"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-export const REPORT_FORMATS = ["both", "md", "json", "csv", "all"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+/** The files a report can be written as; --format takes a list of them (or of the aliases below). */
+export const REPORT_FILES = ["md", "json", "csv", "html", "pdf"] as const;
+export type ReportFile = (typeof REPORT_FILES)[number];
+/** Names for lists: both (md and json, the default), all (md, json and csv). */
+export const FORMAT_ALIASES: Record<string, ReportFile[]> = { both: ["md", "json"], all: ["md", "json", "csv"] };
+/** --format as given and checked: "both", "md,html,json", ... */
+export type ReportFormat = string;
+
+/** The files a --format asks for; undefined for a name neither a file nor an alias. */
+export function reportFiles(format: ReportFormat): Set<ReportFile> | undefined {
+  const files = new Set<ReportFile>();
+  for (const item of format.split(",").map((s) => s.trim())) {
+    const named = FORMAT_ALIASES[item] ?? ((REPORT_FILES as readonly string[]).includes(item) ? [item as ReportFile] : undefined);
+    if (!named) return undefined;
+    for (const f of named) files.add(f);
+  }
+  return files;
+}
+
+/** PDF reports' paper (--paper). */
+export const PAPERS = ["a4", "letter"] as const;
+export type Paper = (typeof PAPERS)[number];
 
 /**
  * Rounds by default: the suite, and rtt (whose figures people compare from run to run), measure
@@ -88,6 +108,8 @@ export interface BenchConfig {
   outDir: string;
   /** Which report files to write. */
   format: ReportFormat;
+  /** PDF reports: the paper size (absent in files written before PDF reports: A4). */
+  paper?: Paper;
   /** Latency over time: the length of each interval, ms (default 1000). */
   intervalMs?: number;
   /** Where to write an HdrHistogram interval log of every run (--hlog). */

@@ -128,9 +128,9 @@ export interface Config {
   rtts?: number[];
   outDir: string;
   /**
-   * Which report files were written (csv: one row per interval per run; all: md, json and csv).
+   * Which report files were written: a list of md, json, csv (one row per interval per run), html (one self-contained page), pdf, or both (md and json) and all (md, json and csv).
    */
-  format: "both" | "md" | "json" | "csv" | "all";
+  format: string;
   /**
    * Latency over time: each interval's length, when not the default 1000 ms (--interval).
    */
@@ -172,6 +172,10 @@ export interface Config {
     host: string;
     port: number;
   };
+  /**
+   * PDF reports: the paper size.
+   */
+  paper?: "a4" | "letter";
 }
 /**
  * A server started elsewhere that the run measured (--target).

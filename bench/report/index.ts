@@ -5,23 +5,20 @@ import type { BenchResult } from "../model/results.ts";
 import { renderCharts } from "./charts/index.ts";
 import { renderMarkdown, type ChartLink } from "./markdown.ts";
 import { renderCsv } from "./timeline-files.ts";
-import type { ReportFormat } from "../model/config.ts";
+import { reportFiles, type Paper, type ReportFormat } from "../model/config.ts";
+import { renderHtml } from "./html.ts";
+import { renderPdf } from "./pdf.ts";
 
 /** Output formats by name: each turns a result into text. */
 export const FORMATS = {
   markdown: { extension: "md", render: renderMarkdown },
   json: { extension: "json", render: (r: BenchResult) => `${JSON.stringify(r, null, 2)}\n` },
   csv: { extension: "csv", render: renderCsv },
+  html: { extension: "html", render: renderHtml },
 } as const;
 
-/** Which files each --format writes. */
-const WRITES: Record<ReportFormat, { md: boolean; json: boolean; csv: boolean }> = {
-  both: { md: true, json: true, csv: false },
-  md: { md: true, json: false, csv: false },
-  json: { md: false, json: true, csv: false },
-  csv: { md: false, json: false, csv: true },
-  all: { md: true, json: true, csv: true },
-};
+/** Every extension a report's files may have: a stem is free when none of them is taken. */
+const EXTENSIONS = ["md", "json", "csv", "html", "pdf"];
 
 /**
  * Fails early, before any load: the report directory must exist (it is created) and take a file.
@@ -42,25 +39,26 @@ export async function checkWritable(dir: string): Promise<void> {
 async function freeStem(stem: string): Promise<string> {
   for (let n = 1; n < 1000; n++) {
     const candidate = n === 1 ? stem : `${stem}-${n}`;
-    const taken = await Promise.all(Object.values(FORMATS).map((f) => Bun.file(`${candidate}.${f.extension}`).exists()));
+    const taken = await Promise.all(EXTENSIONS.map((extension) => Bun.file(`${candidate}.${extension}`).exists()));
     if (!taken.some(Boolean)) return candidate;
   }
   throw new RunError(`too many reports named ${stem} in one second`);
 }
 
 /**
- * Writes `<dir>/<timestamp>-<scenario>.md` and/or `.json` as asked, and with the Markdown its
- * charts as `<same stem>-<chart>.svg`, linked relatively so the folder can be moved whole.
- * Returns the paths written.
+ * Writes `<dir>/<timestamp>-<scenario>.<ext>` for each file the format asks for: Markdown with
+ * its charts as `<same stem>-<chart>.svg` beside it (linked relatively, so the folder can be
+ * moved whole), JSON, CSV, a self-contained HTML page, a PDF of that page. Returns the paths.
  */
-export async function writeReport(result: BenchResult, dir: string, format: ReportFormat = "both"): Promise<string[]> {
+export async function writeReport(result: BenchResult, dir: string, format: ReportFormat = "both", paper: Paper = "a4"): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const stem = await freeStem(join(dir, `${result.startedAt.slice(0, 19).replace(/:/g, "-")}-${result.scenario}`));
   const written: string[] = [];
-  const want = WRITES[format];
-  if (want.md) {
+  const want = reportFiles(format) ?? new Set(["md", "json"]);
+  const charts = want.has("md") || want.has("html") || want.has("pdf") ? renderCharts(result) : [];
+  if (want.has("md")) {
     const links: ChartLink[] = [];
-    for (const chart of renderCharts(result)) {
+    for (const chart of charts) {
       const path = `${stem}-${chart.name}.svg`;
       await Bun.write(path, chart.svg);
       links.push({ name: chart.name, title: chart.title, file: basename(path) });
@@ -69,14 +67,21 @@ export async function writeReport(result: BenchResult, dir: string, format: Repo
     await Bun.write(path, FORMATS.markdown.render(result, links));
     written.push(path, ...links.map((l) => join(dir, l.file)));
   }
-  if (want.json) {
-    const path = `${stem}.${FORMATS.json.extension}`;
-    await Bun.write(path, FORMATS.json.render(result));
+  for (const name of ["json", "csv"] as const) {
+    if (!want.has(name)) continue;
+    const path = `${stem}.${FORMATS[name].extension}`;
+    await Bun.write(path, FORMATS[name].render(result));
     written.push(path);
   }
-  if (want.csv) {
-    const path = `${stem}.${FORMATS.csv.extension}`;
-    await Bun.write(path, FORMATS.csv.render(result));
+  const html = want.has("html") || want.has("pdf") ? FORMATS.html.render(result, charts) : undefined;
+  if (html && want.has("html")) {
+    const path = `${stem}.html`;
+    await Bun.write(path, html);
+    written.push(path);
+  }
+  if (html && want.has("pdf")) {
+    const path = `${stem}.pdf`;
+    await Bun.write(path, await renderPdf(html, paper));
     written.push(path);
   }
   return written;

@@ -10,13 +10,18 @@ export function killAll(): void {
 }
 
 /** `bun <args>` from the project root, with pipes for all three streams. */
-export function spawnCli(args: string[]): Child {
-  return spawnChild([process.execPath, ...args], PROJECT_ROOT);
+export function spawnCli(args: string[], env: Record<string, string> = {}): Child {
+  return spawnChild([process.execPath, ...args], PROJECT_ROOT, env);
 }
 
-/** Runs a CLI to completion with the given input; bounded by timeoutMs. */
-export async function runCli(args: string[], input = "", timeoutMs = 15_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawnCli(args);
+/** Runs a CLI to completion with the given input (and environment additions); bounded by timeoutMs. */
+export async function runCli(
+  args: string[],
+  input = "",
+  timeoutMs = 15_000,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawnCli(args, env);
   if (input) child.write(input);
   child.endInput();
   const code = await child.exited(timeoutMs);

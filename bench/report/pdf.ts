@@ -1,0 +1,30 @@
+// The report as a PDF: the HTML page (html.ts), printed by the Chromium installed on this
+// machine (puppeteer-core drives it; nothing is downloaded), on A4 or Letter.
+import puppeteer from "puppeteer-core";
+import { RunError } from "../../lib/errors.ts";
+import { CHROMIUM_HINT, chromiumArgs, findChromium } from "../../lib/chromium.ts";
+import type { Paper } from "../model/config.ts";
+
+/** Fails early, before any load, where a PDF is asked for and there is no browser to print it. */
+export function checkPdfPrinter(): void {
+  if (!findChromium()) throw new RunError(`--format pdf prints the report with Chromium, and none was found: ${CHROMIUM_HINT}`);
+}
+
+export async function renderPdf(html: string, paper: Paper): Promise<Uint8Array> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new RunError(`--format pdf prints the report with Chromium, and none was found: ${CHROMIUM_HINT}`);
+  const browser = await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs() });
+  try {
+    const page = await browser.newPage();
+    await page.setContent(html, { waitUntil: "load", timeout: 30_000 });
+    await page.emulateMediaType("print");
+    return await page.pdf({
+      format: paper === "letter" ? "Letter" : "A4",
+      printBackground: true,
+      margin: { top: "14mm", bottom: "14mm", left: "12mm", right: "12mm" },
+      timeout: 60_000,
+    });
+  } finally {
+    await browser.close();
+  }
+}
