@@ -1,5 +1,5 @@
 import type { Profile } from "../../netem/profile.ts";
-import { PATTERNS } from "../catalog.ts";
+import { DRIVERS, PATTERNS } from "../catalog.ts";
 import type { BenchConfig } from "../model/config.ts";
 import { distanceDrivers } from "../model/distance-rows.ts";
 import { latency } from "../model/format.ts";
@@ -44,19 +44,27 @@ const DISTANCE_EVENT_RATE = 100;
 const DISTANCE_SUBSCRIBERS = 10;
 const DISTANCE_SHORT_POLLERS = 100;
 
+/** Each connection of a request row makes at least this many operations at every distance. */
+const OPERATIONS_PER_CONNECTION = 8;
+
 /**
  * Long enough for a median at every distance: about twelve round trips, at least 0.5 s (0.3 s
- * with --quick), and for push rows at least two polling cycles (interval + round trip). Warm-up
+ * with --quick), time for each connection to make OPERATIONS_PER_CONNECTION operations of the
+ * row's cost (a WSS message on a new connection takes four round trips: at twelve round trips
+ * it would have three, and a median of a dozen strays by a quarter of a round trip), and for
+ * push rows at least two polling cycles (interval + round trip). Warm-up
  * only needs to swallow each connection's first, handshake-delayed operation, which is issued
  * during it and so never counted. The timeout stretches to at least four round trips and a
  * second, as a new WebSocket connection's first reply takes three.
  */
-function pointConfig(config: BenchConfig, rttMs: number, pollIntervalMs: number): BenchConfig {
+function pointConfig(config: BenchConfig, rttMs: number, pollIntervalMs: number, operationRoundTrips = 1): BenchConfig {
   const floor = config.quick ? 300 : 500;
   return {
     ...config,
     net: profileFor(rttMs),
-    durationMs: config.durationMs ?? Math.max(floor, 12 * rttMs, pollIntervalMs > 0 ? 2 * (pollIntervalMs + rttMs) : 0),
+    durationMs:
+      config.durationMs ??
+      Math.max(floor, 12 * rttMs, OPERATIONS_PER_CONNECTION * operationRoundTrips * rttMs, pollIntervalMs > 0 ? 2 * (pollIntervalMs + rttMs) : 0),
     warmupMs: config.warmupMs ?? (config.quick ? 100 : 200),
     timeoutMs: Math.max(config.timeoutMs, 4 * rttMs + 1000),
   };
@@ -73,8 +81,8 @@ export function plan(config: BenchConfig): SectionPlan<"distance"> & { rttsMs: n
   const events = config.eventRate ?? DISTANCE_EVENT_RATE;
   const specs: RunSpec[] = [];
   for (const rttMs of rttsMs) {
-    const at = pointConfig(config, rttMs, 0);
-    for (const driver of distanceDrivers(config))
+    for (const driver of distanceDrivers(config)) {
+      const at = pointConfig(config, rttMs, 0, (DRIVERS[driver] as { distance?: { roundTrips: number } }).distance?.roundTrips ?? 1);
       specs.push(
         loadSpec(at, {
           driver,
@@ -85,6 +93,7 @@ export function plan(config: BenchConfig): SectionPlan<"distance"> & { rttsMs: n
           full: { durationMs: at.durationMs!, warmupMs: at.warmupMs! },
         }),
       );
+    }
     const pushAt = pointConfig(config, rttMs, longestPoll);
     for (const p of patterns) {
       const subscribers = config.subscribers?.[0] ?? (PATTERNS[p.kind].polls ? DISTANCE_SHORT_POLLERS : DISTANCE_SUBSCRIBERS);
