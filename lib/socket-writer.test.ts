@@ -15,7 +15,7 @@ function recorder(take = Number.POSITIVE_INFINITY) {
 }
 
 describe("GatheringWriter", () => {
-  test("a turn's first message goes at once; the rest leave together as the turn ends, each length-prefixed", async () => {
+  test("a lone message goes at once; a turn of several leaves together as the turn ends, each length-prefixed", async () => {
     const { writes, writer } = recorder();
     const g = new GatheringWriter(writer, true);
     g.write(new Uint8Array([1, 2]));
@@ -27,9 +27,17 @@ describe("GatheringWriter", () => {
       [0, 0, 0, 2, 1, 2],
       [0, 0, 0, 1, 3, 0, 0, 0, 3, 4, 5, 6],
     ]);
-    // The next turn starts afresh.
+    // After a turn of several, the next turn's first message waits for the rest of its turn too.
     g.write(new Uint8Array([7]));
-    expect(writes.at(-1)).toEqual([0, 0, 0, 1, 7]);
+    g.write(new Uint8Array([8]));
+    expect(writes).toHaveLength(2);
+    await Promise.resolve();
+    expect(writes.at(-1)).toEqual([0, 0, 0, 1, 7, 0, 0, 0, 1, 8]);
+    // A turn with one message, and the one after it goes straight out again.
+    g.write(new Uint8Array([9]));
+    await Promise.resolve();
+    g.write(new Uint8Array([10]));
+    expect(writes.at(-1)).toEqual([0, 0, 0, 1, 10]);
   });
 
   test("what the kernel does not take is kept as a copy: the reused buffer cannot change it", async () => {

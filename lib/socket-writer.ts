@@ -77,10 +77,10 @@ const GATHER_MAX_BYTES = 4096;
 const GATHER_BUFFER_BYTES = 64 * 1024;
 
 /**
- * Gathers the messages written in one turn of the event loop and writes them together: the
- * first goes out at once (a lone message, as in a round trip, waits for nothing), the rest of
- * the turn's are gathered into one buffer and written once as the turn ends (a microtask). A
- * pipeline's replies, answered in a burst, cost two system calls instead of one each. Each
+ * Gathers the messages written in one turn of the event loop and writes them together, once,
+ * as the turn ends (a microtask): a pipeline's replies, answered in a burst, cost one system
+ * call instead of one each. Where the last turn had a lone message (a round trip, one in
+ * flight), a turn's first message goes out at once instead, and waits for nothing. Each
  * message may get our 4-byte length prefix on the way in (`prefixed`). A message is timed from
  * when the load model issued it, so a gathered one includes the moments until its batch
  * leaves, as it would for any client that pipelines.
@@ -90,7 +90,16 @@ export class GatheringWriter implements MessageWriter {
   private readonly view = new DataView(this.buffer.buffer);
   private used = 0;
   private scheduled = false;
-  private readonly flushTask = (): void => this.flush();
+  /** Messages written in this turn, and in the last one. */
+  private inTurn = 0;
+  private lastTurn = 0;
+  /** As the turn ends: what was gathered goes, and the turn's count is kept for the next. */
+  private readonly flushTask = (): void => {
+    this.scheduled = false;
+    this.lastTurn = this.inTurn;
+    this.inTurn = 0;
+    this.flush();
+  };
 
   constructor(
     private readonly writer: SocketWriter,
@@ -102,15 +111,15 @@ export class GatheringWriter implements MessageWriter {
     if (this.writer.closed) return false;
     const need = payload.length + (this.prefixed ? 4 : 0);
     if (this.writer.pending + this.used + need > this.writer.limit) return false;
+    this.inTurn++;
     if (!this.scheduled) {
-      // The turn's first message: straight out; a microtask marks where the turn ends.
+      // The turn's first message; a microtask marks where the turn ends. Alone last time: straight out.
       this.scheduled = true;
       queueMicrotask(this.flushTask);
-      return this.direct(payload);
+      if (this.lastTurn <= 1) return this.direct(payload);
     }
     if (payload.length > GATHER_MAX_BYTES) {
       this.flush();
-      this.scheduled = true;
       return this.direct(payload);
     }
     if (this.used + need > this.buffer.length) this.flush();
@@ -141,7 +150,6 @@ export class GatheringWriter implements MessageWriter {
 
   /** Writes what was gathered (the writer copies whatever the kernel does not take at once). */
   flush(): void {
-    this.scheduled = false;
     if (this.used === 0) return;
     const n = this.used;
     this.used = 0;
