@@ -17,6 +17,7 @@ const USAGE = `usage: bun run server <tcp|udp|ws|http|https|wss> [options]
   --mode M          hello | echo | chat | push | sink (default hello; chat for ws)
                       tcp: hello, echo    udp: hello, echo, sink (count only)
                       ws, http: hello, echo, chat, push
+                    chat (ws, http) also answers a browser with a chat page at http(s)://HOST:PORT/
   --drop-every N    udp: ignore every Nth datagram (fault injection, to see loss counted)
   --rate R          push: events published per second (default 10)
   --event-size B    push: bytes of data in each event (default 64)
