@@ -31,6 +31,17 @@ const CERTIFICATE_ERRORS = new Set([
 ]);
 
 /** "127.0.0.1:8080" or "[::1]:8080". */
+/**
+ * A TCP port on 127.0.0.1 free a moment ago, for a program that must be told its port before it
+ * starts (a peer tool, a Prometheus to configure). Another program could take it meanwhile.
+ */
+export function freePort(): number {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
+}
+
 export function hostPort(host: string, port: number): string {
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }

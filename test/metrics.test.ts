@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { killAll, spawnCli } from "./support/processes.ts";
 import { PROJECT_ROOT, spawnChild, type Child } from "../lib/children.ts";
+import { freePort } from "../lib/net.ts";
 
 afterAll(killAll);
 const started: Child[] = [];
@@ -14,13 +15,6 @@ afterAll(async () => {
   for (const c of started) c.kill("SIGKILL");
   await Promise.all(started.map((c) => c.exited(5000).catch(() => {})));
 });
-
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
 
 async function scrape(port: number): Promise<string | undefined> {
   try {

@@ -7,13 +7,12 @@ import { checkWritable, writeReport } from "../report/index.ts";
 import { renderHlog } from "../report/timeline-files.ts";
 import { renderSummary } from "../report/terminal.ts";
 import { checkPdfPrinter } from "../report/pdf.ts";
-import { reportFiles } from "../model/config.ts";
 import { setLiveSink } from "../run/live.ts";
 import { LiveMetrics, installLiveMetrics, serveMetrics } from "../run/live-metrics.ts";
 import { hostPort, netRunError } from "../../lib/net.ts";
 import type { BenchResult } from "../model/results.ts";
 import { run } from "../scenarios/bench.ts";
-import { SCENARIOS } from "../model/config.ts";
+import { SCENARIOS, reportFiles } from "../model/config.ts";
 
 export const USAGE = `usage: bun run bench [scenario] [options]
 

@@ -10,7 +10,6 @@ import {
   type OptionSpecs,
   type ParsedArgs,
 } from "../../lib/args.ts";
-import { MAX_START_WAIT_MS } from "../model/config.ts";
 import { parseAssertions } from "../model/assertions.ts";
 import { plannedMetricNames } from "../scenarios/index.ts";
 import { UsageError, messageOf } from "../../lib/errors.ts";
@@ -24,12 +23,12 @@ import { fingerprintOf, type TlsTrust } from "../../lib/tls.ts";
 import { FRAMES, MATCHES, SCHEMES, type UrlExchange, type Scheme } from "../model/exchange.ts";
 import { PIN_MODES, type RampStage } from "../model/spec.ts";
 import { parseStages } from "../model/ramp.ts";
-import { DEFAULT_SLO } from "../model/config.ts";
 import { parseObjectives, type Objective } from "../stats/objective.ts";
 import { BENCH_TRANSPORTS, DEFAULT_TRANSPORTS, TRANSPORT_DRIVERS, type BenchTransport } from "../catalog.ts";
 import {
   DEFAULT_ROUNDS,
   FORMAT_ALIASES,
+  MAX_START_WAIT_MS,
   MAX_RTT_MS,
   PAPERS,
   REPORT_FILES,
@@ -194,7 +193,7 @@ export function parseBenchArgs(argv: string[]): BenchConfig | "help" | { listMet
     stages: stagesOpt(args),
     startAtMs: startAtOpt(args),
     metrics: metricsOpt(args),
-    slo: sloOpt(args, scenario),
+    slo: sloOpt(args),
     maxRate: optionalQuantity(args, "max-rate", 1, 10_000_000),
     precision: args.values.has("precision") ? percentOpt(args, "precision", 0.5, 50) : undefined,
     window: optionalInt(args, "window", 1, 100_000),
@@ -288,9 +287,9 @@ function stagesOpt(args: ParsedArgs): RampStage[] | undefined {
   return typeof stages === "string" ? undefined : stages;
 }
 
-/** --slo, parsed; the capacity scenario's default objective is p99 under 5 ms. */
-function sloOpt(args: ParsedArgs, scenario: Scenario): Objective[] | undefined {
-  const raw = stringOpt(args, "slo") ?? (scenario === "capacity" ? DEFAULT_SLO : undefined);
+/** --slo, parsed; left out, the capacity scenario takes its own default (bench/scenarios/capacity.ts). */
+function sloOpt(args: ParsedArgs): Objective[] | undefined {
+  const raw = stringOpt(args, "slo");
   if (raw === undefined) return undefined;
   const objectives = parseObjectives(raw);
   if (typeof objectives === "string") args.problems.push(`--slo: ${objectives}`);

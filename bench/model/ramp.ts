@@ -1,7 +1,7 @@
-// Stages (--stages) and capacity objectives (--slo) as the command line writes them, and the
-// figures of a run's stretches (stages, capacity steps) once the swarm's shares are merged.
-import { decodeHistogram, encodeHistogram, newHistogram, summarize } from "../stats/histogram.ts";
-import type { MergedSegment } from "../stats/segments.ts";
+// Stages (--stages) as the command line writes them, and the figures of a run's stretches
+// (stages, capacity steps) once the swarm's shares are merged.
+import { encodeHistogram, summarize } from "../stats/histogram.ts";
+import { addShare, emptySegment, type MergedSegment } from "../stats/segments.ts";
 import { parseDurationMs } from "../../lib/args.ts";
 import type { CapacityResult, CapacityStep, SegmentFigures, StageResult } from "./results.ts";
 import type { RampStage } from "./spec.ts";
@@ -68,14 +68,8 @@ export function segmentFigures(s: MergedSegment, lengthMs: number): SegmentFigur
 export function mergeStageResults(parts: StageResult[][]): StageResult[] {
   return parts[0]!.map((first, i) => {
     const same = parts.map((p) => p[i]!);
-    const merged: MergedSegment = { sent: 0, completed: 0, timeouts: 0, errors: 0, latency: newHistogram(), lag: newHistogram() };
-    for (const st of same) {
-      merged.sent += st.sent;
-      merged.completed += st.completed;
-      merged.timeouts += st.timeouts;
-      merged.errors += st.errors;
-      merged.latency.add(decodeHistogram(st.histogram));
-    }
+    const merged = emptySegment();
+    for (const st of same) addShare(merged, st);
     return {
       startMs: first.startMs,
       lengthMs: first.lengthMs,
@@ -125,8 +119,4 @@ export function capacityResult(objectives: string[], maxPerSec: number, stepMs: 
     maxPerSec,
     steps: found.steps.map(({ segment, ...verdict }) => ({ ...verdict, ...segmentFigures(segments[segment] ?? emptySegment(), stepMs) })),
   };
-}
-
-function emptySegment(): MergedSegment {
-  return { sent: 0, completed: 0, timeouts: 0, errors: 0, latency: newHistogram(), lag: newHistogram() };
 }

@@ -54,7 +54,7 @@ export async function writeReport(result: BenchResult, dir: string, format: Repo
   await mkdir(dir, { recursive: true });
   const stem = await freeStem(join(dir, `${result.startedAt.slice(0, 19).replace(/:/g, "-")}-${result.scenario}`));
   const written: string[] = [];
-  const want = reportFiles(format) ?? new Set(["md", "json"]);
+  const want = reportFiles(format) ?? reportFiles("both")!;
   const charts = want.has("md") || want.has("html") || want.has("pdf") ? renderCharts(result) : [];
   if (want.has("md")) {
     const links: ChartLink[] = [];

@@ -5,14 +5,15 @@ import { RunError } from "../../lib/errors.ts";
 import { CHROMIUM_HINT, chromiumArgs, findChromium } from "../../lib/chromium.ts";
 import type { Paper } from "../model/config.ts";
 
-/** Fails early, before any load, where a PDF is asked for and there is no browser to print it. */
-export function checkPdfPrinter(): void {
-  if (!findChromium()) throw new RunError(`--format pdf prints the report with Chromium, and none was found: ${CHROMIUM_HINT}`);
+/** The Chromium that prints; called before any load, so that a missing one fails at once. */
+export function checkPdfPrinter(): string {
+  const path = findChromium();
+  if (!path) throw new RunError(`--format pdf prints the report with Chromium, and none was found: ${CHROMIUM_HINT}`);
+  return path;
 }
 
 export async function renderPdf(html: string, paper: Paper): Promise<Uint8Array> {
-  const executablePath = findChromium();
-  if (!executablePath) throw new RunError(`--format pdf prints the report with Chromium, and none was found: ${CHROMIUM_HINT}`);
+  const executablePath = checkPdfPrinter();
   const browser = await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs() });
   try {
     const page = await browser.newPage();

@@ -59,61 +59,43 @@ class LatencyCollector {
 export class LiveMetrics {
   readonly registry = new prom.Registry();
   private readonly runs = new Map<string, RunState>();
-  private readonly r = [this.registry];
-  private readonly operations = new prom.Counter({
-    name: "socketlab_operations_total",
-    help: "Operations completed in measured phases (messages answered, events delivered)",
-    labelNames: ["run", "transport"],
-    registers: this.r,
-  });
-  private readonly errors = new prom.Counter({
-    name: "socketlab_errors_total",
-    help: "Failed operations in measured phases, by kind (timeout, closed: ..., http-503, ...)",
-    labelNames: ["run", "kind"],
-    registers: this.r,
-  });
-  private readonly offered = new prom.Gauge({
-    name: "socketlab_offered_operations_per_second",
-    help: "Open loop: the rate offered",
-    labelNames: ["run"],
-    registers: this.r,
-  });
-  private readonly achieved = new prom.Gauge({
-    name: "socketlab_achieved_operations_per_second",
-    help: "Operations completed per second over the last report interval",
-    labelNames: ["run"],
-    registers: this.r,
-  });
-  private readonly current = new prom.Gauge({
-    name: "socketlab_latency_window_seconds",
-    help: "Latency percentiles (50, 99, 100: the largest) of the operations completed in the last report interval",
-    labelNames: ["run", "percentile"],
-    registers: this.r,
-  });
-  private readonly pause = new prom.Gauge({
-    name: "socketlab_pause_max_seconds",
-    help: "The swarm processes' longest pause in the last report interval (how late a 5 ms sleeper woke)",
-    labelNames: ["run"],
-    registers: this.r,
-  });
-  private readonly generatorCpu = new prom.Counter({
-    name: "socketlab_generator_cpu_seconds_total",
-    help: "CPU (user + system) of the swarm processes in measured phases",
-    labelNames: ["run"],
-    registers: this.r,
-  });
-  private readonly serverCpu = new prom.Counter({
-    name: "socketlab_server_cpu_seconds_total",
-    help: "CPU (user + system) of the local server process while its run was measured",
-    labelNames: ["run"],
-    registers: this.r,
-  });
-  private readonly active = new prom.Gauge({
-    name: "socketlab_run_active",
-    help: "1 while the run measures, 0 once it has ended",
-    labelNames: ["run", "transport"],
-    registers: this.r,
-  });
+  private readonly operations = this.counter("socketlab_operations_total", "Operations completed in measured phases (messages answered, events delivered)", [
+    "run",
+    "transport",
+  ]);
+  private readonly errors = this.counter("socketlab_errors_total", "Failed operations in measured phases, by kind (timeout, closed: ..., http-503, ...)", [
+    "run",
+    "kind",
+  ]);
+  private readonly offered = this.gauge("socketlab_offered_operations_per_second", "Open loop: the rate offered", ["run"]);
+  private readonly achieved = this.gauge("socketlab_achieved_operations_per_second", "Operations completed per second over the last report interval", ["run"]);
+  private readonly current = this.gauge(
+    "socketlab_latency_window_seconds",
+    "Latency percentiles (50, 99, 100: the largest) of the operations completed in the last report interval",
+    ["run", "percentile"],
+  );
+  private readonly pause = this.gauge(
+    "socketlab_pause_max_seconds",
+    "The swarm processes' longest pause in the last report interval (how late their sleepers woke)",
+    ["run"],
+  );
+  private readonly generatorCpu = this.counter("socketlab_generator_cpu_seconds_total", "CPU (user + system) of the swarm processes in measured phases", [
+    "run",
+  ]);
+  private readonly serverCpu = this.counter(
+    "socketlab_server_cpu_seconds_total",
+    "CPU (user + system) of the local server process while its run was measured",
+    ["run"],
+  );
+  private readonly active = this.gauge("socketlab_run_active", "1 while the run measures, 0 once it has ended", ["run", "transport"]);
+
+  private counter<L extends string>(name: string, help: string, labelNames: L[]): prom.Counter<L> {
+    return new prom.Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: L[]): prom.Gauge<L> {
+    return new prom.Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
 
   constructor() {
     this.registry.registerMetric(new LatencyCollector(this.runs) as unknown as prom.Metric);

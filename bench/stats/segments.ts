@@ -90,21 +90,26 @@ export class SegmentRecorder {
 /** One segment, every process's share added. */
 export type MergedSegment = SegmentCounts;
 
+export function emptySegment(): MergedSegment {
+  return { sent: 0, completed: 0, timeouts: 0, errors: 0, latency: newHistogram(), lag: newHistogram() };
+}
+
+/** Adds a share (its histograms encoded; a share without a lag histogram adds none) into a segment. */
+export function addShare(into: MergedSegment, s: Omit<SegmentShare, "lag"> & { lag?: string }): void {
+  into.sent += s.sent;
+  into.completed += s.completed;
+  into.timeouts += s.timeouts;
+  into.errors += s.errors;
+  into.latency.add(decodeHistogram(s.histogram));
+  if (s.lag !== undefined) into.lag.add(decodeHistogram(s.lag));
+}
+
 /** Several processes' segments of one run: the i-th of each added (they share the schedule). */
 export function mergeSegments(parts: SegmentShare[][]): MergedSegment[] {
   const n = Math.max(0, ...parts.map((p) => p.length));
   return Array.from({ length: n }, (_, i) => {
-    const merged: MergedSegment = { sent: 0, completed: 0, timeouts: 0, errors: 0, latency: newHistogram(), lag: newHistogram() };
-    for (const part of parts) {
-      const s = part[i];
-      if (!s) continue;
-      merged.sent += s.sent;
-      merged.completed += s.completed;
-      merged.timeouts += s.timeouts;
-      merged.errors += s.errors;
-      merged.latency.add(decodeHistogram(s.histogram));
-      merged.lag.add(decodeHistogram(s.lag));
-    }
+    const merged = emptySegment();
+    for (const part of parts) if (part[i]) addShare(merged, part[i]);
     return merged;
   });
 }

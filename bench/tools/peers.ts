@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { selfSignedIdentity } from "../../lib/tls.ts";
 import { intOpt, parseArgs, stringOpt } from "../../lib/args.ts";
+import { freePort } from "../../lib/net.ts";
 import { PROJECT_ROOT, killAllChildren, spawnChild } from "../../lib/children.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { onShutdown, runMain } from "../../lib/main.ts";
@@ -38,13 +39,6 @@ function spread(values: number[], show: (v: number) => string): { median: number
   const sorted = [...values].sort((a, b) => a - b);
   const m = median(sorted);
   return { median: m, text: sorted.length > 1 ? `${show(m)} (${show(sorted[0]!)}–${show(sorted.at(-1)!)})` : show(m) };
-}
-
-async function freePort(): Promise<number> {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
 }
 
 async function output(cmd: string[], timeoutMs: number): Promise<string> {
@@ -106,7 +100,7 @@ class Peers {
 
   /** sockperf prints half the round trip ("latency"); doubled here to compare round trips. */
   private async sockperfRtt(udp: boolean, pin: PinMode): Promise<number | undefined> {
-    const port = await freePort();
+    const port = freePort();
     const prefix = pinPrefixes(pin);
     const proto = udp ? [] : ["--tcp"];
     const server = spawnChild([...prefix.server, "sockperf", "server", ...proto, "-i", "127.0.0.1", "-p", String(port)], PROJECT_ROOT);
@@ -181,7 +175,7 @@ class Peers {
     if (!Bun.which("nginx")) return void this.notes.push("nginx not installed: the foreign-server rows are skipped (apt-get install nginx)");
     if (!Bun.which("wrk")) return void this.notes.push("wrk not installed: the foreign-server rows are skipped (apt-get install wrk)");
     const dir = await mkdtemp(join(tmpdir(), "socketlab-nginx-"));
-    const [plain, tls] = [await freePort(), await freePort()];
+    const [plain, tls] = [freePort(), freePort()];
     const identity = await selfSignedIdentity();
     await Bun.write(join(dir, "cert.pem"), identity.cert);
     await Bun.write(join(dir, "key.pem"), identity.key);
@@ -263,7 +257,7 @@ http {
     const losses = { ours: [] as number[], peer: [] as number[] };
     const values = await this.alternate(
       async () => {
-        const port = await freePort();
+        const port = freePort();
         const server = spawnChild(["iperf3", "-s", "-1", "-p", String(port)], PROJECT_ROOT);
         try {
           await Bun.sleep(300);

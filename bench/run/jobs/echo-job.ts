@@ -44,16 +44,8 @@ export async function runEchoJob(job: EchoJob, ctx: JobContext): Promise<EchoRes
   let capacity: CapacityFound | undefined;
   if (job.model === "closed") await closedLoop(session, { ...phases, window: job.window });
   else if (job.capacity) {
-    const c = job.capacity;
-    capacity = await capacitySearch(session, {
-      objectives: c.objectives,
-      startPerSec: c.startPerSec,
-      maxPerSec: c.maxPerSec,
-      stepNs: c.stepMs * 1e6,
-      precision: c.precision,
-      warmupNs: phases.warmupNs,
-      maxInflightPerPipe: job.window,
-    });
+    const { stepMs, ...search } = job.capacity;
+    capacity = await capacitySearch(session, { ...search, stepNs: stepMs * 1e6, warmupNs: phases.warmupNs, maxInflightPerPipe: job.window });
   } else if (job.stages) {
     const stages = job.stages.map((s) => ({ lengthNs: s.lengthMs * 1e6, fromPerSec: s.fromPerSec, toPerSec: s.toPerSec }));
     await stagedLoop(session, stages, { warmupNs: phases.warmupNs, maxInflightPerPipe: job.window });
