@@ -5,6 +5,7 @@ import { lossShare } from "../model/figures.ts";
 import { headline } from "./headline.ts";
 import { distanceRows, expectedText, p50At } from "../model/distance-rows.ts";
 import { bestStep } from "../model/ramp.ts";
+import { offered } from "./sections/cells.ts";
 
 /** Columns padded to their widest cell; the first left-aligned, the rest right-aligned. */
 function textTable(rows: string[][]): string {
@@ -72,7 +73,7 @@ export function renderSummary(result: BenchResult): string {
           ...s.runs.map((r) => [
             DRIVERS[r.spec.driver].label,
             `${r.spec.size} B`,
-            ...(open ? [rate(r.spec.ratePerSec)] : []),
+            ...(open ? [offered(r)] : []),
             latency(r.latency.p50),
             latency(r.latency.p99),
             rate(r.opsPerSec),

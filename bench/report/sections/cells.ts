@@ -1,8 +1,13 @@
 // Table cells more than one section shows: bytes on the wire, CPU per message, server-side figures.
-import { count, cpuPerOp, latency, percent } from "../../model/format.ts";
+import { count, cpuPerOp, latency, percent, rate } from "../../model/format.ts";
 import { busyShares } from "../../model/pace.ts";
 import { lateSends } from "../../model/late-sends.ts";
 import type { LoadResult } from "../../model/results.ts";
+
+/** What an open loop offered: its rate, or its stages and their peak. */
+export function offered(r: LoadResult): string {
+  return r.spec.stages ? `${r.spec.stages.length} stages, up to ${rate(r.spec.ratePerSec)}` : rate(r.spec.ratePerSec);
+}
 
 export function wire(r: LoadResult): string {
   return r.wirePerOp ? `${Math.round(r.wirePerOp.in)} / ${Math.round(r.wirePerOp.out)} B` : "—";

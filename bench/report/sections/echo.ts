@@ -3,7 +3,7 @@ import { DRIVERS } from "../../catalog.ts";
 import { lossShare } from "../../model/figures.ts";
 import { bytes, count, latency, megabytes, percent, rate, table } from "../../model/format.ts";
 import type { LoadResult } from "../../model/results.ts";
-import { busy, cost, lateSendsCell, serverSide, wire } from "./cells.ts";
+import { busy, cost, lateSendsCell, offered, serverSide, wire } from "./cells.ts";
 import { paceOf } from "../../model/pace.ts";
 
 export function rttTable(runs: LoadResult[]): string {
@@ -63,7 +63,7 @@ export function loadTable(runs: LoadResult[]): string {
     ["transport", "offered", "achieved", "p50", "p99", "p99.9", "max", "uncorrected p50 / p99 / max", "sends late", "never sent", "send lag p99"],
     runs.map((r) => [
       DRIVERS[r.spec.driver].label,
-      r.spec.stages ? `${r.spec.stages.length} stages, up to ${rate(r.spec.ratePerSec)}` : rate(r.spec.ratePerSec),
+      offered(r),
       rate(r.opsPerSec),
       latency(r.latency.p50),
       latency(r.latency.p99),
