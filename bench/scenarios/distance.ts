@@ -44,18 +44,17 @@ const DISTANCE_EVENT_RATE = 100;
 const DISTANCE_SUBSCRIBERS = 10;
 const DISTANCE_SHORT_POLLERS = 100;
 
-/** Each connection of a request row makes at least this many operations at every distance. */
-const OPERATIONS_PER_CONNECTION = 8;
+/** Each request row makes at least this many operations at every distance, one at a time. */
+const OPERATIONS_PER_ROW = 16;
 
 /**
  * Long enough for a median at every distance: about twelve round trips, at least 0.5 s (0.3 s
- * with --quick), time for each connection to make OPERATIONS_PER_CONNECTION operations of the
- * row's cost (a WSS message on a new connection takes four round trips: at twelve round trips
- * it would have three, and a median of a dozen strays by a quarter of a round trip), and for
- * push rows at least two polling cycles (interval + round trip). Warm-up
- * only needs to swallow each connection's first, handshake-delayed operation, which is issued
- * during it and so never counted. The timeout stretches to at least four round trips and a
- * second, as a new WebSocket connection's first reply takes three.
+ * with --quick), time for OPERATIONS_PER_ROW operations of the row's cost one after another (a
+ * WSS message on a new connection takes four round trips), and for push rows at least two
+ * polling cycles (interval + round trip). Warm-up only needs to swallow the connection's first,
+ * handshake-delayed operation, which is issued during it and so never counted. The timeout
+ * stretches to at least four round trips and a second, as a new WebSocket connection's first
+ * reply takes three.
  */
 function pointConfig(config: BenchConfig, rttMs: number, pollIntervalMs: number, operationRoundTrips = 1): BenchConfig {
   const floor = config.quick ? 300 : 500;
@@ -63,8 +62,7 @@ function pointConfig(config: BenchConfig, rttMs: number, pollIntervalMs: number,
     ...config,
     net: profileFor(rttMs),
     durationMs:
-      config.durationMs ??
-      Math.max(floor, 12 * rttMs, OPERATIONS_PER_CONNECTION * operationRoundTrips * rttMs, pollIntervalMs > 0 ? 2 * (pollIntervalMs + rttMs) : 0),
+      config.durationMs ?? Math.max(floor, 12 * rttMs, OPERATIONS_PER_ROW * operationRoundTrips * rttMs, pollIntervalMs > 0 ? 2 * (pollIntervalMs + rttMs) : 0),
     warmupMs: config.warmupMs ?? (config.quick ? 100 : 200),
     timeoutMs: Math.max(config.timeoutMs, 4 * rttMs + 1000),
   };
@@ -88,7 +86,10 @@ export function plan(config: BenchConfig): SectionPlan<"distance"> & { rttsMs: n
           driver,
           size: config.sizes?.[0] ?? 64,
           model: "closed",
-          clients: 4,
+          // One operation at a time: four at once queued for the two CPUs at the near point,
+          // which tripled its p50 there (not at 40 ms, where they wait on the relay) and pulled
+          // every slope down by up to a tenth of a round trip.
+          clients: 1,
           window: 1,
           full: { durationMs: at.durationMs!, warmupMs: at.warmupMs! },
         }),
