@@ -164,7 +164,7 @@ class Wire implements WritableSocket, ResponseHandler {
   socket: Socket<Wire> | undefined;
   readonly writer = new SocketWriter(this, MAX_QUEUED_BYTES);
   /** Pipelined requests written in one turn leave in one write. */
-  readonly gather = new GatheringWriter(this.writer, false);
+  readonly gather = new GatheringWriter(this.writer);
   readonly parser = new ResponseParser(this);
   /** Requests written whose responses have not come back. */
   outstanding = 0;

@@ -1,5 +1,5 @@
 import type { Socket } from "bun";
-import { FrameDecoder, encodeFrame, framePayload } from "../protocol/frame.ts";
+import { FrameDecoder, LENGTH_PREFIXED, encodeFrame, framePayload } from "../protocol/frame.ts";
 import { MAX_MESSAGE_BYTES } from "../protocol/limits.ts";
 import { RunError } from "../lib/errors.ts";
 import { hostPort, netRunError, type Target } from "../lib/net.ts";
@@ -139,7 +139,7 @@ export async function openStream(target: Target, handlers: EchoHandlers, options
   writer = new SocketWriter(socket, MAX_QUEUED_BYTES);
   const w = writer;
   // A turn's messages leave in one write (a pipeline's burst of replies is answered in one).
-  const gather = new GatheringWriter(w, options.frame === "length");
+  const gather = new GatheringWriter(w, options.frame === "length" ? LENGTH_PREFIXED : undefined);
   return {
     send: (payload) => gather.write(payload),
     async close() {

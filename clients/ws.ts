@@ -3,7 +3,7 @@ import { hostPort, netRunError, resolveIp, type Target } from "../lib/net.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import { isServerEvent, type ServerEvent } from "../protocol/events.ts";
-import type { EchoChannel, EchoHandlers, PollStats, Print, Subscription } from "./types.ts";
+import type { PollStats, Print, Subscription } from "./types.ts";
 import { connectReady, tlsOption } from "../lib/tls.ts";
 
 export function wsUrl(target: Target): string {
@@ -61,27 +61,6 @@ function bytesOf(data: unknown): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (typeof data === "string") return new TextEncoder().encode(data);
   return data as Uint8Array;
-}
-
-/** Binary-message echo over one WebSocket. */
-export async function openEcho(target: Target, handlers: EchoHandlers, timeoutMs = 5000): Promise<EchoChannel> {
-  const ws = await connect(target, timeoutMs);
-  let closing = false;
-  ws.onmessage = (event) => handlers.onReply(bytesOf(event.data));
-  ws.onclose = (event) => {
-    if (!closing) handlers.onClose?.(`closed by server (${event.code}${event.reason ? ` ${event.reason}` : ""})`);
-  };
-  return {
-    send(payload) {
-      if (ws.readyState !== WebSocket.OPEN) return false;
-      ws.send(payload);
-      return true;
-    },
-    async close() {
-      closing = true;
-      await closeGracefully(ws, 2000);
-    },
-  };
 }
 
 /** Closes with 1000 once queued data has gone, waiting at most timeoutMs for the close handshake. */
@@ -152,12 +131,6 @@ export async function chat(target: Target, timeoutMs: number, lingerMs: number, 
       },
     );
   });
-}
-
-/** One WebSocket opening handshake (TCP connect + HTTP upgrade), then closed without waiting. */
-export async function handshakeOnce(target: Target, timeoutMs = 5000): Promise<void> {
-  const ws = await connect(target, timeoutMs);
-  ws.close(1000);
 }
 
 /** Receives a push-mode server's events ({ id, t, data } as JSON text messages). */

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { LENGTH_PREFIXED } from "../protocol/frame.ts";
 import { GatheringWriter, SocketWriter } from "./socket-writer.ts";
 
 /** A socket that records each write, taking at most `take` bytes of each (all by default). */
@@ -17,7 +18,7 @@ function recorder(take = Number.POSITIVE_INFINITY) {
 describe("GatheringWriter", () => {
   test("a lone message goes at once; a turn of several leaves together as the turn ends, each length-prefixed", async () => {
     const { writes, writer } = recorder();
-    const g = new GatheringWriter(writer, true);
+    const g = new GatheringWriter(writer, LENGTH_PREFIXED);
     g.write(new Uint8Array([1, 2]));
     g.write(new Uint8Array([3]));
     g.write(new Uint8Array([4, 5, 6]));
@@ -42,7 +43,7 @@ describe("GatheringWriter", () => {
 
   test("what the kernel does not take is kept as a copy: the reused buffer cannot change it", async () => {
     const { writes, writer } = recorder(3);
-    const g = new GatheringWriter(writer, false);
+    const g = new GatheringWriter(writer);
     g.write(new Uint8Array([1, 2, 3, 4, 5]));
     expect(writer.pending).toBe(2);
     g.write(new Uint8Array([9, 9, 9]));
@@ -53,13 +54,13 @@ describe("GatheringWriter", () => {
 
   test("a large message goes on its own, after what was gathered; a full writer refuses", async () => {
     const { writes, writer } = recorder();
-    const g = new GatheringWriter(writer, false);
+    const g = new GatheringWriter(writer);
     g.write(new Uint8Array([1]));
     g.write(new Uint8Array([2]));
     g.write(new Uint8Array(10_000).fill(3));
     expect(writes.map((w) => w.length)).toEqual([1, 1, 10_000]);
     const small = new SocketWriter({ write: () => 0 }, 4);
-    const h = new GatheringWriter(small, false);
+    const h = new GatheringWriter(small);
     expect(h.write(new Uint8Array(3))).toBe(true);
     expect(h.write(new Uint8Array(3))).toBe(false);
   });

@@ -76,18 +76,33 @@ export class SocketWriter implements MessageWriter {
 const GATHER_MAX_BYTES = 4096;
 const GATHER_BUFFER_BYTES = 64 * 1024;
 
+/** How a message is framed on the wire (our length prefix, a WebSocket frame); none: as it is. */
+export interface Framing {
+  /** Bytes the framing puts before a payload of `length` bytes. */
+  headerBytes(length: number): number;
+  /** Writes the framed payload at `at` in `into` (room for header and payload is there). */
+  encode(payload: Uint8Array, into: Uint8Array, at: number): void;
+  /**
+   * Where the payload travels unchanged after its header: the header alone, so that a large
+   * message goes in two writes instead of being copied. Absent: the framing transforms the
+   * payload (WebSocket masking), and a large message is framed into a buffer of its own.
+   */
+  header?(length: number): Uint8Array;
+}
+
 /**
  * Gathers the messages written in one turn of the event loop and writes them together, once,
  * as the turn ends (a microtask): a pipeline's replies, answered in a burst, cost one system
  * call instead of one each. Where the last turn had a lone message (a round trip, one in
  * flight), a turn's first message goes out at once instead, and waits for nothing. Each
- * message may get our 4-byte length prefix on the way in (`prefixed`). A message is timed from
- * when the load model issued it, so a gathered one includes the moments until its batch
- * leaves, as it would for any client that pipelines.
+ * message is framed on the way in (`framing`). A message is timed from when the load model
+ * issued it, so a gathered one includes the moments until its batch leaves, as it would for
+ * any client that pipelines.
  */
 export class GatheringWriter implements MessageWriter {
   private readonly buffer = new Uint8Array(GATHER_BUFFER_BYTES);
-  private readonly view = new DataView(this.buffer.buffer);
+  /** Where a large message is framed, when the framing transforms its payload. */
+  private large = new Uint8Array(0);
   private used = 0;
   private scheduled = false;
   /** Messages written in this turn, and in the last one. */
@@ -103,49 +118,51 @@ export class GatheringWriter implements MessageWriter {
 
   constructor(
     private readonly writer: SocketWriter,
-    private readonly prefixed: boolean,
+    private readonly framing?: Framing,
   ) {}
 
   /** Gathers (or, when large, writes) one message; false where the writer would refuse it. */
   write(payload: Uint8Array): boolean {
     if (this.writer.closed) return false;
-    const need = payload.length + (this.prefixed ? 4 : 0);
+    const need = payload.length + (this.framing ? this.framing.headerBytes(payload.length) : 0);
     if (this.writer.pending + this.used + need > this.writer.limit) return false;
     this.inTurn++;
     if (!this.scheduled) {
       // The turn's first message; a microtask marks where the turn ends. Alone last time: straight out.
       this.scheduled = true;
       queueMicrotask(this.flushTask);
-      if (this.lastTurn <= 1) return this.direct(payload);
+      if (this.lastTurn <= 1) return this.direct(payload, need);
     }
-    if (payload.length > GATHER_MAX_BYTES) {
+    if (need > GATHER_MAX_BYTES) {
       this.flush();
-      return this.direct(payload);
+      return this.direct(payload, need);
     }
     if (this.used + need > this.buffer.length) this.flush();
-    if (this.prefixed) {
-      this.view.setUint32(this.used, payload.length);
-      this.used += 4;
-    }
-    this.buffer.set(payload, this.used);
-    this.used += payload.length;
+    if (this.framing) this.framing.encode(payload, this.buffer, this.used);
+    else this.buffer.set(payload, this.used);
+    this.used += need;
     return true;
   }
 
   /**
-   * One message written on its own, prefixed if need be: a small one through the buffer (empty
+   * One message written on its own, framed if need be: a small one through the buffer (empty
    * then: nothing is gathered before a turn's first message or after a flush).
    */
-  private direct(payload: Uint8Array): boolean {
-    if (!this.prefixed) return this.writer.write(payload);
-    if (payload.length <= GATHER_MAX_BYTES) {
-      this.view.setUint32(0, payload.length);
-      this.buffer.set(payload, 4);
-      return this.writer.write(this.buffer.subarray(0, payload.length + 4));
+  private direct(payload: Uint8Array, need: number): boolean {
+    const framing = this.framing;
+    if (!framing) return this.writer.write(payload);
+    if (need <= GATHER_MAX_BYTES) {
+      framing.encode(payload, this.buffer, 0);
+      return this.writer.write(this.buffer.subarray(0, need));
     }
-    const header = new Uint8Array(4);
-    new DataView(header.buffer).setUint32(0, payload.length);
-    return this.writer.write(header) && this.writer.write(payload);
+    if (framing.header) return this.writer.write(framing.header(payload.length)) && this.writer.write(payload);
+    // Placed so that the payload starts on a word boundary, where a framing can work in words;
+    // in a buffer kept for the next large message (the writer copies what it cannot send).
+    const pad = (4 - ((need - payload.length) & 3)) & 3;
+    if (this.large.length < pad + need) this.large = new Uint8Array(pad + need);
+    const frame = this.large.subarray(pad, pad + need);
+    framing.encode(payload, frame, 0);
+    return this.writer.write(frame);
   }
 
   /** Writes what was gathered (the writer copies whatever the kernel does not take at once). */

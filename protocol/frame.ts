@@ -1,5 +1,6 @@
 // Length-prefixed framing for TCP, which is a byte stream with no message boundaries:
 // each message is a 4-byte big-endian payload length followed by the payload.
+import type { Framing } from "../lib/socket-writer.ts";
 
 export const FRAME_HEADER_BYTES = 4;
 
@@ -12,6 +13,23 @@ export class FrameTooLargeError extends Error {
     this.name = "FrameTooLargeError";
   }
 }
+
+/** Our framing for a writer that gathers messages (lib/socket-writer.ts): a 4-byte length before each. */
+export const LENGTH_PREFIXED: Framing = {
+  headerBytes: () => FRAME_HEADER_BYTES,
+  encode(payload, into, at) {
+    into[at] = payload.length >>> 24;
+    into[at + 1] = payload.length >>> 16;
+    into[at + 2] = payload.length >>> 8;
+    into[at + 3] = payload.length;
+    into.set(payload, at + FRAME_HEADER_BYTES);
+  },
+  header(length) {
+    const header = new Uint8Array(FRAME_HEADER_BYTES);
+    new DataView(header.buffer).setUint32(0, length);
+    return header;
+  },
+};
 
 /** One frame (header + payload) in a fresh buffer. */
 export function encodeFrame(payload: Uint8Array): Uint8Array {

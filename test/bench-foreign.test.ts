@@ -199,7 +199,7 @@ describe("URL targets: servers socketlab did not write", () => {
     // Without the header the upgrade is refused: one line, at once.
     const refused = await bench(["rtt", "--target", `ws://127.0.0.1:${port}/chat`, "--subprotocol", "chat.v1", "--match", "any", "--message", "x"]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim()).toBe(`bench: ws://127.0.0.1:${port}/chat did not accept a WebSocket connection (is it a WebSocket server?)`);
+    expect(refused.stderr.trim()).toBe(`bench: ws://127.0.0.1:${port}/chat answered HTTP 404 Not Found, not a WebSocket upgrade (is it a WebSocket server?)`);
   }, 30_000);
 });
 

@@ -76,6 +76,32 @@ export const FOREIGN = {
       const all = new Uint8Array(s.data.length + d.length); all.set(s.data); all.set(d, s.data.length);
       let at = 0; for (; at + SIZE <= all.length; at += SIZE) queue.push([s, all.slice(at, at + SIZE)]);
       s.data = all.slice(at); pump(); } } }); console.log("PORT " + l.port);`,
+  /**
+   * A WebSocket server written by hand on node:net, to show the client what Bun's server never
+   * sends. It refuses (1002) a client frame that is not masked. MODE says how it answers a data
+   * message: "echo" (default); "fragments" (a ping first, then the echo in three frames, and the
+   * text "pongs N" to the message "pongs?"); "masked" (the echo masked, which a server must not
+   * do); "close" (a close, 1001 "going away"); "badaccept" (no messages: a wrong accept key).
+   */
+  nodeWsRaw: `const net = require("net"); const crypto = require("crypto"); const MODE = process.env.MODE || "echo";
+    const frame = (op, p, fin = true, mask = false) => { const n = p.length; const head = Buffer.from(n < 126 ? [(fin ? 128 : 0) | op, (mask ? 128 : 0) | n] : [(fin ? 128 : 0) | op, (mask ? 128 : 0) | 126, n >> 8, n & 255]);
+      if (!mask) return Buffer.concat([head, p]); const k = Buffer.from([1, 2, 3, 4]); return Buffer.concat([head, k, Buffer.from(p.map((b, i) => b ^ k[i & 3]))]); };
+    const s = net.createServer((c) => { let buf = Buffer.alloc(0); let open = false; let pongs = 0;
+      c.on("error", () => {});
+      c.on("data", (d) => { buf = Buffer.concat([buf, d]);
+        if (!open) { const end = buf.indexOf("\\r\\n\\r\\n"); if (end < 0) return; const key = /sec-websocket-key: *(\\S+)/i.exec(buf.subarray(0, end).toString())[1]; buf = buf.subarray(end + 4); open = true;
+          const accept = MODE === "badaccept" ? "AAAA" : crypto.createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+          c.write("HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: " + accept + "\\r\\n\\r\\n"); }
+        while (buf.length >= 2) { let n = buf[1] & 127, at = 2; if (n === 126) { if (buf.length < 4) return; n = buf.readUInt16BE(2); at = 4; } else if (n === 127) { if (buf.length < 10) return; n = Number(buf.readBigUInt64BE(2)); at = 10; }
+          if (!(buf[1] & 128)) { c.end(frame(8, Buffer.from([3, 234]))); return; }
+          if (buf.length < at + 4 + n) return; const op = buf[0] & 15; const k = buf.subarray(at, at + 4); const p = Buffer.from(buf.subarray(at + 4, at + 4 + n).map((b, i) => b ^ k[i & 3])); buf = buf.subarray(at + 4 + n);
+          if (op === 10) { pongs++; continue; } if (op === 8) { c.end(frame(8, p.subarray(0, 2))); return; }
+          if (MODE === "masked") c.write(frame(2, p, true, true)); else if (MODE === "close") c.write(frame(8, Buffer.concat([Buffer.from([3, 233]), Buffer.from("going away")])));
+          else if (MODE === "fragments") { c.write(frame(9, Buffer.from("hi")));
+            if (p.toString() === "pongs?") c.write(frame(1, Buffer.from("pongs " + pongs)));
+            else { const a = Math.floor(p.length / 3), b = Math.floor((2 * p.length) / 3); c.write(frame(2, p.subarray(0, a), false)); setTimeout(() => { c.write(frame(0, p.subarray(a, b), false)); c.write(frame(9, Buffer.from("again"))); setTimeout(() => c.write(frame(0, p.subarray(b))), 5); }, 5); } }
+          else c.write(frame(2, p)); } }); });
+    s.listen(0, "127.0.0.1", () => console.log("PORT " + s.address().port));`,
   /** Accepts connections and never answers. */
   silentTcp: `const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } }); console.log("PORT " + l.port);`,
 } as const;
