@@ -1,6 +1,7 @@
 // A small command-line parser that collects every problem instead of stopping at the first,
 // so a user fixes a bad command line in one go. Typed readers below add their own problems
 // to the same list; the caller throws one UsageError at the end.
+import { UsageError } from "./errors.ts";
 
 /** `multiple`: the option may be given several times; every value is kept, in order. */
 export type OptionSpec = { type: "string" | "boolean"; short?: string; multiple?: boolean };
@@ -144,4 +145,17 @@ export function hostOpt(args: ParsedArgs, fallback: string): string {
     return fallback;
   }
   return raw.replace(/^\[(.*)\]$/, "$1");
+}
+
+/**
+ * For a command that takes no options: true (the usage printed) on --help or -h; anything else
+ * is a usage error, so that a mistyped option never starts a long run.
+ */
+export function helpOnly(argv: string[], usage: string): boolean {
+  const args = parseArgs(argv, { help: { type: "boolean", short: "h" } });
+  if (args.positionals.length) args.problems.push(`unexpected argument "${args.positionals[0]}"`);
+  if (args.problems.length) throw new UsageError(args.problems);
+  if (!args.values.has("help")) return false;
+  console.log(usage);
+  return true;
 }

@@ -24,7 +24,7 @@ describe("netem/cli.ts", () => {
     const tare = await runCli(["netem/cli.ts", "tcp", "--target", "127.0.0.1:9", "--net", "lan", "--tare", "soon"]);
     expect(tare.code).toBe(2);
     expect(tare.stderr.split("\n")[0]).toBe('netem: --tare must be auto, off or a duration up to 10ms such as 150us, got "soon"');
-    expect(r.stderr).toContain("usage: bun netem/cli.ts <tcp|udp>");
+    expect(r.stderr).toContain("usage: bun run netem <tcp|udp>");
     expect(r.stdout).toBe("");
 
     const missing = await runCli(["netem/cli.ts", "udp"]);

@@ -10,7 +10,7 @@ import { startTcpRelay } from "./tcp-relay.ts";
 import type { RunningRelay, TcpRelayStats, UdpRelayStats } from "./types.ts";
 import { startUdpRelay } from "./udp-relay.ts";
 
-const USAGE = `usage: bun netem/cli.ts <tcp|udp> --target HOST:PORT --net PROFILE [options]
+const USAGE = `usage: bun run netem <tcp|udp> --target HOST:PORT --net PROFILE [options]
 
 Relays connections (tcp) or datagrams (udp) to a server, applying network conditions in user
 space: delay, jitter, loss (udp only: TCP would retransmit, so loss shows as delay) and a rate cap.

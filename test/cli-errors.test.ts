@@ -38,11 +38,32 @@ describe("usage errors exit 2 with one line per problem and the usage", () => {
     ]);
   });
 
-  test("--help prints the usage and exits 0", async () => {
-    for (const cli of ["servers/cli.ts", "clients/cli.ts"]) {
-      const { code, stdout } = await runCli([cli, "--help"]);
+  // Every entry point, the tools included: a long run must never start on a mistyped option.
+  const ENTRY_POINTS = [
+    "servers/cli.ts",
+    "clients/cli.ts",
+    "bench/cli/main.ts",
+    "bench/tools/peers.ts",
+    "bench/tools/repro.ts",
+    "bench/tools/scale.ts",
+    "bench/tools/micro/index.ts",
+    "bench/cli/swarm.ts",
+    "netem/cli.ts",
+  ];
+
+  test("--help prints the usage and exits 0, at once, for every entry point", async () => {
+    for (const cli of ENTRY_POINTS) {
+      const { code, stdout } = await runCli([cli, "--help"], "", 5000);
       expect(code).toBe(0);
       expect(stdout).toStartWith("usage: bun run");
+    }
+  });
+
+  test("an unknown option is a usage error, exit 2, for every entry point", async () => {
+    for (const cli of ENTRY_POINTS) {
+      const { code, stderr } = await runCli([cli, "--frobnicate"], "", 5000);
+      expect(code).toBe(2);
+      expect(stderr).toContain("unknown option --frobnicate");
     }
   });
 });

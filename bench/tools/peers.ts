@@ -306,7 +306,16 @@ http {
 }
 
 await runMain("bench:peers", USAGE, async () => {
-  const args = parseArgs(process.argv.slice(2), { rounds: { type: "string" }, seconds: { type: "string" }, only: { type: "string" } });
+  const args = parseArgs(process.argv.slice(2), {
+    rounds: { type: "string" },
+    seconds: { type: "string" },
+    only: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (args.values.has("help")) {
+    console.log(USAGE);
+    return 0;
+  }
   const rounds = intOpt(args, "rounds", 3, 1, 50);
   const seconds = intOpt(args, "seconds", 3, 1, 60);
   const only = (stringOpt(args, "only") ?? GROUPS.join(",")).split(",").map((g) => g.trim());

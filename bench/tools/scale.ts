@@ -4,6 +4,7 @@
 // receiving pushed events; the swarm's peak memory is the figure to watch (goal: 10,000
 // WebSocket clients in at most 300 MB) and every delivery must arrive.
 import { killAllChildren } from "../../lib/children.ts";
+import { helpOnly } from "../../lib/args.ts";
 import { onShutdown, runMain } from "../../lib/main.ts";
 import { runPush } from "../run/push-run.ts";
 import { bytes, count, latency, table } from "../model/format.ts";
@@ -27,7 +28,10 @@ async function hold(pattern: "ws" | "long", subscribers: number): Promise<PushRu
   });
 }
 
-await runMain("bench:scale", "usage: bun run bench:scale", async () => {
+const USAGE = "usage: bun run bench:scale (no options: 10,000 WebSocket subscribers, then 1,000 long pollers)";
+
+await runMain("bench:scale", USAGE, async () => {
+  if (helpOnly(process.argv.slice(2), USAGE)) return 0;
   onShutdown(() => {
     killAllChildren();
     process.exit(130);

@@ -1,10 +1,14 @@
 #!/usr/bin/env bun
 //  `bun run bench:micro`: the hot paths with mitata, then the rtt cross-check with tinybench.
+import { helpOnly } from "../../../lib/args.ts";
 import { runMain } from "../../../lib/main.ts";
 import { hotPaths } from "./hot-paths.ts";
 import { rttCrosscheck } from "./rtt-crosscheck.ts";
 
-await runMain("bench:micro", "usage: bun run bench:micro", async () => {
+const USAGE = "usage: bun run bench:micro (no options: the hot paths with mitata, then a TCP round trip with tinybench)";
+
+await runMain("bench:micro", USAGE, async () => {
+  if (helpOnly(process.argv.slice(2), USAGE)) return 0;
   await hotPaths();
   await rttCrosscheck();
   return 0;
