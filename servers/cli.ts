@@ -25,6 +25,8 @@ const USAGE = `usage: bun run server <tcp|udp|ws|http|https|wss> [options]
   --tls             serve over TLS (tcp, ws, http) with a self-signed certificate made at start,
                     whose SHA-256 fingerprint is printed; https and wss are http and ws with --tls
   --cert F --key F  serve over TLS with this certificate and key (PEM files) instead
+  --cors            http: let pages from any origin call it (Access-Control-Allow-Origin: *,
+                    Timing-Allow-Origin: *), for a browser page served elsewhere
   --json            machine-readable: a JSON "ready" line with the port, a JSON "stopped" line
                     with the counters on exit; activity lines go to stderr
   --quiet           no per-message activity lines
@@ -44,6 +46,7 @@ const OPTIONS = {
   tls: { type: "boolean" },
   cert: { type: "string" },
   key: { type: "string" },
+  cors: { type: "boolean" },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -59,6 +62,7 @@ interface ServerCommand {
   dropEvery?: number;
   /** TLS: a certificate made at start, or one from files. */
   tls?: { files?: { cert: string; key: string } };
+  cors: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -83,9 +87,11 @@ function parseCommand(args: ParsedArgs): ServerCommand {
     maxMessage: intOpt(args, "max-message", Math.min(MAX_MESSAGE_BYTES, cap), 1, cap),
     push: mode === "push" ? { ratePerSec: intOpt(args, "rate", 10, 1, 100_000), eventSize: intOpt(args, "event-size", 64, 0, MAX_MESSAGE_BYTES) } : undefined,
     dropEvery: args.values.has("drop-every") ? intOpt(args, "drop-every", 0, 2, 1_000_000) : undefined,
+    cors: flagOpt(args, "cors"),
     json: flagOpt(args, "json"),
     quiet: flagOpt(args, "quiet"),
   };
+  if (command.cors && transport !== "http") args.problems.push("--cors is for the http server (a WebSocket needs no CORS)");
   if (command.dropEvery !== undefined && transport !== "udp") args.problems.push("--drop-every is for the udp server");
   const certFile = stringOpt(args, "cert");
   const keyFile = stringOpt(args, "key");
@@ -133,6 +139,7 @@ async function main(): Promise<number> {
       dropEvery: cmd.dropEvery,
       log: cmd.quiet ? undefined : activity,
       tls: identity && { cert: identity.cert, key: identity.key },
+      cors: cmd.cors,
     });
   } catch (err) {
     throw netRunError(err, cmd.host, cmd.port);

@@ -14,12 +14,20 @@ const SSE_HEARTBEAT_MS = 15_000;
 
 const encoder = new TextEncoder();
 
+/** --cors: any page may call this server and read its answers and their timing. */
+function allowAnyOrigin(response: Response): Response {
+  response.headers.set("access-control-allow-origin", "*");
+  response.headers.set("timing-allow-origin", "*");
+  return response;
+}
+
 export const MODES = ["hello", "echo", "chat", "push"] as const satisfies readonly ServerMode[];
 
 /**
  * HTTP on Bun.serve. `/` answers per mode (hello: "Hello from server"; echo: the body back;
  * chat: like hello, while operator lines become events; push: like hello, while the server
- * publishes events at a fixed rate). `POST /echo` always echoes. The event
+ * publishes events at a fixed rate). `POST /echo` always echoes (`?close`: and closes the
+ * connection after). The event
  * routes serve the polling patterns of the lab's comparison: short polling, long polling and
  * Server-Sent Events over one bounded event log; `POST /events` publishes. `GET /stats` reports
  * the counters. Malformed requests never reach this code: Bun answers 400 (and 413 for a body
@@ -52,11 +60,12 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     return reply(HELLO_FROM_SERVER);
   };
 
-  const echo = async (req: Request): Promise<Response> => {
+  /** The body back; with `close`, the connection ends after it (a browser cannot ask for a new one). */
+  const echo = async (req: Request, close = false): Promise<Response> => {
     const body = new Uint8Array(await req.arrayBuffer());
     stats.bytesIn += body.length;
     stats.bytesOut += body.length;
-    return reply(body, "application/octet-stream");
+    return new Response(body, { headers: { "content-type": "application/octet-stream", ...(close ? { connection: "close" } : {}) } });
   };
 
   /** since=N (default 0) and optional wait=MS; undefined when malformed. */
@@ -150,7 +159,7 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
         return options.mode === "echo" ? echo(req) : hello(req);
       case "/echo":
         if (method !== "POST") break;
-        return echo(req);
+        return echo(req, url.searchParams.has("close"));
       case EVENT_PATHS.poll:
         if (method === "GET") return poll(req, url, server);
         if (method === "POST") return publish(req);
@@ -177,7 +186,9 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
     maxRequestBodySize: options.maxMessage,
     fetch(req, srv) {
       stats.messages++;
-      return route(req, srv);
+      const response = route(req, srv);
+      if (!options.cors) return response;
+      return response instanceof Promise ? response.then(allowAnyOrigin) : allowAnyOrigin(response);
     },
     error(err) {
       bump(stats.errors, err.name || "handler-error");

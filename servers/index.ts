@@ -36,14 +36,16 @@ export const SERVERS: Record<Transport, ServerEntry> = {
     modes: ws.MODES,
     defaultMode: "chat",
     tls: true,
-    readyLine: (h, p, m, tls) => `Server started at ${tls ? "wss" : "ws"}://${urlHost(h)}:${p} (${m} mode)`,
+    readyLine: (h, p, m, tls) =>
+      `Server started at ${tls ? "wss" : "ws"}://${urlHost(h)}:${p} (${m} mode)${m === "chat" ? `; a browser opens the chat page at ${tls ? "https" : "http"}://${urlHost(h)}:${p}/` : ""}`,
   },
   http: {
     start: http.start,
     modes: http.MODES,
     defaultMode: "hello",
     tls: true,
-    readyLine: (h, p, m, tls) => `Server listening at ${tls ? "https" : "http"}://${urlHost(h)}:${p} (${m} mode)`,
+    readyLine: (h, p, m, tls) =>
+      `Server listening at ${tls ? "https" : "http"}://${urlHost(h)}:${p} (${m} mode)${m === "chat" ? "; a browser opens the chat page there" : ""}`,
   },
 };
 

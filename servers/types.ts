@@ -20,6 +20,8 @@ export interface ServerOptions {
   push?: { ratePerSec: number; eventSize: number };
   /** Serve over TLS with this certificate and key (PEM); plain when absent. */
   tls?: { cert: string; key: string };
+  /** HTTP: answer pages from any origin (CORS), and let them see the timing of each request. */
+  cors?: boolean;
 }
 
 export type { ServerStats };

@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { MAX_MESSAGE_BYTES, MAX_UDP_PAYLOAD } from "../protocol/limits.ts";
 import { openCollector, pattern } from "./support/echo.ts";
-import { killAll, startServer } from "./support/processes.ts";
+import { killAll, runCli, startServer } from "./support/processes.ts";
 import { rawConnect } from "./support/raw.ts";
 
 afterAll(killAll);
@@ -74,4 +74,35 @@ test("udp hello: control bytes from a client never reach the operator's terminal
   expect(line).not.toMatch(/[\x00-\x08\x1b\x07]/);
   client.close();
   await server.stop();
+});
+
+test("http --cors: any page may call it and see its timing, on every route (a stream too); without it, none of that; /echo?close ends the connection", async () => {
+  const open = await startServer("http", ["--mode", "push", "--cors", "--quiet"]);
+  const plain = await startServer("http", ["--mode", "push", "--quiet"]);
+  for (const path of ["/echo", "/events?since=0", "/time", "/nowhere"]) {
+    const init = path === "/echo" ? { method: "POST", body: "x" } : {};
+    const withCors = await fetch(`http://127.0.0.1:${open.port}${path}`, init);
+    expect(withCors.headers.get("access-control-allow-origin")).toBe("*");
+    expect(withCors.headers.get("timing-allow-origin")).toBe("*");
+    await withCors.arrayBuffer();
+    const without = await fetch(`http://127.0.0.1:${plain.port}${path}`, init);
+    expect(without.headers.get("access-control-allow-origin")).toBeNull();
+    await without.arrayBuffer();
+  }
+  const stream = await fetch(`http://127.0.0.1:${open.port}/events/stream`);
+  expect(stream.headers.get("access-control-allow-origin")).toBe("*");
+  await stream.body?.cancel();
+  // The server closes after answering /echo?close, and answers nothing more on that connection.
+  const raw = await rawConnect({ host: "127.0.0.1", port: open.port });
+  raw.socket.write("POST /echo?close HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhiPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nho");
+  await raw.closedByServer();
+  const answer = Buffer.from(raw.received()).toString();
+  expect(answer).toStartWith("HTTP/1.1 200");
+  expect(answer.toLowerCase()).toContain("connection: close");
+  expect(answer.endsWith("hi")).toBe(true);
+  expect(answer).not.toContain("ho");
+  const cli = await runCli(["servers/cli.ts", "ws", "--cors"], "", 10_000);
+  expect(cli.code).toBe(2);
+  expect(cli.stderr).toContain("server: --cors is for the http server (a WebSocket needs no CORS)");
+  await Promise.all([open.stop(), plain.stop()]);
 });
