@@ -1,11 +1,13 @@
 // The Chromium on this machine, for whatever drives a browser (the chat page's tests, the
 // browser scenario, PDF reports): found, never downloaded. CHROMIUM_PATH names one elsewhere.
+import { existsSync } from "node:fs";
+
 const NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
 /** The path of an installed Chromium, or undefined where there is none. */
 export function findChromium(): string | undefined {
   const given = process.env.CHROMIUM_PATH;
-  if (given) return given;
+  if (given) return existsSync(given) ? given : undefined;
   for (const name of NAMES) {
     const path = Bun.which(name);
     if (path) return path;

@@ -2,7 +2,8 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BenchResult } from "../bench/model/results.ts";
+import { sectionRuns, type BenchResult } from "../bench/model/results.ts";
+import { findChromium } from "../lib/chromium.ts";
 import { killAll, runCli, spawnCli } from "./support/processes.ts";
 
 afterAll(killAll);
@@ -53,16 +54,26 @@ test("bun run bench --quick writes a report with all four transports, and its JS
 
   const result = JSON.parse(readFileSync(join(out, files[0]!), "utf8")) as BenchResult;
   expect(result.scenario).toBe("suite");
-  expect(result.sections.map((s) => s.kind)).toEqual(["hello", "rtt", "push", "distance", "throughput", "load"]);
+  // The browser section closes the suite where Chromium is installed (.ci/run installs it).
+  expect(result.sections.map((s) => s.kind)).toEqual([
+    "hello",
+    "rtt",
+    "push",
+    "distance",
+    "throughput",
+    "load",
+    ...(findChromium() ? (["browser"] as const) : []),
+  ]);
   expect(md).toContain("Message from server: Hello from server");
   expect(md).toContain("Server: Message received");
   expect(md).toContain("Received response from server: Hello from server");
   const rtt = result.sections[1]!;
   expect(rtt.kind === "rtt" && rtt.runs.map((r) => r.spec.driver)).toEqual(["tcp", "udp", "ws", "http", "http-close"]);
-  for (const section of result.sections) for (const run of section.runs) expect(run.latency.count).toBeGreaterThan(0);
+  for (const section of result.sections) for (const run of sectionRuns(section)) expect(run.latency.count).toBeGreaterThan(0);
   expect(result.environment.bun).toBe(Bun.version);
-  // A sanity bound, not a timing target: --quick (about 20 s here) must not run the full suite's 80 s.
-  expect(result.elapsedSec).toBeLessThan(45);
+  // A sanity bound, not a timing target: --quick (about 50 s here, its browser section included)
+  // must not run the full suite's 105 s.
+  expect(result.elapsedSec).toBeLessThan(80);
 }, 100_000);
 
 test("a server killed mid-run: the bench says so, exits 1, and leaves no process behind", async () => {
@@ -107,7 +118,7 @@ test("bad bench options: every problem at once, exit 2", async () => {
   expect(code).toBe(2);
   const problems = stderr.split("\n").filter((l) => l.startsWith("bench: "));
   expect(problems).toEqual([
-    'bench: unknown scenario "latency": use suite, rtt, push, throughput, load, capacity, connect, udp, fanout, distance',
+    'bench: unknown scenario "latency": use suite, rtt, push, throughput, load, capacity, connect, udp, fanout, distance, browser',
     'bench: --size: "4" is not a number from 8 to 1048576',
     'bench: --size: "abc" is not a number from 8 to 1048576',
     'bench: --pin must be one of none, same, split, got "sideways"',

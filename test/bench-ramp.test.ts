@@ -5,7 +5,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BenchResult, LoadResult } from "../bench/model/results.ts";
+import { sectionRuns, type BenchResult, type LoadResult } from "../bench/model/results.ts";
 import { FOREIGN, startForeign, type ForeignServer } from "./support/foreign.ts";
 import { killAll, runCli } from "./support/processes.ts";
 
@@ -25,7 +25,7 @@ async function bench(args: string[], out: string, timeoutMs: number): Promise<Be
 test("--stages: each stage offers and gets its rate within 2%, on one set of connections; the over-time chart marks the stages", async () => {
   const out = mkdtempSync(join(tmpdir(), "socketlab-stages-"));
   const result = await bench(["load", "--transports", "tcp", "--stages", "1s:1k,1s:3k,1s:3k"], out, 60_000);
-  const run = result.sections[0]!.runs[0] as LoadResult;
+  const run = sectionRuns(result.sections[0]!)[0] as LoadResult;
   const stages = run.stages!;
   expect(stages.map((s) => [s.fromPerSec, s.toPerSec])).toEqual([
     [0, 1000],
@@ -59,7 +59,7 @@ test("capacity --slo: against a server that answers at most 2,000/s, the highest
   );
   const section = result.sections[0]!;
   expect(section.kind).toBe("capacity");
-  const c = (section.runs[0] as LoadResult).capacity!;
+  const c = (sectionRuns(section)[0] as LoadResult).capacity!;
   console.log(`capacity ${c.ratePerSec}/s (broke at ${c.failedAtPerSec}/s) in ${c.steps.length} steps; confirmed: ${c.confirmed}`);
   expect(c.ratePerSec).toBeGreaterThanOrEqual(1800);
   expect(c.ratePerSec).toBeLessThanOrEqual(2200);

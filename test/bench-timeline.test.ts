@@ -3,7 +3,7 @@ import * as hdr from "hdr-histogram-js";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BenchResult, LoadResult } from "../bench/model/results.ts";
+import { sectionRuns, type BenchResult, type LoadResult } from "../bench/model/results.ts";
 import { decodeHistogram } from "../bench/stats/histogram.ts";
 import { killAll, runCli } from "./support/processes.ts";
 
@@ -23,7 +23,7 @@ test("--interval, --hlog and --format all: the interval log read back equals eac
   const files = readdirSync(out);
   const json = files.find((f) => f.endsWith(".json"))!;
   const result = JSON.parse(readFileSync(join(out, json), "utf8")) as BenchResult;
-  const runs = result.sections[0]!.runs as LoadResult[];
+  const runs = sectionRuns(result.sections[0]!) as LoadResult[];
   expect(runs.map((x) => x.spec.driver)).toEqual(["tcp", "ws"]);
 
   // HdrHistogram's reader: every interval of a run's tag, added, is the run's histogram.

@@ -7,6 +7,7 @@ import { checkWritable, writeReport } from "../report/index.ts";
 import { renderHlog } from "../report/timeline-files.ts";
 import { renderSummary } from "../report/terminal.ts";
 import { checkPdfPrinter } from "../report/pdf.ts";
+import { check as checkBrowser } from "../scenarios/browser.ts";
 import { setLiveSink } from "../run/live.ts";
 import { LiveMetrics, installLiveMetrics, serveMetrics } from "../run/live-metrics.ts";
 import { hostPort, netRunError } from "../../lib/net.ts";
@@ -18,7 +19,8 @@ export const USAGE = `usage: bun run bench [scenario] [options]
 
 scenarios (default: suite)
   suite        rtt + push + distance + throughput + a short load, all four transports, rtt, throughput
-               and load in 3 interleaved rounds (about 90 s)
+               and load in 3 interleaved rounds, then a short browser section where Chromium is
+               installed (about 105 s)
   rtt          round-trip latency, one message in flight: tcp, udp, ws, http keep-alive, http new
                connection; in 3 interleaved rounds of shorter runs (median round, with ranges)
   push         server events to subscribers: WebSocket push, SSE, long polling, short polling
@@ -31,9 +33,12 @@ scenarios (default: suite)
   fanout       one event to many subscribers: WebSocket publish vs SSE vs long polling
   distance     WebSocket vs HTTP requests (open and new connections) and push vs polling through
                the relay at growing round-trip times: what handshakes and round trips cost
+  browser      the comparison in headless Chromium (installed; CHROMIUM_PATH names another): push
+               by WebSocket, SSE, long and short polling, and a WebSocket message vs fetch on a
+               kept-alive and a new connection, beside the Bun clients' rtt and push rows
 
 options
-  --quick, -q           short runs, one round (the suite in about 35 s)
+  --quick, -q           short runs, one round (the suite in about 50 s)
   --transports LIST     tcp,udp,ws,http (the default), and https,wss: HTTP and WebSocket over TLS
                         (our servers with --tls; their certificate, made at start, is not verified)
   --clients, -c N       connections (default per scenario: 1; load and capacity 8; connect 4)
@@ -162,6 +167,7 @@ export async function benchCommand(argv: string[], agent = false): Promise<numbe
   if (agent && !config.target) throw new UsageError("an agent measures a server started elsewhere: give --target HOST:PORT");
   await checkWritable(config.outDir);
   if (reportFiles(config.format)?.has("pdf")) checkPdfPrinter(); // fails now, not after the run
+  if (config.scenario === "browser") checkBrowser(); // likewise
   if (config.hlog) await writeText(config.hlog, "", "--hlog"); // fails now, not after the run
   onShutdown(() => {
     killAllChildren();

@@ -537,8 +537,18 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
     if (Bun.which("taskset") === null) problems.push("--pin needs taskset (Debian: apt-get install util-linux)");
   }
   const pushOnly = ["intervals", "subscribers", "event-rate", "event-size"];
-  if (!["push", "fanout", "suite", "distance"].includes(c.scenario)) {
-    for (const o of pushOnly) if (args.values.has(o)) problems.push(`--${o} is for the push, fanout and distance scenarios, not ${c.scenario}`);
+  if (!["push", "fanout", "suite", "distance", "browser"].includes(c.scenario)) {
+    for (const o of pushOnly)
+      if (args.values.has(o))
+        problems.push(
+          `--${o} is for the push, fanout${o === "subscribers" ? " and distance scenarios" : ", distance and browser scenarios"}, not ${c.scenario}`,
+        );
+  }
+  if (c.scenario === "browser") {
+    if (args.values.has("net")) problems.push("browser runs our own servers on this host's loopback: --net does not combine with it");
+    if (args.values.has("transports")) problems.push("browser compares WebSocket with HTTP: --transports does not apply");
+    for (const o of ["rate", "window", "count", "subscribers"])
+      if (args.values.has(o)) problems.push(`--${o} does not apply to browser: one subscriber per pattern, one request at a time`);
   }
   if (["push", "fanout"].includes(c.scenario)) {
     for (const o of ["size", "rate", "window", "count"])

@@ -6,7 +6,7 @@ import { UsageError } from "../../lib/errors.ts";
 import { mergeResults, windowOverlap } from "./combine.ts";
 import { mergeCommand } from "../cli/merge-command.ts";
 import { readResult, resultProblem } from "./result-file.ts";
-import type { BenchResult, LoadResult } from "./results.ts";
+import { sectionRuns, type BenchResult, type LoadResult } from "./results.ts";
 import { decodeHistogram, encodeHistogram, newHistogram, record, summarize, type Histogram, type LatencySummary } from "../stats/histogram.ts";
 
 const EXAMPLE = new URL("../../test/fixtures/suite.json", import.meta.url).pathname;
@@ -65,7 +65,7 @@ describe("mergeResults", () => {
   const a = resultWith(half(valuesA, 2.5), "2026-11-24T07:40:30.000Z", "2026-11-24T07:40:34.000Z");
   const b = resultWith(half(valuesB, 2.4), "2026-11-24T07:40:29.500Z", "2026-11-24T07:40:33.000Z");
   const merged = mergeResults([a, b], ["a.json", "b.json"]);
-  const run = merged.sections[0]!.runs[0] as LoadResult;
+  const run = sectionRuns(merged.sections[0]!)[0] as LoadResult;
 
   test("percentiles come from the added histograms, as if one histogram held every value", () => {
     const all = histogramOf([...valuesA, ...valuesB]);
@@ -76,7 +76,7 @@ describe("mergeResults", () => {
     expect(run.latency.count).toBe(35_000);
     expect(run.uncorrected).toEqual(run.latency);
     // Not the average of the halves' p99: the slow half dominates the tail.
-    expect(run.latency.p99).toBeGreaterThan((a.sections[0]!.runs[0] as LoadResult).latency.p99 + 100_000);
+    expect(run.latency.p99).toBeGreaterThan((sectionRuns(a.sections[0]!)[0] as LoadResult).latency.p99 + 100_000);
   });
 
   test("counts, errors and rates add up; the window is the longest", () => {
@@ -89,7 +89,7 @@ describe("mergeResults", () => {
   });
 
   test("client CPU adds up, the shared server's is the largest reading", () => {
-    const ra = a.sections[0]!.runs[0] as LoadResult;
+    const ra = sectionRuns(a.sections[0]!)[0] as LoadResult;
     expect(run.cost.client.userMs).toBeCloseTo(2 * ra.cost.client.userMs, 6);
     expect(run.cost.client.processes).toBe(2);
     expect(run.cost.server).toEqual(ra.cost.server);
@@ -104,14 +104,14 @@ describe("mergeResults", () => {
     expect(merged.command).toContain("merged from a.json, b.json");
     const again = mergeResults([merged, a]);
     expect(again.parts).toBe(3);
-    expect((again.sections[0]!.runs[0] as LoadResult).spec.clients).toBe(3);
+    expect((sectionRuns(again.sections[0]!)[0] as LoadResult).spec.clients).toBe(3);
   });
 
   test("merging the example suite with itself keeps every percentile and doubles every count", () => {
     const twice = mergeResults([example, copy(example)]);
     twice.sections.forEach((s, i) => {
-      s.runs.forEach((r, j) => {
-        const orig = example.sections[i]!.runs[j]!;
+      sectionRuns(s).forEach((r, j) => {
+        const orig = sectionRuns(example.sections[i]!)[j]!;
         expect({ ...r.latency, count: 0, mean: 0, stdev: 0 }).toEqual({ ...orig.latency, count: 0, mean: 0, stdev: 0 });
         expect(r.latency.count).toBe(2 * orig.latency.count);
         expect(r.latency.mean).toBeCloseTo(orig.latency.mean, 3);
@@ -126,7 +126,7 @@ describe("mergeResults", () => {
 
   test("runs of different sizes are refused, with every difference listed", () => {
     const big = copy(b);
-    const r = big.sections[0]!.runs[0] as LoadResult;
+    const r = sectionRuns(big.sections[0]!)[0] as LoadResult;
     r.spec.size = 1024;
     r.spec.window = 4;
     expect(() => mergeResults([a, big], ["a.json", "b.json"])).toThrow(
@@ -144,7 +144,7 @@ describe("mergeResults", () => {
 
   test("a file without histograms (trimmed, like a test fixture) cannot be merged", () => {
     const trimmed = copy(a);
-    delete (trimmed.sections[0]!.runs[0] as Partial<LoadResult>).histograms;
+    delete (sectionRuns(trimmed.sections[0]!)[0] as Partial<LoadResult>).histograms;
     expect(() => mergeResults([a, trimmed], ["a.json", "b.json"])).toThrow(
       "cannot merge: b.json has no histograms (rtt run 1, TCP): percentiles cannot be merged from summaries",
     );

@@ -138,6 +138,8 @@ function checkSameShape(a: BenchResult, b: BenchResult, aName: string, bName: st
 
 function mergeSection(parts: Section[]): Section {
   const s = parts[0]!;
+  // One browser's figures: they do not add up with another's.
+  if (s.kind === "browser") throw new UsageError("cannot merge: a browser section is one browser's measurement; merge results without one");
   // Same kinds in the same places (checked), so each part's section is of s's kind.
   const loads = (f: (x: Section) => LoadResult[]) => zip(parts.map(f)).map(mergeLoadRuns);
   const pushes = () => zip(parts.map(pushRuns)).map(mergePushRuns);
@@ -146,13 +148,13 @@ function mergeSection(parts: Section[]): Section {
     case "rtt":
     case "throughput":
     case "capacity":
-      return { ...s, runs: loads((p) => p.runs as LoadResult[]) };
+      return { ...s, runs: loads((p) => (p as { runs: LoadResult[] }).runs) };
     case "connect": {
       const timeWait = s.timeWait.map((_, i) => maxOf(parts.map((p) => (p.kind === "connect" ? p.timeWait[i] : undefined))) ?? null);
-      return { ...s, runs: loads((p) => p.runs as LoadResult[]), timeWait };
+      return { ...s, runs: loads((p) => (p as { runs: LoadResult[] }).runs), timeWait };
     }
     case "load": {
-      const runs = loads((p) => p.runs as LoadResult[]);
+      const runs = loads((p) => (p as { runs: LoadResult[] }).runs);
       // The knee is a conclusion from the runs, so it is drawn again from the merged ones.
       const knees = s.knees.map((k) => ({ driver: k.driver, ...findKnee(runs.filter((r) => r.spec.driver === k.driver)) }));
       return { kind: "load", runs, knees };

@@ -11,7 +11,7 @@ import type { Objective } from "../stats/objective.ts";
 /** The capacity scenario's objective when --slo is not given. */
 export const DEFAULT_SLO = "p99<5ms";
 
-export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "capacity", "connect", "udp", "fanout", "distance"] as const;
+export const SCENARIOS = ["suite", "rtt", "push", "throughput", "load", "capacity", "connect", "udp", "fanout", "distance", "browser"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** The files a report can be written as; --format takes a list of them (or of the aliases below). */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { RunError } from "../../lib/errors.ts";
 import { parseResult, readResult, resultProblem, upgradeResult } from "./result-file.ts";
 import schema from "../result.schema.json" with { type: "json" };
-import { RESULT_FORMAT } from "./results.ts";
+import { RESULT_FORMAT, sectionRuns } from "./results.ts";
 import { killAll, runCli } from "../../test/support/processes.ts";
 
 const EXAMPLE = new URL("../../test/fixtures/suite.json", import.meta.url).pathname;
@@ -219,7 +219,7 @@ describe("readResult", () => {
       `sections[${distance}].push[0].spec.net is 20, not a network profile ({ delayMs, jitterMs, loss })`,
     );
     expect(damaged((r) => (r.sections[push].kind = "pigeon"))).toBe(
-      `sections[${push}].kind is "pigeon", not one of hello, rtt, throughput, load, capacity, connect, udp, push, fanout, distance`,
+      `sections[${push}].kind is "pigeon", not one of hello, rtt, throughput, load, capacity, connect, udp, push, fanout, distance, browser`,
     );
     expect(damaged((r) => delete r.sections[push].kind)).toBe(`sections[${push}].kind is missing`);
     // A section is checked as its own kind: a push section's runs are push runs.
@@ -247,7 +247,7 @@ describe("readResult", () => {
     newer.sections[1].runs[0].shiny = { figure: 1 };
     newer.tool.build = "nightly";
     const result = await readResult(file("newer.json", newer));
-    expect(result.sections[1]!.runs[0]).not.toHaveProperty("shiny");
+    expect(sectionRuns(result.sections[1]!)[0]).not.toHaveProperty("shiny");
     expect(result.tool).toEqual({ name: "socketlab", version: newer.tool.version });
     // ...but what socketlab writes is held to the schema exactly (see "describes exactly" below).
     expect(resultProblem(upgradeResult(newer, "newer.json"))).toBe("tool.build is not a field of the format");

@@ -61,6 +61,11 @@ export const UPGRADES: { to: number; what: string; apply(raw: Json): void }[] = 
     what: "the https, https-close, wss, wss-connect and wss-new drivers and the https and wss transports: new things, so a version 3 file needs no change",
     apply() {},
   },
+  {
+    to: 5,
+    what: "the browser section kind and scenario: new things, so a version 4 file needs no change",
+    apply() {},
+  },
 ];
 
 /** A problem an upgrade step found, at a path: reported like a schema problem. */

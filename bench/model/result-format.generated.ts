@@ -1,7 +1,7 @@
 // Generated from bench/result.schema.json by bench/tools/schema-types.ts: do not edit.
 // Change the schema, then run `bun run schema:types`.
 
-export type Scenario = "suite" | "rtt" | "push" | "throughput" | "load" | "capacity" | "connect" | "udp" | "fanout" | "distance";
+export type Scenario = "suite" | "rtt" | "push" | "throughput" | "load" | "capacity" | "connect" | "udp" | "fanout" | "distance" | "browser";
 export type Transport = "tcp" | "udp" | "ws" | "http" | "https" | "wss";
 /**
  * CPU pinning: none, server and swarm together on CPU 0 (same), or on CPUs 0 and 1 (split).
@@ -15,7 +15,17 @@ export type Time = string;
  * The outcome of one scenario, by kind: its runs, and what the scenario concluded from them.
  */
 export type Section =
-  HelloSection | RttSection | ThroughputSection | LoadSection | CapacitySection | ConnectSection | UdpSection | PushSection | FanoutSection | DistanceSection;
+  | HelloSection
+  | RttSection
+  | ThroughputSection
+  | LoadSection
+  | CapacitySection
+  | ConnectSection
+  | UdpSection
+  | PushSection
+  | FanoutSection
+  | DistanceSection
+  | BrowserSection;
 /**
  * How a run loaded the server: DRIVER_NAMES in bench/catalog.ts (a test keeps the two equal).
  */
@@ -58,7 +68,7 @@ export interface SocketlabResult {
    */
   format: {
     name: "socketlab-result";
-    version: 4;
+    version: 5;
   };
   /**
    * The program that wrote the file.
@@ -995,6 +1005,52 @@ export interface DistanceSection {
   rttsMs: number[];
   runs: LoadRun[];
   push: PushRun[];
+}
+/**
+ * The lab's comparison measured in headless Chromium, its page cross-origin isolated; rows empty and skipped saying why (and how to enable it) where there is no Chromium.
+ */
+export interface BrowserSection {
+  kind: "browser";
+  rows: BrowserRow[];
+  skipped: string[];
+  userAgent?: string;
+  /**
+   * Whether the page was cross-origin isolated (COOP and COEP), which sets the timer's resolution.
+   */
+  isolated?: boolean;
+  /**
+   * The smallest step performance.now() took in the page, microseconds.
+   */
+  timerResolutionUs?: number;
+  /**
+   * The push server's clock minus the page's, from the /time exchange with the shortest round trip, microseconds.
+   */
+  clockOffsetUs?: number;
+  clockRttUs?: number;
+  eventsPerSec: number;
+}
+/**
+ * One figure the browser measured: a way of learning of events (kind push) or a kind of request.
+ */
+export interface BrowserRow {
+  /**
+   * Push: ws, sse, long or short; requests: ws, fetch (keep-alive) or fetch-new.
+   */
+  subject: string;
+  kind: "push" | "request";
+  intervalMs: number;
+  label: string;
+  latency: LatencySummary;
+  /**
+   * The latencies as an HDR histogram, compressed and base64-encoded.
+   */
+  histogram: string;
+  expected?: number;
+  delivered?: number;
+  duplicates?: number;
+  requests?: number;
+  newConnections?: number;
+  failures: number;
 }
 /**
  * What the relay itself adds per round trip: alternating round trips of 64 B to an echo server, direct and through a relay with no conditions.

@@ -12,7 +12,7 @@ import type { BenchConfig, Scenario } from "./config.ts";
 import type { LoadSpec, PinMode, PushSpec } from "./spec.ts";
 
 /** The JSON result's format: bumped when a reader would need to know. See docs/result-format.md. */
-export const RESULT_FORMAT = { name: "socketlab-result", version: 4 } as const;
+export const RESULT_FORMAT = { name: "socketlab-result", version: 5 } as const;
 
 /** Every figure's median and range over the repetitions of a run (--repeat). */
 export interface Repetitions {
@@ -257,7 +257,49 @@ export type Section =
   | { kind: "push"; runs: PushRunResult[]; eventsPerSec: number; subscribers: number }
   | { kind: "fanout"; runs: PushRunResult[]; eventsPerSec: number }
   /** The same requests and pushes at growing round-trip times (each run's relay profile says which). */
-  | { kind: "distance"; rttsMs: number[]; runs: LoadResult[]; push: PushRunResult[] };
+  | { kind: "distance"; rttsMs: number[]; runs: LoadResult[]; push: PushRunResult[] }
+  | BrowserSection;
+
+/** One figure the browser measured: a way of learning of events, or a kind of request. */
+export interface BrowserRow {
+  /** Push: the pattern (ws, sse, long, short); requests: ws, fetch (keep-alive), fetch-new. */
+  subject: string;
+  kind: "push" | "request";
+  /** Short polling: its interval; 0 otherwise. */
+  intervalMs: number;
+  label: string;
+  latency: LatencySummary;
+  /** The latencies, as an HDR histogram (compressed, base64), as every other run keeps them. */
+  histogram: string;
+  /** Push: events published in the window, and those delivered (each once). */
+  expected?: number;
+  delivered?: number;
+  duplicates?: number;
+  /** Push: HTTP requests made (polls, or the one that opened the stream or socket). */
+  requests?: number;
+  /** Requests: how many opened a connection of their own (resource timing says). */
+  newConnections?: number;
+  failures: number;
+}
+
+/**
+ * The lab's comparison measured in a real browser: headless Chromium, its page cross-origin
+ * isolated. Left out (skipped says why, and how to get it) where there is no Chromium.
+ */
+export interface BrowserSection {
+  kind: "browser";
+  rows: BrowserRow[];
+  skipped: string[];
+  /** The browser's own name for itself. */
+  userAgent?: string;
+  /** Whether the page was cross-origin isolated, and the smallest step its timer took, µs. */
+  isolated?: boolean;
+  timerResolutionUs?: number;
+  /** The push server's clock minus the page's (NTP-style, the shortest of 20 exchanges), µs. */
+  clockOffsetUs?: number;
+  clockRttUs?: number;
+  eventsPerSec: number;
+}
 
 export type SectionKind = Section["kind"];
 
@@ -268,6 +310,7 @@ export type SectionOf<K extends SectionKind> = Extract<Section, { kind: K }>;
 export function sectionRuns(s: Section): RunResult[] {
   if (s.kind === "udp") return [...s.runs, ...s.oneWay];
   if (s.kind === "distance") return [...s.runs, ...s.push];
+  if (s.kind === "browser") return []; // the browser's rows are figures, not runs of the harness
   return s.runs;
 }
 

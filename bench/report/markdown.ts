@@ -56,7 +56,7 @@ export function renderMarkdown(result: BenchResult, charts: ChartLink[] = []): s
   if (lab)
     out.push("## WebSocket vs HTTP, measured", "", "The comparison table of the lab write-up, with this run's numbers in place of adjectives.", "", lab, "");
   for (const s of result.sections) {
-    out.push(`## ${TITLES[s.kind]}`, "", sectionBody(s), "");
+    out.push(`## ${TITLES[s.kind]}`, "", sectionBody(s, result.sections), "");
     for (const image of chartsFor(s.kind, charts)) out.push(image, "");
     const reps = repetitions(s);
     if (reps) out.push(reps, "");

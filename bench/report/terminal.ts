@@ -48,6 +48,9 @@ export function renderSummary(result: BenchResult): string {
         "",
         textTable([["offered", "sent one way", "loss"], ...s.oneWay.map((r) => [rate(r.spec.ratePerSec), rate(r.opsPerSec), percent(lossShare(r))])]),
       );
+    } else if (s.kind === "browser") {
+      if (s.rows.length === 0) out.push(`skipped: ${s.skipped.join("; ")}`);
+      else out.push(textTable([["in Chromium", "p50", "p99"], ...s.rows.map((r) => [r.label, latency(r.latency.p50), latency(r.latency.p99)])]));
     } else if (s.kind === "capacity") {
       out.push(
         textTable([

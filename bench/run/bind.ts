@@ -20,6 +20,9 @@ import { httpClockOffset, wsClockOffset } from "./clock-offset.ts";
 
 export type { Subscription };
 
+/** The browser scenario's page (it runs in Chromium, not here) and what it reports. */
+export { browserBenchPage, type BrowserBenchJob, type BrowserBenchOutcome } from "../../clients/browser-bench.ts";
+
 /** Each transport's echo client, for tools that time a bare round trip beside the harness. */
 export { ECHO_CLIENTS };
 

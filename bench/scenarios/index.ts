@@ -1,12 +1,14 @@
 // Every scenario by name: what it plans for a config, and how its plan is carried out. The
 // suite, `bun run bench` with no arguments, is the lab's hello exercises run for real, then its
-// comparison in about a minute and a half: round trips, push against polling, both again at
-// growing round-trip times, throughput at two sizes, and a short open-loop load. With --net the
+// comparison in under two minutes: round trips, push against polling, both again at growing
+// round-trip times, throughput at two sizes, a short open-loop load, and the comparison in a
+// real browser where Chromium is installed. With --net the
 // whole suite already runs under one set of conditions, so the distance section is left out.
 import { hasDistance, roundsGiven, type BenchConfig, type Scenario } from "../model/config.ts";
 import { metricNames } from "../model/figures.ts";
 import type { Progress, Section } from "../model/results.ts";
 import { helloExchanges } from "../run/transcript.ts";
+import * as browser from "./browser.ts";
 import * as capacity from "./capacity.ts";
 import * as connect from "./connect.ts";
 import * as distance from "./distance.ts";
@@ -64,6 +66,11 @@ const STEPS: Record<Scenario, (c: BenchConfig) => Step[]> = {
         : []),
     step(throughput.plan(c, [64, 16_384]), throughput.run),
     step(load.plan(c, [5000]), load.run),
+    ...(!suiteHasBrowser(c)
+      ? []
+      : c.net === undefined && c.target === undefined
+        ? [step(browser.plan(c), browser.run)]
+        : [leftOut("browser  left out: it runs our own servers on this host's loopback, not under --net or at a --target")]),
   ],
   rtt: (c) => [step(rtt.plan(c), rtt.run)],
   push: (c) => [step(push.plan(c), push.run)],
@@ -74,7 +81,17 @@ const STEPS: Record<Scenario, (c: BenchConfig) => Step[]> = {
   udp: (c) => [step(udp.plan(c), udp.run)],
   fanout: (c) => [step(push.planFanout(c), push.runFanout)],
   distance: (c) => [step(distance.plan(c), distance.run)],
+  // The Bun clients' rows first, at the browser's settings, so that the report sets them side by side.
+  browser: (c) => {
+    const bun = { ...c, transports: ["ws", "http"] as BenchConfig["transports"], intervals: [browser.browserIntervalMs(c)] };
+    return [step(rtt.plan(bun), rtt.run), step(push.plan(bun, "browser"), push.run), step(browser.plan(c), browser.run)];
+  },
 };
+
+/** The suite's browser section compares WebSocket with HTTP: both must be among the transports. */
+function suiteHasBrowser(c: BenchConfig): boolean {
+  return c.transports.includes("ws") && c.transports.includes("http");
+}
 
 /** The sections a config's scenario will run, each with the specs of its runs. */
 export function planOf(config: BenchConfig): SectionPlan[] {
@@ -94,7 +111,8 @@ export function plannedMetricNames(config: BenchConfig): string[] {
 export async function runScenario(config: BenchConfig, progress: Progress): Promise<Section[]> {
   const sections: Section[] = [];
   for (const s of STEPS[config.scenario](config)) {
-    const rounds = s.plan && s.plan.kind !== "hello" && !onceInSuite(config, s.plan.kind) ? config.repeat : 1;
+    // The hello exercises are shown, and the browser's figures are one browser's: each runs once.
+    const rounds = s.plan && s.plan.kind !== "hello" && s.plan.kind !== "browser" && !onceInSuite(config, s.plan.kind) ? config.repeat : 1;
     const made: Section[] = [];
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) progress(`round ${round} of ${rounds}`);

@@ -6,10 +6,10 @@ import { pushPatterns } from "./patterns.ts";
 import type { PushPlan } from "./plan.ts";
 import { measurePush, pushSpec } from "./run-spec.ts";
 
-export function plan(config: BenchConfig, use: "push" | "suite" = "push"): PushPlan<"push"> {
+export function plan(config: BenchConfig, use: "push" | "suite" | "browser" = "push"): PushPlan<"push"> {
   const subscribers = config.subscribers?.[0] ?? 10;
   const eventsPerSec = config.eventRate ?? 20;
-  const timing = { full: use === "suite" ? 2000 : 4000, quick: 800 };
+  const timing = { full: use === "push" ? 4000 : 2000, quick: 800 };
   return { kind: "push", specs: pushPatterns(config, use).map((p) => pushSpec(config, p, subscribers, eventsPerSec, timing)), skipped: [] };
 }
 

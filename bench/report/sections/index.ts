@@ -3,6 +3,7 @@ import { DRIVERS } from "../../catalog.ts";
 import { count, rate } from "../../model/format.ts";
 import type { Section } from "../../model/results.ts";
 import { shortLabel } from "../headline.ts";
+import { browserBody } from "./browser.ts";
 import { distanceBody } from "./distance.ts";
 import { connectTable, loadTable, oneWayTable, rttTable, throughputTable, udpTable } from "./echo.ts";
 import { clockNote, pushTable } from "./push.ts";
@@ -19,9 +20,11 @@ export const TITLES: Record<Section["kind"], string> = {
   udp: "UDP: loss, reordering and jitter against send rate",
   fanout: "Fan-out: one event to many subscribers",
   distance: "As the round trip grows: handshakes, requests and push at a distance",
+  browser: "In a real browser: push and requests measured by Chromium",
 };
 
-export function sectionBody(s: Section): string {
+/** A section's body; `sections` is the whole report's, for a section that sets its rows beside others'. */
+export function sectionBody(s: Section, sections: Section[] = []): string {
   switch (s.kind) {
     case "hello":
       return s.exchanges
@@ -76,5 +79,7 @@ export function sectionBody(s: Section): string {
       return `${pushTable(s.runs, true)}\n\n${count(s.eventsPerSec)} events/s. "Last subscriber" is, per event, the time until every subscriber had it.`;
     case "distance":
       return distanceBody(s);
+    case "browser":
+      return browserBody(s, sections);
   }
 }
