@@ -148,8 +148,9 @@ async function pushRow(job, pattern) {
     else if (t >= end) past = Math.min(past, id);
   }
   const inWindow = [...seen].filter(([, t]) => t >= start && t < end).map(([id]) => id);
-  if (before === -Infinity) before = Math.min(...inWindow) - 1;
-  if (past === Infinity) past = Math.max(...inWindow) + 1;
+  // Where no event was seen on one side, the window's own first or last stands in (none at all: 0).
+  if (before === -Infinity) before = inWindow.length ? Math.min(...inWindow) - 1 : past === Infinity ? 0 : past - 1;
+  if (past === Infinity) past = inWindow.length ? Math.max(...inWindow) + 1 : before + 1;
   const latenciesMs = inWindow.map((id) => firstArrival.get(id));
   return { kind: pattern.kind, intervalMs: pattern.intervalMs, latenciesMs, expected: Math.max(0, past - before - 1), delivered: inWindow.length, duplicates, requests, failures };
 }

@@ -137,3 +137,21 @@ test("bad options for the browser scenario are usage errors", async () => {
   expect(r.stderr).toContain("bench: browser runs our own servers on this host's loopback: --net does not combine with it");
   expect(r.stderr).toContain("bench: --rate does not apply to browser: one subscriber per pattern, one request at a time");
 });
+
+test("what the browser missed, doubled or failed is listed under what went wrong", () => {
+  const example = JSON.parse(readFileSync("reports/example-suite.json", "utf8")) as BenchResult;
+  const shown = example.sections.find((s): s is BrowserSection => s.kind === "browser");
+  if (!shown) throw new Error("the example suite has no browser section");
+  const rows = shown.rows.map((row) =>
+    row.kind === "push" && row.subject === "long"
+      ? { ...row, delivered: row.expected! - 2, duplicates: 1 }
+      : row.subject === "fetch-new"
+        ? { ...row, failures: 3 }
+        : row,
+  );
+  const md = renderMarkdown({ ...example, sections: example.sections.map((s) => (s.kind === "browser" ? { ...s, rows } : s)) });
+  const wrong = md.slice(md.indexOf("## What went wrong"), md.indexOf("## Method"));
+  expect(wrong).toContain(`- browser, HTTP long polling: 2 of ${shown.rows.find((r) => r.subject === "long")!.expected} events never arrived`);
+  expect(wrong).toContain("- browser, HTTP long polling: 1 event arrived more than once");
+  expect(wrong).toContain("- browser, fetch, new connection: 3 requests failed in the page");
+});

@@ -9,7 +9,7 @@ import { DRIVERS, TRANSPORT_DRIVERS } from "../catalog.ts";
 import { distanceRows } from "./distance-rows.ts";
 import { latency } from "./format.ts";
 import { bestStep } from "./ramp.ts";
-import { subjectOf } from "./names.ts";
+import { BROWSER_FIGURES, browserSubject, subjectOf } from "./names.ts";
 import { isLoadRun, loadRuns, sectionRuns, type BenchResult, type LoadResult, type PushRunResult, type SectionKind } from "./results.ts";
 import { isLoadSpec, rttMsOf, type LoadSpec, type PushSpec, type RunSpec } from "./spec.ts";
 import type { Unit } from "./unit.ts";
@@ -184,10 +184,11 @@ function placesOf(kind: SectionKind, specs: RunSpec[]): Place[] {
 }
 
 /** The names of the figures sections of these kinds and runs will have, without sweep points. */
-export function metricNames(sections: { kind: SectionKind; specs: RunSpec[] }[]): string[] {
+export function metricNames(sections: { kind: SectionKind; specs: RunSpec[]; rows?: Parameters<typeof browserSubject>[0][] }[]): string[] {
   const names = new Set<string>();
-  for (const { kind, specs } of sections) {
+  for (const { kind, specs, rows } of sections) {
     if (kind === "hello") continue;
+    for (const row of rows ?? []) for (const f of BROWSER_FIGURES) names.add(`${browserSubject(row)}.${kind}.${f}`);
     const places = placesOf(kind, specs);
     specs.forEach((spec, i) => {
       const subject = places[i]!.subject;
@@ -233,6 +234,9 @@ export function metricsOf(result: BenchResult): Map<string, Metric> {
         }
       }
     });
+    // What the browser measured: each row's latency figures ("fetch.browser.p50").
+    if (section.kind === "browser")
+      for (const row of section.rows) for (const f of BROWSER_FIGURES) set(`${browserSubject(row)}.browser.${f}`, f, row.latency[f]);
     // Each distance row's cost in round trips ("ws-new.distance.rtts").
     if (section.kind === "distance")
       for (const row of distanceRows(section)) if (row.roundTrips !== undefined) set(`${row.subject}.distance.rtts`, "rtts", row.roundTrips);

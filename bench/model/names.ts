@@ -31,6 +31,19 @@ export function subjectOf(spec: RunSpec, inDistance = false): string {
   return p.polls ? `${subject}${spec.intervalMs}` : subject;
 }
 
+/**
+ * A browser row in metric names: a push pattern as distance names it ("ws-push", "sse", "long",
+ * "short250"), a request by its kind ("ws", "fetch", "fetch-new").
+ */
+export function browserSubject(row: { kind: "push" | "request"; subject: string; intervalMs: number }): string {
+  if (row.kind === "request") return row.subject;
+  const p = PATTERNS[row.subject as PushKind];
+  return p.polls ? `${p.distanceSubject}${row.intervalMs}` : p.distanceSubject;
+}
+
+/** The figures of each browser row, by name: "fetch.browser.p50". */
+export const BROWSER_FIGURES = ["p50", "p90", "p99", "max"] as const;
+
 /** A run in tables and progress lines: the driver's label, or the pattern's. */
 export function labelOf(spec: RunSpec): string {
   return isLoadSpec(spec) ? DRIVERS[spec.driver].label : patternLabel(spec.pattern, spec.intervalMs);

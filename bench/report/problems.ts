@@ -1,5 +1,5 @@
 import { DRIVERS, TRANSPORT_DRIVERS } from "../catalog.ts";
-import { loadRuns, pushRuns, type Section, type LoadResult, type PushRunResult } from "../model/results.ts";
+import { loadRuns, pushRuns, type BrowserRow, type Section, type LoadResult, type PushRunResult } from "../model/results.ts";
 import { rttOfRun } from "../model/distance-rows.ts";
 import { count, latency, percent } from "../model/format.ts";
 import { lateSends } from "../model/late-sends.ts";
@@ -52,9 +52,24 @@ function pushProblems(section: string, r: PushRunResult): string[] {
   return out;
 }
 
+function browserProblems(row: BrowserRow): string[] {
+  const name = `browser, ${row.label}`;
+  const out: string[] = [];
+  if (row.failures) out.push(`${name}: ${count(row.failures)} ${row.kind === "push" ? "requests or connections" : "requests"} failed in the page`);
+  if (row.kind === "request" && row.latency.count === 0) out.push(`${name}: no request completed`);
+  if (row.kind !== "push") return out;
+  const expected = row.expected ?? 0;
+  const delivered = row.delivered ?? 0;
+  if (expected === 0) out.push(`${name}: no event was published in the measured window, or none arrived`);
+  if (delivered < expected) out.push(`${name}: ${count(expected - delivered)} of ${count(expected)} events never arrived`);
+  if (row.duplicates) out.push(`${name}: ${count(row.duplicates)} ${row.duplicates === 1 ? "event" : "events"} arrived more than once`);
+  return out;
+}
+
 /** Everything that went wrong in a run, one line each. Nothing is hidden. */
 export function problems(sections: Section[]): string[] {
   return sections.flatMap((s) => {
+    if (s.kind === "browser") return s.rows.flatMap(browserProblems);
     // Distance rows repeat at each round-trip time: say which one went wrong.
     const at = (r: LoadResult | PushRunResult) => (s.kind === "distance" ? `${s.kind} at ${rttOfRun(r)} ms round trip` : s.kind);
     return [...loadRuns(s).flatMap((r) => loadProblems(at(r), r)), ...pushRuns(s).flatMap((r) => pushProblems(at(r), r))];

@@ -29,7 +29,10 @@ export function requireChromium(): string {
   return path;
 }
 
-const REQUEST_LABELS: Record<string, string> = {
+/** The request rows, in the order the page measures them. */
+export const REQUEST_KINDS = ["ws", "fetch", "fetch-new"] as const;
+
+const REQUEST_LABELS: Record<(typeof REQUEST_KINDS)[number], string> = {
   ws: "WebSocket message, open connection",
   fetch: "fetch, keep-alive connection",
   "fetch-new": "fetch, new connection",
@@ -49,12 +52,16 @@ export async function runBrowser(spec: BrowserRunSpec): Promise<BrowserSection> 
   let browser: Browser | undefined;
   try {
     const rate = ["--rate", String(spec.eventsPerSec), "--event-size", String(spec.eventSize), "--quiet"];
-    const [http, wsPush, wsEcho] = await Promise.all([
+    const started = await Promise.allSettled([
       startServer("http", ["--mode", "push", "--cors", ...rate]),
       startServer("ws", ["--mode", "push", ...rate]),
       startServer("ws", ["--mode", "echo", "--quiet"]),
     ]);
-    servers.push(http!, wsPush!, wsEcho!);
+    // Every one that came up is stopped below, even where another did not.
+    for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+    const [http, wsPush, wsEcho] = servers;
     const page = browserBenchPage();
     pageServer = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(page.html, { headers: page.headers }) });
     browser = await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs() });
@@ -107,7 +114,7 @@ function sectionOf(outcome: BrowserBenchOutcome, spec: BrowserRunSpec): BrowserS
     subject: r.kind,
     kind: "request",
     intervalMs: 0,
-    label: REQUEST_LABELS[r.kind] ?? r.kind,
+    label: REQUEST_LABELS[r.kind],
     ...latencies(r.latenciesMs),
     newConnections: r.newConnections,
     failures: r.failures,

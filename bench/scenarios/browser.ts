@@ -5,7 +5,7 @@ import { CHROMIUM_HINT, findChromium } from "../../lib/chromium.ts";
 import type { BenchConfig } from "../model/config.ts";
 import { latency } from "../model/format.ts";
 import type { Progress, SectionOf } from "../model/results.ts";
-import { type BrowserRunSpec, requireChromium, runBrowser } from "../run/browser-run.ts";
+import { type BrowserRunSpec, REQUEST_KINDS, requireChromium, runBrowser } from "../run/browser-run.ts";
 import type { SectionPlan } from "./plan.ts";
 
 /** The short-polling interval unless --intervals says: the suite's first. */
@@ -19,17 +19,22 @@ export function browserIntervalMs(config: BenchConfig): number {
 }
 
 export function plan(config: BenchConfig): BrowserPlan {
+  const patterns: BrowserRunSpec["patterns"] = [
+    { kind: "ws", intervalMs: 0 },
+    { kind: "sse", intervalMs: 0 },
+    { kind: "long", intervalMs: 0 },
+    { kind: "short", intervalMs: browserIntervalMs(config) },
+  ];
+  const requests = REQUEST_KINDS.map((subject) => ({ kind: "request" as const, subject, intervalMs: 0 }));
+  const present = findChromium() !== undefined;
   return {
     kind: "browser",
     specs: [],
-    skipped: findChromium() ? [] : [`no Chromium was found (${CHROMIUM_HINT})`],
+    skipped: present ? [] : [`no Chromium was found (${CHROMIUM_HINT})`],
+    // Its metric names ("fetch.browser.p50"), where it will run.
+    rows: present ? [...patterns.map((p) => ({ kind: "push" as const, subject: p.kind, intervalMs: p.intervalMs })), ...requests] : [],
     browser: {
-      patterns: [
-        { kind: "ws", intervalMs: 0 },
-        { kind: "sse", intervalMs: 0 },
-        { kind: "long", intervalMs: 0 },
-        { kind: "short", intervalMs: browserIntervalMs(config) },
-      ],
+      patterns,
       eventsPerSec: config.eventRate ?? 20,
       eventSize: config.eventSize,
       warmupMs: config.warmupMs ?? 300,

@@ -10,6 +10,8 @@ export interface SectionPlan<K extends SectionKind = SectionKind, S extends RunS
   specs: S[];
   /** What the section leaves out, and why ("UDP at 1 MiB: a datagram carries at most 65,507 B"). */
   skipped: string[];
+  /** Rows measured outside the harness's runs (the browser's), for the metric names they give. */
+  rows?: { kind: "push" | "request"; subject: string; intervalMs: number }[];
 }
 
 export type LoadPlan<K extends SectionKind> = SectionPlan<K, LoadSpec>;
