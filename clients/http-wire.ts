@@ -3,15 +3,13 @@
 // connection per request) and exact counts of the bytes written to and read from the wire.
 import type { Socket } from "bun";
 import { describeNetError, hostPort, netRunError, type Target } from "../lib/net.ts";
-import { GatheringWriter, SocketWriter, type MessageWriter, type WritableSocket } from "../lib/socket-writer.ts";
+import { GatheringWriter, MAX_QUEUED_BYTES, type MessageWriter, SocketWriter, type WritableSocket } from "../lib/socket-writer.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import { CR, HttpParseError, LF, ResponseParser, ascii, type ResponseHandler } from "./http-response-parser.ts";
 import type { EchoChannel, EchoHandlers, OpenEcho } from "./types.ts";
 import { RunError } from "../lib/errors.ts";
 import { tlsOption } from "../lib/tls.ts";
 
-/** A channel may have this much unsent request data queued, like the TCP echo channel. */
-const MAX_QUEUED_BYTES = 256 << 20;
 /** Larger bodies go to the socket as they are, after their head, instead of being copied behind it. */
 const COPY_BODY_BELOW = 16 << 10;
 export interface WireEchoOptions {

@@ -3,14 +3,11 @@ import { FrameDecoder, LENGTH_PREFIXED, encodeFrame, framePayload } from "../pro
 import { MAX_MESSAGE_BYTES } from "../protocol/limits.ts";
 import { RunError } from "../lib/errors.ts";
 import { hostPort, netRunError, type Target } from "../lib/net.ts";
-import { GatheringWriter, SocketWriter } from "../lib/socket-writer.ts";
+import { GatheringWriter, MAX_QUEUED_BYTES, SocketWriter } from "../lib/socket-writer.ts";
 import { printable } from "../lib/text.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
 import type { EchoChannel, EchoHandlers, Print } from "./types.ts";
 import { connectReady } from "../lib/tls.ts";
-
-/** A client may have this much unsent data queued (a window of large messages). */
-const MAX_QUEUED_BYTES = 256 << 20;
 
 interface Handlers {
   data(chunk: Uint8Array): void;

@@ -1,6 +1,7 @@
 // WebSocket framing (RFC 6455, section 5) as a client speaks it: frames it sends are masked,
 // frames it receives are not. Only what a client without extensions needs: no compression, so
 // a frame with a reserved bit set is an error, as the RFC asks.
+import { grownBuffer } from "../lib/bytes.ts";
 import type { Framing } from "../lib/socket-writer.ts";
 
 export const OP_CONTINUATION = 0x0;
@@ -231,11 +232,7 @@ export class ServerFrameReader {
     if (op !== OP_CONTINUATION) throw new WsProtocolError(`a frame with the unknown opcode ${op}`);
     if (!this.fragments) throw new WsProtocolError("a continuation frame with no message begun");
     const needed = this.fragmentsFill + payload.length;
-    if (needed > this.fragments.length) {
-      const grown = new Uint8Array(Math.max(needed, 2 * this.fragments.length));
-      grown.set(this.fragments.subarray(0, this.fragmentsFill));
-      this.fragments = grown;
-    }
+    this.fragments = grownBuffer(this.fragments, this.fragmentsFill, needed);
     this.fragments.set(payload, this.fragmentsFill);
     this.fragmentsFill = needed;
     if (!this.fin) return;
@@ -257,12 +254,8 @@ export class ServerFrameReader {
 
   /** The split frame's buffer, grown (doubling) to hold `needed` bytes, never past the frame. */
   private grow(needed: number): Uint8Array {
-    const current = this.partial!;
-    if (needed <= current.length) return current;
-    const grown = new Uint8Array(Math.min(this.partialSize, Math.max(needed, 2 * current.length)));
-    grown.set(current.subarray(0, this.partialFill));
-    this.partial = grown;
-    return grown;
+    this.partial = grownBuffer(this.partial!, this.partialFill, needed, this.partialSize);
+    return this.partial;
   }
 }
 

@@ -7,7 +7,7 @@ import type { Socket } from "bun";
 import { createHash } from "node:crypto";
 import { RunError } from "../lib/errors.ts";
 import { hostPort, netRunError, type Target } from "../lib/net.ts";
-import { GatheringWriter, SocketWriter } from "../lib/socket-writer.ts";
+import { GatheringWriter, MAX_QUEUED_BYTES, SocketWriter } from "../lib/socket-writer.ts";
 import { printable } from "../lib/text.ts";
 import { connectReady } from "../lib/tls.ts";
 import { formatMs, withTimeout } from "../lib/timeout.ts";
@@ -20,8 +20,6 @@ import { wsUrl } from "./ws.ts";
 const ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 /** An upgrade response longer than this is not one. */
 const MAX_HEAD_BYTES = 16 * 1024;
-/** A client may have this much unsent data queued (a window of large messages). */
-const MAX_QUEUED_BYTES = 256 << 20;
 
 /** The upgrade request, and the key its answer must prove it read. */
 function upgradeRequest(target: Target): { request: Uint8Array; key: string } {

@@ -1,6 +1,7 @@
 // The Chromium on this machine, for whatever drives a browser (the chat page's tests, the
 // browser scenario, PDF reports): found, never downloaded. CHROMIUM_PATH names one elsewhere.
 import { existsSync } from "node:fs";
+import { RunError } from "./errors.ts";
 
 const NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
@@ -17,6 +18,13 @@ export function findChromium(): string | undefined {
 
 /** How to get one, for messages: "apt-get install chromium" on Debian. */
 export const CHROMIUM_HINT = "install Chromium (Debian: apt-get install chromium) or set CHROMIUM_PATH";
+
+/** The Chromium to drive, or a RunError: "<what needs it>, and none was found: <how to get one>". */
+export function requireChromium(use: string): string {
+  const path = findChromium();
+  if (!path) throw new RunError(`${use}, and none was found: ${CHROMIUM_HINT}`);
+  return path;
+}
 
 /**
  * Launch arguments for a headless Chromium driven by puppeteer-core: no sandbox when running as

@@ -3,6 +3,9 @@
 // resends it on `drain` (which can fire spuriously, so it simply tries again), and refuses to
 // queue beyond `limit` bytes so a peer that never reads cannot grow our memory without bound.
 
+/** What a client may have queued unsent (a window of large messages), in bytes. */
+export const MAX_QUEUED_BYTES = 256 << 20;
+
 export interface WritableSocket {
   write(data: Uint8Array): number;
 }

@@ -1,5 +1,6 @@
 // Length-prefixed framing for TCP, which is a byte stream with no message boundaries:
 // each message is a 4-byte big-endian payload length followed by the payload.
+import { grownBuffer } from "../lib/bytes.ts";
 import type { Framing } from "../lib/socket-writer.ts";
 
 export const FRAME_HEADER_BYTES = 4;
@@ -149,11 +150,7 @@ export class FrameDecoder {
 
   /** Grows the frame buffer to hold `needed` bytes, doubling, never past the frame's size. */
   private reserve(needed: number): Uint8Array {
-    const current = this.partial!;
-    if (needed <= current.length) return current;
-    const grown = new Uint8Array(Math.min(this.partialSize, Math.max(needed, current.length * 2)));
-    grown.set(current.subarray(0, this.partialFill));
-    this.partial = grown;
-    return grown;
+    this.partial = grownBuffer(this.partial!, this.partialFill, needed, this.partialSize);
+    return this.partial;
   }
 }

@@ -1,15 +1,12 @@
 // The report as a PDF: the HTML page (html.ts), printed by the Chromium installed on this
 // machine (puppeteer-core drives it; nothing is downloaded), on A4 or Letter.
 import puppeteer from "puppeteer-core";
-import { RunError } from "../../lib/errors.ts";
-import { CHROMIUM_HINT, chromiumArgs, findChromium } from "../../lib/chromium.ts";
+import { chromiumArgs, requireChromium } from "../../lib/chromium.ts";
 import type { Paper } from "../model/config.ts";
 
 /** The Chromium that prints; called before any load, so that a missing one fails at once. */
 export function checkPdfPrinter(): string {
-  const path = findChromium();
-  if (!path) throw new RunError(`--format pdf prints the report with Chromium, and none was found: ${CHROMIUM_HINT}`);
-  return path;
+  return requireChromium("--format pdf prints the report with Chromium");
 }
 
 export async function renderPdf(html: string, paper: Paper): Promise<Uint8Array> {

@@ -3,7 +3,7 @@
 // page measured comes back as latencies in milliseconds and goes into the same HDR histograms
 // as every other run.
 import puppeteer, { type Browser } from "puppeteer-core";
-import { CHROMIUM_HINT, chromiumArgs, findChromium } from "../../lib/chromium.ts";
+import { chromiumArgs, requireChromium } from "../../lib/chromium.ts";
 import { RunError } from "../../lib/errors.ts";
 import { withTimeout } from "../../lib/timeout.ts";
 import type { PATTERNS } from "../catalog.ts";
@@ -23,10 +23,8 @@ export interface BrowserRunSpec {
 }
 
 /** The Chromium to drive, or a RunError saying how to get one. */
-export function requireChromium(): string {
-  const path = findChromium();
-  if (!path) throw new RunError(`the browser scenario drives Chromium, and none was found: ${CHROMIUM_HINT}`);
-  return path;
+export function browserChromium(): string {
+  return requireChromium("the browser scenario drives Chromium");
 }
 
 /** The request rows, in the order the page measures them. */
@@ -46,7 +44,7 @@ function latencies(ms: number[]): Pick<BrowserRow, "latency" | "histogram"> {
 }
 
 export async function runBrowser(spec: BrowserRunSpec): Promise<BrowserSection> {
-  const executablePath = requireChromium();
+  const executablePath = browserChromium();
   const servers: ServerProcess[] = [];
   let pageServer: ReturnType<typeof Bun.serve> | undefined;
   let browser: Browser | undefined;

@@ -5,7 +5,7 @@ import { CHROMIUM_HINT, findChromium } from "../../lib/chromium.ts";
 import type { BenchConfig } from "../model/config.ts";
 import { latency } from "../model/format.ts";
 import type { Progress, SectionOf } from "../model/results.ts";
-import { type BrowserRunSpec, REQUEST_KINDS, requireChromium, runBrowser } from "../run/browser-run.ts";
+import { type BrowserRunSpec, REQUEST_KINDS, browserChromium, runBrowser } from "../run/browser-run.ts";
 import type { SectionPlan } from "./plan.ts";
 
 /** The short-polling interval unless --intervals says: the suite's first. */
@@ -47,7 +47,7 @@ export function plan(config: BenchConfig): BrowserPlan {
 
 /** For `bench browser` alone: no Chromium is an error before anything runs (the suite skips instead). */
 export function check(): void {
-  requireChromium();
+  browserChromium();
 }
 
 export async function run(p: BrowserPlan, progress: Progress): Promise<SectionOf<"browser">> {
