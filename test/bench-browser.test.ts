@@ -132,10 +132,11 @@ test("the suite without a Chromium: its browser section says it was skipped, and
 });
 
 test("bad options for the browser scenario are usage errors", async () => {
-  const r = await runCli(["bench/cli/main.ts", "browser", "--net", "delay=10ms", "--rate", "5"], "", 15_000);
+  const r = await runCli(["bench/cli/main.ts", "browser", "--net", "delay=10ms", "--rate", "5", "--size", "1k"], "", 15_000);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain("bench: browser runs our own servers on this host's loopback: --net does not combine with it");
   expect(r.stderr).toContain("bench: --rate does not apply to browser: one subscriber per pattern, one request at a time");
+  expect(r.stderr).toContain("bench: --size does not apply to browser: its requests are 64 B, as the Bun rows beside them");
 });
 
 test("what the browser missed, doubled or failed is listed under what went wrong", () => {

@@ -549,6 +549,7 @@ function validateCombinations(c: BenchConfig, args: ParsedArgs): void {
     if (args.values.has("transports")) problems.push("browser compares WebSocket with HTTP: --transports does not apply");
     for (const o of ["rate", "window", "count", "subscribers"])
       if (args.values.has(o)) problems.push(`--${o} does not apply to browser: one subscriber per pattern, one request at a time`);
+    if (args.values.has("size")) problems.push("--size does not apply to browser: its requests are 64 B, as the Bun rows beside them");
   }
   if (["push", "fanout"].includes(c.scenario)) {
     for (const o of ["size", "rate", "window", "count"])

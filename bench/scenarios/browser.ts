@@ -8,6 +8,9 @@ import type { Progress, SectionOf } from "../model/results.ts";
 import { type BrowserRunSpec, REQUEST_KINDS, browserChromium, runBrowser } from "../run/browser-run.ts";
 import type { SectionPlan } from "./plan.ts";
 
+/** The requests' size, in the browser and in the Bun round trips beside them (--size is refused). */
+const BROWSER_MESSAGE_BYTES = 64;
+
 /** The short-polling interval unless --intervals says: the suite's first. */
 const BROWSER_POLL_MS = 250;
 
@@ -40,7 +43,7 @@ export function plan(config: BenchConfig): BrowserPlan {
       warmupMs: config.warmupMs ?? 300,
       // Short in the suite, whose other sections hold the Bun clients' figures already.
       durationMs: config.durationMs ?? (config.scenario === "suite" ? (config.quick ? 600 : 1000) : config.quick ? 1000 : 2000),
-      size: config.sizes?.[0] ?? 64,
+      size: BROWSER_MESSAGE_BYTES,
     },
   };
 }
