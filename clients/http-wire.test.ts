@@ -58,8 +58,8 @@ async function openWire(target: Target, options: WireEchoOptions): Promise<Wire>
   wire.channel = await openWireEcho(
     target,
     {
-      onReply(payload) {
-        wire.replies.push(payload.slice());
+      onReply(bytes, start, end) {
+        wire.replies.push(bytes.slice(start, end));
         wake();
       },
       onClose(reason) {
@@ -405,7 +405,7 @@ describe("a fixed request (a server socketlab did not write)", () => {
     const replies: string[] = [];
     const channel = await openWireEcho(
       server.target,
-      { onReply: (r) => replies.push(Buffer.from(r).toString()), onReject: (kind) => rejected.push(kind) },
+      { onReply: (r, start, end) => replies.push(Buffer.from(r.subarray(start, end)).toString()), onReject: (kind) => rejected.push(kind) },
       { request: { method: "POST", path: "/", headers: [["Host", "example.test"]], body: encoder.encode("ping") } },
     );
     for (let i = 0; i < 3; i++) channel.send(new Uint8Array(0));

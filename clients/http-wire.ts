@@ -388,7 +388,7 @@ class WireEcho implements WireEchoChannel {
     wire.outstanding--;
     const status = wire.parser.status;
     const deliver = (): void => {
-      if (this.accept === undefined || this.accept(status)) this.handlers.onReply(body);
+      if (this.accept === undefined || this.accept(status)) this.handlers.onReply(body, 0, body.length);
       else this.handlers.onReject?.(`http-${status}`);
     };
     if (this.reuse) return deliver();

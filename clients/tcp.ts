@@ -1,5 +1,5 @@
 import type { Socket } from "bun";
-import { FrameDecoder, LENGTH_PREFIXED, encodeFrame, framePayload } from "../protocol/frame.ts";
+import { FRAME_HEADER_BYTES, FrameDecoder, LENGTH_PREFIXED, encodeFrame, type OnFrame } from "../protocol/frame.ts";
 import { MAX_MESSAGE_BYTES } from "../protocol/limits.ts";
 import { RunError } from "../lib/errors.ts";
 import { hostPort, netRunError, type Target } from "../lib/net.ts";
@@ -63,44 +63,60 @@ export interface StreamOptions {
 /** The longest line a line-framed reply may be before the channel gives up on the server. */
 const MAX_LINE_BYTES = 1 << 20;
 
-/** Cuts a byte stream into replies as StreamOptions say; throws a one-line Error on a reply too long. */
-function replyCutter(options: StreamOptions, onReply: (reply: Uint8Array) => void): (chunk: Uint8Array) => void {
+type OnReply = EchoHandlers["onReply"];
+
+/**
+ * Cuts a byte stream into replies as StreamOptions say; throws a one-line Error on a reply too
+ * long. A reply that lies whole in a chunk is handed on as a range of it (no view is made: see
+ * EchoHandlers); one split across chunks is assembled in a buffer of our own.
+ */
+export function replyCutter(options: StreamOptions, onReply: OnReply): (chunk: Uint8Array) => void {
   if (options.frame === "length") {
     const decoder = new FrameDecoder(MAX_MESSAGE_BYTES);
-    return (chunk) => decoder.push(chunk, (frame) => onReply(framePayload(frame)));
+    const onFrame: OnFrame = (bytes, start, end) => onReply(bytes, start + FRAME_HEADER_BYTES, end);
+    return (chunk) => decoder.push(chunk, onFrame);
   }
   const whole = options.replyBytes;
-  if (options.frame === "none" && whole === undefined) return onReply;
+  if (options.frame === "none" && whole === undefined) return (chunk) => onReply(chunk, 0, chunk.length);
   const pending = new Uint8Array(options.frame === "none" ? whole! : MAX_LINE_BYTES);
   let used = 0;
   if (options.frame === "none")
     return (chunk) => {
       for (let pos = 0; pos < chunk.length; ) {
+        if (used === 0 && chunk.length - pos >= whole!) {
+          onReply(chunk, pos, pos + whole!);
+          pos += whole!;
+          continue;
+        }
         const n = Math.min(whole! - used, chunk.length - pos);
         pending.set(chunk.subarray(pos, pos + n), used);
         used += n;
         pos += n;
         if (used === whole) {
           used = 0;
-          onReply(pending);
+          onReply(pending, 0, whole);
         }
       }
     };
   return (chunk) => {
     let pos = 0;
     for (let lf = chunk.indexOf(10, pos); lf >= 0; lf = chunk.indexOf(10, pos)) {
-      const part = chunk.subarray(pos, lf);
+      let bytes = chunk;
+      let start = pos;
+      let end = lf;
       pos = lf + 1;
-      let line = part;
       if (used > 0) {
-        if (used + part.length > MAX_LINE_BYTES) throw new Error(`a line over ${MAX_LINE_BYTES} bytes`);
-        pending.set(part, used);
-        line = pending.subarray(0, used + part.length);
+        if (used + end - start > MAX_LINE_BYTES) throw new Error(`a line over ${MAX_LINE_BYTES} bytes`);
+        pending.set(chunk.subarray(start, end), used);
+        bytes = pending;
+        end = used + end - start;
+        start = 0;
         used = 0;
       }
-      onReply(line.at(-1) === 13 ? line.subarray(0, -1) : line);
+      onReply(bytes, start, end > start && bytes[end - 1] === 13 ? end - 1 : end);
     }
     const rest = chunk.length - pos;
+    if (rest === 0) return;
     if (used + rest > MAX_LINE_BYTES) throw new Error(`a line over ${MAX_LINE_BYTES} bytes without a newline`);
     pending.set(chunk.subarray(pos), used);
     used += rest;
@@ -116,7 +132,7 @@ export async function openStream(target: Target, handlers: EchoHandlers, options
   let writer: SocketWriter | undefined;
   let closing = false;
   let seen: Uint8Array | undefined; // the first bytes from the server, to quote if they make no sense
-  const cut = replyCutter(options, (reply) => handlers.onReply(reply));
+  const cut = replyCutter(options, (bytes, start, end) => handlers.onReply(bytes, start, end));
   const socket = await connect(target, timeoutMs, {
     data(chunk) {
       seen ??= chunk.slice(0, 48);
@@ -170,7 +186,7 @@ export async function hello(target: Target, message: string, timeoutMs: number, 
     data(chunk) {
       if (!framed) return resolveReply(chunk.slice());
       try {
-        decoder.push(chunk, (frame) => resolveReply(framePayload(frame).slice()));
+        decoder.push(chunk, (bytes, start, end) => resolveReply(bytes.slice(start + FRAME_HEADER_BYTES, end)));
       } catch (err) {
         rejectReply(new RunError(`the server's answer is not a valid frame: ${(err as Error).message}`));
       }

@@ -28,9 +28,13 @@ async function connected(target: Target, onData: Listener, onError: (code: strin
  * before the loop moves on, so a burst costs one system call instead of one per datagram.
  */
 export async function openEcho(target: Target, handlers: EchoHandlers): Promise<EchoChannel> {
-  const socket = await connected(target, handlers.onReply, (code) => {
-    if (code === "ECONNREFUSED") handlers.onClose?.(`no UDP server at ${hostPort(target.host, target.port)} (port unreachable)`);
-  });
+  const socket = await connected(
+    target,
+    (payload) => handlers.onReply(payload, 0, payload.length),
+    (code) => {
+      if (code === "ECONNREFUSED") handlers.onClose?.(`no UDP server at ${hostPort(target.host, target.port)} (port unreachable)`);
+    },
+  );
   let batch: Uint8Array[] = [];
   const flush = (): void => {
     const out = batch;

@@ -30,7 +30,7 @@ function reader(max = 1 << 20) {
   const messages: { text: boolean; bytes: number[] }[] = [];
   const controls: { opcode: number; bytes: number[] }[] = [];
   const r = new ServerFrameReader(max, {
-    message: (payload, text) => messages.push({ text, bytes: [...payload] }),
+    message: (bytes, start, end, text) => messages.push({ text, bytes: [...bytes.subarray(start, end)] }),
     control: (opcode, payload) => controls.push({ opcode, bytes: [...payload] }),
   });
   return { r, messages, controls };

@@ -116,15 +116,18 @@ export function closePayload(code: number, reason = ""): Uint8Array {
 const SPLIT_KEEP_BYTES = 64 * 1024;
 
 export interface FrameEvents {
-  /** A whole message (its fragments joined): a view, valid during the call. */
-  message(payload: Uint8Array, text: boolean): void;
+  /**
+   * A whole message (its fragments joined): `bytes` from `start` to `end`, valid during the call;
+   * a range, not a view, as clients/types.ts EchoHandlers explains.
+   */
+  message(bytes: Uint8Array, start: number, end: number, text: boolean): void;
   /** A close, ping or pong frame, with its payload (a view). */
   control(opcode: number, payload: Uint8Array): void;
 }
 
 /**
  * Cuts a server's byte stream into messages. A frame that arrives whole in one chunk is handed
- * out as a view of it; a frame split across chunks, and a fragmented message, are assembled in
+ * out as a range of it; a frame split across chunks, and a fragmented message, are assembled in
  * buffers that grow with the bytes received, so a length that claims more than was sent holds
  * no more memory than what came. Messages over `maxPayload` and every breach of the protocol
  * throw WsProtocolError.
@@ -161,9 +164,9 @@ export class ServerFrameReader {
         this.partialFill += take;
         pos += take;
         if (this.partialFill === this.partialSize) {
-          const payload = this.partial!.subarray(0, this.partialSize);
+          const payload = this.partial!;
           this.partial = null;
-          this.frame(payload);
+          this.frame(payload, 0, this.partialSize);
         }
         continue;
       }
@@ -183,7 +186,7 @@ export class ServerFrameReader {
         length = this.header(this.head, 0);
       }
       if (end - pos >= length) {
-        this.frame(chunk.subarray(pos, pos + length));
+        this.frame(chunk, pos, pos + length);
         pos += length;
       } else {
         this.partialSize = length;
@@ -217,28 +220,28 @@ export class ServerFrameReader {
     return length;
   }
 
-  /** One whole frame's payload, by its opcode. */
-  private frame(payload: Uint8Array): void {
+  /** One whole frame's payload (`bytes` from `start` to `end`), by its opcode. */
+  private frame(bytes: Uint8Array, start: number, end: number): void {
     const op = this.opcode;
-    if (op === OP_CLOSE || op === OP_PING || op === OP_PONG) return this.events.control(op, payload);
+    if (op === OP_CLOSE || op === OP_PING || op === OP_PONG) return this.events.control(op, bytes.subarray(start, end));
     if (op === OP_TEXT || op === OP_BINARY) {
       if (this.fragments) throw new WsProtocolError("a new message before the last one's final fragment");
-      if (this.fin) return this.events.message(payload, op === OP_TEXT);
+      if (this.fin) return this.events.message(bytes, start, end, op === OP_TEXT);
       this.fragmentsText = op === OP_TEXT;
-      this.fragments = payload.slice();
-      this.fragmentsFill = payload.length;
+      this.fragments = bytes.slice(start, end);
+      this.fragmentsFill = end - start;
       return;
     }
     if (op !== OP_CONTINUATION) throw new WsProtocolError(`a frame with the unknown opcode ${op}`);
     if (!this.fragments) throw new WsProtocolError("a continuation frame with no message begun");
-    const needed = this.fragmentsFill + payload.length;
+    const needed = this.fragmentsFill + end - start;
     this.fragments = grownBuffer(this.fragments, this.fragmentsFill, needed);
-    this.fragments.set(payload, this.fragmentsFill);
+    this.fragments.set(bytes.subarray(start, end), this.fragmentsFill);
     this.fragmentsFill = needed;
     if (!this.fin) return;
-    const message = this.fragments.subarray(0, this.fragmentsFill);
+    const message = this.fragments;
     this.fragments = null;
-    this.events.message(message, this.fragmentsText);
+    this.events.message(message, 0, this.fragmentsFill, this.fragmentsText);
   }
 
   /**

@@ -119,7 +119,7 @@ export async function openWireEcho(target: Target, handlers: EchoHandlers, timeo
     handlers.onClose?.(reason);
   };
   const reader = new ServerFrameReader(MAX_MESSAGE_BYTES, {
-    message: (payload) => handlers.onReply(payload),
+    message: (bytes, start, end) => handlers.onReply(bytes, start, end),
     control(opcode, payload) {
       if (opcode === OP_PING) sendControl(OP_PONG, payload);
       else if (opcode === OP_CLOSE) {

@@ -21,8 +21,8 @@ function u32(bytes: Uint8Array, at: number): number {
   return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
-/** The sequence number of a reply carrying `tag`, or -1 if it is not one of ours. */
-export function readBenchSeq(reply: Uint8Array, tag: number): number {
-  if (reply.length < BENCH_HEADER_BYTES || u32(reply, 0) !== tag >>> 0) return -1;
-  return u32(reply, 4);
+/** The sequence number of a reply (`bytes` from `start` to `end`) carrying `tag`, or -1 if it is not one of ours. */
+export function readBenchSeq(bytes: Uint8Array, tag: number, start = 0, end = bytes.length): number {
+  if (end - start < BENCH_HEADER_BYTES || u32(bytes, start) !== tag >>> 0) return -1;
+  return u32(bytes, start + 4);
 }

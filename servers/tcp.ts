@@ -55,9 +55,9 @@ export async function start(options: ServerOptions): Promise<RunningServer> {
       return;
     }
     try {
-      socket.data.decoder.push(chunk, (frame) => {
+      socket.data.decoder.push(chunk, (bytes, start, end) => {
         stats.messages++;
-        reply(socket, frame); // the frame (header included) goes back byte for byte
+        reply(socket, bytes.subarray(start, end)); // the frame (header included) goes back byte for byte
       });
     } catch (err) {
       if (!(err instanceof FrameTooLargeError)) throw err;

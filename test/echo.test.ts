@@ -56,8 +56,8 @@ test("tcp: a burst bigger than the socket buffers comes back short, is resumed o
   const channel = await openTcpEcho(
     { host: "127.0.0.1", port: server.port },
     {
-      onReply(payload) {
-        replies.push(payload.slice());
+      onReply(bytes, start, end) {
+        replies.push(bytes.slice(start, end));
         wake();
       },
     },

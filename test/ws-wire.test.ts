@@ -26,7 +26,7 @@ function collect() {
   const replies: Uint8Array[] = [];
   let closed: string | undefined;
   const handlers: EchoHandlers = {
-    onReply: (payload) => replies.push(payload.slice()),
+    onReply: (bytes, start, end) => replies.push(bytes.slice(start, end)),
     onClose: (reason) => {
       closed = reason;
     },

@@ -14,8 +14,8 @@ export function echoPipes(open: OpenChannel, size: number): OpenPipe {
     const message = new Uint8Array(size);
     for (let i = BENCH_HEADER_BYTES; i < size; i++) message[i] = i & 0xff;
     const channel = await open({
-      onReply(reply) {
-        const seq = reply.length === size ? readBenchSeq(reply, tag) : -1;
+      onReply(bytes, start, end) {
+        const seq = end - start === size ? readBenchSeq(bytes, tag, start, end) : -1;
         if (seq < 0) events.failed(undefined, "corrupt reply");
         else events.done(seq);
       },
@@ -94,7 +94,10 @@ export function firstReplyPipes(open: OpenChannel, size: number, timeoutMs: numb
           }
         };
         const deadline = setTimeout(() => finish(undefined, true), timeoutMs + 1000);
-        open({ onReply: (reply) => finish(reply.length === size ? undefined : "corrupt reply"), onClose: (reason) => finish(reason) }, timeoutMs).then(
+        open(
+          { onReply: (_bytes, start, end) => finish(end - start === size ? undefined : "corrupt reply"), onClose: (reason) => finish(reason) },
+          timeoutMs,
+        ).then(
           (opened) => {
             if (settled) {
               opened.close().catch(() => {}); // ended while opening: nothing else holds it
@@ -166,7 +169,12 @@ export interface OrderedOptions {
  */
 export function orderedPipes(open: OpenChannel, message: Uint8Array, options: OrderedOptions = {}): OpenPipe {
   const { expect, reopenAfterMs } = options;
-  const matches = (reply: Uint8Array): boolean => expect === undefined || (reply.length === expect.length && reply.every((b, i) => b === expect[i]));
+  const matches = (bytes: Uint8Array, start: number, end: number): boolean => {
+    if (expect === undefined) return true;
+    if (end - start !== expect.length) return false;
+    for (let i = 0; i < expect.length; i++) if (bytes[start + i] !== expect[i]) return false;
+    return true;
+  };
   return async (_index: number, events: PipeEvents): Promise<Pipe> => {
     const waiting: number[] = [];
     const timers = new Map<number, Timer>();
@@ -177,7 +185,7 @@ export function orderedPipes(open: OpenChannel, message: Uint8Array, options: Or
       retired?: number;
     }
     const handlersFor = (g: Generation) => ({
-      onReply(reply: Uint8Array) {
+      onReply(bytes: Uint8Array, start: number, end: number) {
         if (closed) return;
         if (!g.current) {
           // A late answer on a retired socket: reported for the operation given up on, which
@@ -190,7 +198,7 @@ export function orderedPipes(open: OpenChannel, message: Uint8Array, options: Or
         if (seq === undefined) return events.failed(undefined, "reply to no request");
         clearTimeout(timers.get(seq));
         timers.delete(seq);
-        if (matches(reply)) events.done(seq);
+        if (matches(bytes, start, end)) events.done(seq);
         else events.failed(seq, "unexpected reply");
       },
       onReject(kind: string) {

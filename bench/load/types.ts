@@ -41,8 +41,8 @@ export interface Channel {
 }
 
 export interface ChannelHandlers {
-  /** A reply's payload. It may be a view of a reused buffer: copy it to keep it. */
-  onReply(payload: Uint8Array): void;
+  /** A reply's payload: `bytes` from `start` to `end`, valid only during the call (as clients/types.ts EchoHandlers). */
+  onReply(bytes: Uint8Array, start: number, end: number): void;
   /** A reply that says the request failed (an HTTP status not expected): the next operation in order failed, by kind ("http-503"). */
   onReject?(kind: string): void;
   /** The channel closed without close() being called (server gone, rejected, reset). */

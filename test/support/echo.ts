@@ -49,8 +49,8 @@ export async function openCollector(transport: Transport, target: Target): Promi
     },
   };
   collector.channel = await ECHO_CLIENTS[transport](target, {
-    onReply(payload) {
-      replies.push(payload.slice());
+    onReply(bytes, start, end) {
+      replies.push(bytes.slice(start, end));
       wake();
     },
     onClose(reason) {
