@@ -4,23 +4,19 @@ import type { Pipe, PipeEvents, Scheduler } from "./types.ts";
 import type { SessionCounts } from "../stats/counts.ts";
 import { DEFAULT_INTERVAL_MS, IntervalRecorder, type IntervalShare } from "../stats/timeline.ts";
 import type { SegmentRecorder } from "../stats/segments.ts";
+import { InflightTable } from "./inflight.ts";
 
 /** Sends more than this far behind their intended time count as "behind schedule". */
 export const BEHIND_NS = 1_000_000;
 
 export type Phase = "warmup" | "measure" | "drain";
 
-interface Inflight {
-  intended: number;
-  sent: number;
-  /** Issued during the measured phase: only these are counted and timed, wherever they end. */
-  measured: boolean;
-}
-
-/** Per-pipe state: its operations in flight (insertion order = send order) and sequence tracking. */
+/**
+ * Per-pipe state: its operations in flight (numbered in send order; those issued during the
+ * measured phase are the ones counted and timed, wherever they end) and sequence tracking.
+ */
 class PipeState {
-  readonly inflight = new Map<number, Inflight>();
-  nextSeq = 0;
+  readonly inflight = new InflightTable();
   alive = true;
   readonly tracker = new SequenceTracker();
   constructor(readonly pipe: Pipe) {}
@@ -124,13 +120,12 @@ export class Session {
   issue(pipe: number, intended?: number, dueInWindow = false): boolean {
     const state = this.states[pipe]!;
     if (!state.alive) return false;
-    const seq = state.nextSeq++;
     const sent = this.clock.now();
     const due = intended ?? sent;
     const measured = this.phase === "measure" || dueInWindow;
-    state.inflight.set(seq, { intended: due, sent, measured });
+    const seq = state.inflight.add(due, sent, measured);
     if (!state.pipe.issue(seq)) {
-      state.inflight.delete(seq);
+      if (state.inflight.has(seq)) state.inflight.remove(seq);
       return false;
     }
     if (measured) {
@@ -148,23 +143,26 @@ export class Session {
   done(pipe: number, seq: number): void {
     const state = this.states[pipe]!;
     const now = this.clock.now();
-    const op = state.inflight.get(seq);
-    if (!op) {
+    const inflight = state.inflight;
+    if (!inflight.has(seq)) {
       // Not in flight: a duplicate, or a reply after its timeout. Both are counted, neither timed.
       state.tracker.arriveLate(seq);
       return;
     }
-    state.inflight.delete(seq);
-    state.tracker.arrive(seq, op.sent, now);
-    if (op.measured) {
+    const intended = inflight.intendedOf(seq);
+    const sent = inflight.sentOf(seq);
+    const measured = inflight.measuredOf(seq);
+    inflight.remove(seq);
+    state.tracker.arrive(seq, sent, now);
+    if (measured) {
       this.counts.completed++;
-      record(this.latency, now - op.intended);
-      record(this.uncorrected, now - op.sent);
+      record(this.latency, now - intended);
+      record(this.uncorrected, now - sent);
       // Into the interval it completes in (the drain's completions belong to the last one).
       if (this.phase === "measure") this.timeline.roll(now);
-      this.timeline.record(now - op.intended);
-      this.segments?.completed(op.intended, now - op.intended);
-      if (this.liveLatency) record(this.liveLatency, now - op.intended);
+      this.timeline.record(now - intended);
+      this.segments?.completed(intended, now - intended);
+      if (this.liveLatency) record(this.liveLatency, now - intended);
     }
     this.onSlotFree(pipe);
   }
@@ -200,10 +198,11 @@ export class Session {
   fail(pipe: number, seq: number | undefined, kind: string): void {
     this.error(kind);
     const inflight = this.states[pipe]!.inflight;
-    const op = seq === undefined ? undefined : inflight.get(seq);
-    if (seq === undefined || !op) return;
-    inflight.delete(seq);
-    if (op.measured) this.segments?.failed(op.intended);
+    if (seq === undefined || !inflight.has(seq)) return;
+    const measured = inflight.measuredOf(seq);
+    const intended = inflight.intendedOf(seq);
+    inflight.remove(seq);
+    if (measured) this.segments?.failed(intended);
     this.onSlotFree(pipe);
   }
 
@@ -222,8 +221,10 @@ export class Session {
     if (!state.alive) return;
     state.alive = false;
     this.error(`closed: ${reason}`);
-    for (const op of state.inflight.values()) if (op.measured) this.segments?.failed(op.intended);
-    state.inflight.clear();
+    for (const seq of state.inflight.inOrder()) {
+      if (state.inflight.measuredOf(seq)) this.segments?.failed(state.inflight.intendedOf(seq));
+      state.inflight.remove(seq);
+    }
     if (!this.anyAlive) this.onAllClosed();
   }
 
@@ -231,13 +232,16 @@ export class Session {
   sweepTimeouts(): void {
     const cutoff = this.clock.now() - this.timeoutNs;
     this.states.forEach((state, i) => {
-      for (const [seq, op] of state.inflight) {
-        if (op.sent > cutoff) break; // send order: the rest are younger
-        state.inflight.delete(seq);
-        if (op.measured) {
+      const inflight = state.inflight;
+      // Oldest first, in send order: the first younger than the cutoff ends the sweep.
+      for (let seq = inflight.first(); seq >= 0 && inflight.sentOf(seq) <= cutoff; seq = inflight.first()) {
+        const measured = inflight.measuredOf(seq);
+        const intended = inflight.intendedOf(seq);
+        inflight.remove(seq);
+        if (measured) {
           this.counts.timeouts++;
           this.timeline.error();
-          this.segments?.timedOut(op.intended);
+          this.segments?.timedOut(intended);
         }
         this.onSlotFree(i);
       }
@@ -248,7 +252,7 @@ export class Session {
     const end = this.phase === "drain" ? this.measureEnd : this.clock.now();
     // Closed here, not when measuring stops: the drain's completions belong to the last interval.
     if (this.phase === "drain") this.intervals ??= this.timeline.finish(this.measureEnd);
-    const sequence = sumSequences(this.states.map((s) => s.tracker.report(s.nextSeq)));
+    const sequence = sumSequences(this.states.map((s) => s.tracker.report(s.inflight.issued)));
     return {
       counts: this.counts,
       latency: this.latency,
