@@ -27,10 +27,11 @@ export interface ResponseHandler {
   /** The status line and header fields are in. Return false to stop parsing (the caller gives up on the connection). */
   onHead(parser: ResponseParser): boolean;
   /**
-   * A complete body. It is a view of the chunk given to push() or of a buffer the parser reuses
-   * for the next response: copy it to keep it.
+   * A complete body: `bytes` from `start` to `end`, a range of the chunk given to push() or of a
+   * buffer the parser reuses for the next response; copy it to keep it. A range, not a view, as
+   * clients/types.ts EchoHandlers explains.
    */
-  onBody(body: Uint8Array): void;
+  onBody(bytes: Uint8Array, start: number, end: number): void;
 }
 
 // Parser states. Those up to TRAILER read lines; the others count or collect body bytes.
@@ -125,7 +126,7 @@ export class ResponseParser {
   end(): void {
     if (this.state === UNTIL_CLOSE) {
       this.state = STOPPED;
-      return this.deliver(this.body.subarray(0, this.bodyLength));
+      return this.deliver(this.body, 0, this.bodyLength);
     }
     if (this.idle) return;
     const where =
@@ -198,7 +199,7 @@ export class ResponseParser {
         this.state = CHUNK_SIZE;
         return;
       case TRAILER:
-        if (end === start) this.finish(this.body.subarray(0, this.bodyLength));
+        if (end === start) this.finish(this.body, 0, this.bodyLength);
         return;
     }
   }
@@ -302,11 +303,11 @@ export class ResponseParser {
     }
     if (this.state === STOPPED) return;
     this.bodyLength = 0;
-    if (status === 204 || status === 304 || status === 101 || this.noBody) return this.finish(EMPTY);
+    if (status === 204 || status === 304 || status === 101 || this.noBody) return this.finish(EMPTY, 0, 0);
     if (this.chunked) {
       this.state = CHUNK_SIZE;
     } else if (this.contentLength >= 0) {
-      if (this.contentLength === 0) return this.finish(EMPTY);
+      if (this.contentLength === 0) return this.finish(EMPTY, 0, 0);
       this.remaining = this.contentLength;
       this.state = BODY;
     } else {
@@ -339,7 +340,7 @@ export class ResponseParser {
     this.state = CHUNK_DATA;
   }
 
-  /** Content-Length body: a view of the chunk when it lies whole in it, else copied into the reused buffer. */
+  /** Content-Length body: a range of the chunk when it lies whole in it, else copied into the reused buffer. */
   private contentBody(chunk: Uint8Array, pos: number): number {
     const available = chunk.length - pos;
     if (this.discardBodies) {
@@ -349,20 +350,20 @@ export class ResponseParser {
       this.remaining -= n;
       if (this.remaining === 0) {
         this.bodyBytes += this.contentLength;
-        this.finish(EMPTY);
+        this.finish(EMPTY, 0, 0);
       }
       return pos + n;
     }
     if (this.remaining === this.contentLength && available >= this.remaining) {
       const end = pos + this.remaining;
-      this.finish(chunk.subarray(pos, end));
+      this.finish(chunk, pos, end);
       return end;
     }
     if (this.remaining === this.contentLength && this.body.length < this.contentLength) this.body = new Uint8Array(this.contentLength);
     const n = Math.min(available, this.remaining);
     this.body.set(chunk.subarray(pos, pos + n), this.contentLength - this.remaining);
     this.remaining -= n;
-    if (this.remaining === 0) this.finish(this.body.subarray(0, this.contentLength));
+    if (this.remaining === 0) this.finish(this.body, 0, this.contentLength);
     return pos + n;
   }
 
@@ -391,16 +392,16 @@ export class ResponseParser {
     this.body = grown;
   }
 
-  private finish(body: Uint8Array): void {
+  private finish(bytes: Uint8Array, start: number, end: number): void {
     this.state = this.closeAfter ? STOPPED : STATUS_LINE;
     this.sectionBytes = 0;
-    this.deliver(body);
+    this.deliver(bytes, start, end);
   }
 
-  private deliver(body: Uint8Array): void {
+  private deliver(bytes: Uint8Array, start: number, end: number): void {
     this.responses++;
-    this.bodyBytes += body.length;
-    this.handler.onBody(body);
+    this.bodyBytes += end - start;
+    this.handler.onBody(bytes, start, end);
   }
 }
 

@@ -194,8 +194,8 @@ class Wire implements WritableSocket, ResponseHandler {
     return this.channel.head(this, parser);
   }
 
-  onBody(body: Uint8Array): void {
-    this.channel.reply(this, body);
+  onBody(bytes: Uint8Array, start: number, end: number): void {
+    this.channel.reply(this, bytes, start, end);
   }
 }
 
@@ -383,12 +383,12 @@ class WireEcho implements WireEchoChannel {
     return false;
   }
 
-  reply(wire: Wire, body: Uint8Array): void {
+  reply(wire: Wire, bytes: Uint8Array, start: number, end: number): void {
     if (this.done) return;
     wire.outstanding--;
     const status = wire.parser.status;
     const deliver = (): void => {
-      if (this.accept === undefined || this.accept(status)) this.handlers.onReply(body, 0, body.length);
+      if (this.accept === undefined || this.accept(status)) this.handlers.onReply(bytes, start, end);
       else this.handlers.onReject?.(`http-${status}`);
     };
     if (this.reuse) return deliver();
