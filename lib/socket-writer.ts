@@ -106,6 +106,8 @@ export class GatheringWriter implements MessageWriter {
   private readonly buffer = new Uint8Array(GATHER_BUFFER_BYTES);
   /** Where a large message is framed, when the framing transforms its payload. */
   private large = new Uint8Array(0);
+  /** The buffer's first bytes as last written: kept while the length repeats. */
+  private view = new Uint8Array(0);
   private used = 0;
   private scheduled = false;
   /** Messages written in this turn, and in the last one. */
@@ -156,7 +158,7 @@ export class GatheringWriter implements MessageWriter {
     if (!framing) return this.writer.write(payload);
     if (need <= GATHER_MAX_BYTES) {
       framing.encode(payload, this.buffer, 0);
-      return this.writer.write(this.buffer.subarray(0, need));
+      return this.writer.write(this.first(need));
     }
     if (framing.header) return this.writer.write(framing.header(payload.length)) && this.writer.write(payload);
     // Placed so that the payload starts on a word boundary, where a framing can work in words;
@@ -173,6 +175,15 @@ export class GatheringWriter implements MessageWriter {
     if (this.used === 0) return;
     const n = this.used;
     this.used = 0;
-    this.writer.write(this.buffer.subarray(0, n));
+    this.writer.write(this.first(n));
+  }
+
+  /**
+   * The buffer's first `n` bytes. A view is an object allocated, and a round trip's messages are
+   * all one size: one view serves them all (the writer copies whatever it cannot send at once).
+   */
+  private first(n: number): Uint8Array {
+    if (this.view.length !== n) this.view = this.buffer.subarray(0, n);
+    return this.view;
   }
 }

@@ -14,14 +14,18 @@ export interface ClosedLoopOptions extends PhaseOptions {
 export function closedLoop(session: Session, opts: ClosedLoopOptions): Promise<void> {
   // A pipe may complete an operation inside issue(); the guard turns that re-entry into another
   // turn of the outer loop instead of a recursion as deep as the run is long.
+  // The pipes waiting for that turn, each once, oldest first: an array, as a Set's iterator would
+  // be an allocation per completion.
   let refilling = false;
-  const again = new Set<number>();
+  const again: number[] = [];
   const refill = (pipe: number): void => {
-    if (refilling) return void again.add(pipe);
+    if (refilling) {
+      if (!again.includes(pipe)) again.push(pipe);
+      return;
+    }
     refilling = true;
     try {
-      for (let p: number | undefined = pipe; p !== undefined; p = again.values().next().value) {
-        again.delete(p);
+      for (let p: number | undefined = pipe; p !== undefined; p = again.shift()) {
         while (phases.issuing && session.alive(p) && session.inflight(p) < opts.window) {
           if (phases.countReached) return phases.stop();
           if (!session.issue(p)) break;

@@ -44,9 +44,9 @@ export class Phases {
     const sweep = (): void => {
       if (this.stopped) return;
       session.sweepTimeouts();
-      clock.at(clock.now() + sweepEvery, sweep);
+      clock.roughlyAt(clock.now() + sweepEvery, sweep);
     };
-    clock.at(start + sweepEvery, sweep);
+    clock.roughlyAt(start + sweepEvery, sweep);
     const measure = (): void => {
       if (this.stopped) return;
       session.startMeasuring();
@@ -86,7 +86,7 @@ export class Phases {
     const drain = (): void => {
       session.sweepTimeouts();
       if (session.totalInflight === 0 || clock.now() >= deadline || !session.anyAlive) this.finish();
-      else clock.at(clock.now() + 1_000_000, drain);
+      else clock.roughlyAt(clock.now() + 1_000_000, drain);
     };
     drain();
   }

@@ -14,4 +14,7 @@ export const realScheduler: Scheduler = {
     else if (wait < COARSE_MARGIN_NS) setImmediate(() => realScheduler.at(atNs, fn));
     else setTimeout(() => realScheduler.at(atNs, fn), Math.floor((wait - COARSE_MARGIN_NS) / 1e6));
   },
+  roughlyAt(atNs, fn) {
+    setTimeout(fn, Math.max(0, Math.ceil((atNs - Bun.nanoseconds()) / 1e6)));
+  },
 };

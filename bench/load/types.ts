@@ -28,6 +28,12 @@ export interface Scheduler {
   now(): number;
   /** Runs fn at (or as soon as possible after) time `atNs`. */
   at(atNs: number, fn: () => void): void;
+  /**
+   * Runs fn no earlier than `atNs`, late by up to a timer tick (about a millisecond): for
+   * housekeeping that needs no precision, whose wait then costs no CPU (at() spins for its last
+   * stretch, on the same CPU as what is being measured).
+   */
+  roughlyAt(atNs: number, fn: () => void): void;
 }
 
 /**

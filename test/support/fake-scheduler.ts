@@ -17,6 +17,10 @@ export class FakeScheduler implements Scheduler {
     this.queue.push({ at: Math.max(atNs, this.time), order: this.order++, fn });
   }
 
+  roughlyAt(atNs: number, fn: () => void): void {
+    this.at(atNs, fn);
+  }
+
   /** Runs events until none are left or virtual time passes `untilNs`. */
   run(untilNs: number): void {
     for (let steps = 0; steps < 50_000_000; steps++) {
