@@ -35,21 +35,35 @@ export async function openEcho(target: Target, handlers: EchoHandlers): Promise<
       if (code === "ECONNREFUSED") handlers.onClose?.(`no UDP server at ${hostPort(target.host, target.port)} (port unreachable)`);
     },
   );
-  let batch: Uint8Array[] = [];
+  // The turn's datagrams, copied (callers reuse their buffer for the next datagram before the
+  // flush) into buffers kept from turn to turn, each with a view kept while its length repeats:
+  // sending allocates nothing once the bursts have reached their size.
+  const batch: Uint8Array[] = [];
+  const copies: Uint8Array[] = [];
+  const views: Uint8Array[] = [];
+  let queued = 0;
   const flush = (): void => {
-    const out = batch;
-    batch = [];
+    const n = queued;
+    queued = 0;
     try {
-      if (out.length === 1) socket.send(out[0]!);
-      else socket.sendMany(out);
+      if (n === 1) socket.send(batch[0]!);
+      else {
+        batch.length = n;
+        socket.sendMany(batch);
+      }
     } catch {
       // A full socket buffer drops the rest of the burst: for UDP that is loss, counted by the caller.
     }
   };
   return {
     send(payload) {
-      // Copied: callers reuse their buffer for the next datagram before the flush.
-      if (batch.push(payload.slice()) === 1) queueMicrotask(flush);
+      const i = queued++;
+      if (i === 0) queueMicrotask(flush);
+      if ((copies[i]?.length ?? -1) < payload.length) copies[i] = new Uint8Array(Math.max(64, payload.length));
+      if (views[i]?.length !== payload.length) views[i] = copies[i]!.subarray(0, payload.length);
+      const copy = views[i]!;
+      copy.set(payload);
+      batch[i] = copy;
       return true;
     },
     async close() {
