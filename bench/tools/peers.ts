@@ -284,7 +284,7 @@ http {
         }
       },
       // As fast as possible, like iperf3 -b 0: offer more than can be sent and see what left.
-      () => ours(600_000, losses.ours),
+      () => ours(2_000_000, losses.ours),
       // At the rate iperf3 just reached: loss at the same rate is the comparison that is fair to both.
       async () => (peerRate > 0 ? ours(Math.round(peerRate), losses.matched) : undefined),
     ]);
