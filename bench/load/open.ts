@@ -2,6 +2,17 @@ import type { Arrivals } from "./arrivals.ts";
 import { Phases, type PhaseOptions } from "./phases.ts";
 import type { Session } from "./session.ts";
 
+/**
+ * A turn issues what is due for at most this long, then lets timers and replies in: under
+ * overload, a turn that sent everything due by its start would take longer each time (the
+ * backlog grows while it sends), until the timer that ends the run could not fire for seconds.
+ */
+const TURN_BUDGET_NS = 1_000_000;
+/** As the window ends, the sends a pause held back go for at most this long (a safety net: see onStop). */
+const CATCH_UP_BUDGET_NS = 200_000_000;
+/** Sends between two looks at the clock when checking a budget. */
+const BUDGET_CHECK_EVERY = 64;
+
 export interface OpenLoopControl {
   originNs: number;
   resume(): void;
@@ -34,13 +45,16 @@ export function openLoop(session: Session, opts: OpenLoopOptions, started?: (loo
   let k = 0;
   let timerPending = false;
   let blocked = false;
+  /** When the latest turn began: what was due before it, it was that turn's to send. */
+  let turnAt = t0;
 
   const tick = (): void => {
     timerPending = false;
     blocked = false;
     if (!phases.issuing) return;
     const now = clock.now();
-    for (;;) {
+    turnAt = now;
+    for (let sent = 1; ; sent++) {
       const due = t0 + arrivals.dueNs(k);
       if (due === Number.POSITIVE_INFINITY) return; // the schedule has run out, for now
       if (due > now) {
@@ -61,22 +75,33 @@ export function openLoop(session: Session, opts: OpenLoopOptions, started?: (loo
       }
       session.issue(pipe, due);
       k++;
+      if (sent % BUDGET_CHECK_EVERY === 0 && clock.now() - now > TURN_BUDGET_NS) {
+        timerPending = true;
+        clock.at(now, tick); // at once, after what waits
+        return;
+      }
     }
   };
 
   const phases = new Phases(session, opts, (endNs) => {
     if (endNs === undefined) return; // count mode: everything asked for was sent
-    // Every send due before the window's end still goes, late if the process was paused when
-    // the window ended (the timer that ends it fires late too): only those a pipe's in-flight
-    // cap holds back are never sent, and that is the target not keeping up.
-    for (let due = t0 + arrivals.dueNs(k); due < endNs; due = t0 + arrivals.dueNs(k)) {
+    // The sends due since the last turn began still go, late if the process was paused when the
+    // window ended (the timer that ends it fires late too). Those due before it and still unsent
+    // are a backlog (the generator could not send them, or a pipe's in-flight cap held them back
+    // while the target fell behind): they are counted as never sent, not sent now and credited
+    // to a window that has ended.
+    const backlog = Math.max(0, arrivals.dueBefore(Math.min(turnAt, endNs) - t0) - k);
+    k += backlog;
+    const stopBy = clock.now() + CATCH_UP_BUDGET_NS;
+    for (let due = t0 + arrivals.dueNs(k), sent = 1; due < endNs; due = t0 + arrivals.dueNs(k), sent++) {
       const pipe = k % session.pipes;
       if (session.alive(pipe) && session.inflight(pipe) >= opts.maxInflightPerPipe) break;
       if (session.alive(pipe)) session.issue(pipe, due, true);
       else session.error("not sent: connection closed");
       k++;
+      if (sent % BUDGET_CHECK_EVERY === 0 && clock.now() > stopBy) break;
     }
-    session.addUnsent(Math.max(0, arrivals.dueBefore(endNs - t0) - k));
+    session.addUnsent(backlog + Math.max(0, arrivals.dueBefore(endNs - t0) - k));
   });
   session.onSlotFree = () => {
     if (blocked && !timerPending) tick();

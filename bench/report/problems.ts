@@ -22,7 +22,8 @@ function loadProblems(section: string, r: LoadResult): string[] {
       `${name}: ${count(r.sequence.lost)} of ${count(r.sequence.sent)} datagrams lost (${percent(r.sequence.lost / r.sequence.sent)}) over the whole run`,
     );
   if (r.sequence.reordered || r.sequence.duplicated) out.push(`${name}: ${count(r.sequence.reordered)} reordered, ${count(r.sequence.duplicated)} duplicated`);
-  if (r.counts.unsent && !searching) out.push(`${name}: ${count(r.counts.unsent)} scheduled sends never left (the target could not keep up)`);
+  if (r.counts.unsent && !searching)
+    out.push(`${name}: ${count(r.counts.unsent)} scheduled sends never left (the target, or the generator, could not keep up)`);
   const rejected = Object.entries({ ...r.serverRejected, ...r.serverErrors });
   if (rejected.length) out.push(`${name}: the server counted ${rejected.map(([k, v]) => `${k} ×${count(v)}`).join(", ")}`);
   // Which side set a closed loop's pace is a column of its table, not a problem. An open loop's
