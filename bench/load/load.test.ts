@@ -4,6 +4,7 @@ import { closedLoop } from "./closed.ts";
 import { FakeScheduler, fakeServerPipe } from "../../test/support/fake-scheduler.ts";
 import { constantArrivals } from "./arrivals.ts";
 import { openLoop } from "./open.ts";
+import { realScheduler } from "./scheduler.ts";
 import { Session } from "./session.ts";
 
 const MS = 1_000_000;
@@ -182,4 +183,29 @@ describe("HdrHistogram's own coordinated-omission example, through our correctio
     within(r.latency.getValueAtPercentile(90), 80 * S, 0.001);
     within(lat.p99, 98 * S, 0.001);
   });
+});
+
+test("an open loop offered more than its generator can send ends on time and counts the backlog as never sent (real clock)", async () => {
+  const session = new Session(realScheduler, 10 * S);
+  const events = session.eventsFor(0);
+  session.add({
+    // Each send costs the generator 4 µs: at most 250,000/s, a quarter of what is offered.
+    issue: (seq) => {
+      for (const until = Bun.nanoseconds() + 4 * US; Bun.nanoseconds() < until; );
+      events.done(seq);
+      return true;
+    },
+    close: async () => {},
+  });
+  const durationNs = 300 * MS;
+  await openLoop(session, { arrivals: constantArrivals(1_000_000), maxInflightPerPipe: 1000, warmupNs: 0, durationNs });
+  const r = session.result();
+  const offered = 300_000;
+  // A loop whose every turn sent all that was due by its start fell further behind each turn,
+  // and its window stretched to seconds; bounded turns let the window end on time (a slack for
+  // a pause of this machine).
+  expect(r.measuredNs).toBeLessThan(durationNs + 250 * MS);
+  expect(r.counts.sent).toBeLessThan(offered / 2);
+  expect(r.counts.unsent).toBeGreaterThan(offered / 2);
+  within(r.counts.sent + r.counts.unsent, offered, 0.02);
 });
