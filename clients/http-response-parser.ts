@@ -1,5 +1,6 @@
 // An incremental HTTP/1.1 response parser, for the lean HTTP client: status line, header fields,
 // and bodies framed by Content-Length, chunked Transfer-Encoding or the end of the connection.
+import { grownBuffer } from "../lib/bytes.ts";
 import { printable } from "../lib/text.ts";
 
 /** Status line plus header fields (and, separately, chunked trailers) may take this much. */
@@ -83,9 +84,9 @@ export class ResponseParser {
   private contentLength = -1;
   private chunked = false;
   private sectionBytes = 0;
-  private line = new Uint8Array(256);
+  private line: Uint8Array = new Uint8Array(256);
   private lineLength = 0;
-  private body = new Uint8Array(0);
+  private body: Uint8Array = new Uint8Array(0);
   private bodyLength = 0;
   private remaining = 0;
 
@@ -168,11 +169,7 @@ export class ResponseParser {
 
   private keep(chunk: Uint8Array, from: number, to: number): void {
     const need = this.lineLength + (to - from);
-    if (need > this.line.length) {
-      const grown = new Uint8Array(Math.max(need, this.line.length * 2));
-      grown.set(this.line.subarray(0, this.lineLength));
-      this.line = grown;
-    }
+    this.line = grownBuffer(this.line, this.lineLength, need);
     this.line.set(chunk.subarray(from, to), this.lineLength);
     this.lineLength = need;
   }
@@ -387,9 +384,8 @@ export class ResponseParser {
   /** Capacity for `size` body bytes, keeping those collected; doubles so appending stays linear. */
   private reserve(size: number): void {
     if (size <= this.body.length) return;
-    const grown = new Uint8Array(Math.min(Math.max(size, this.body.length * 2, 4096), Math.max(size, this.maxBody)));
-    grown.set(this.body.subarray(0, this.bodyLength));
-    this.body = grown;
+    // At least 4 KiB (bodies start from an empty buffer), at most the body limit.
+    this.body = grownBuffer(this.body, this.bodyLength, Math.max(size, Math.min(4096, this.maxBody)), Math.max(size, this.maxBody));
   }
 
   private finish(bytes: Uint8Array, start: number, end: number): void {
