@@ -50,3 +50,32 @@ export async function bareRoundTrip(transport: BareTransport, seconds: number, p
     await server.exited().catch(() => {});
   }
 }
+
+/**
+ * The smallest Bun HTTP/1.1 client for the same exchange as the HTTP row: CONNS keep-alive
+ * connections, each sending POST /echo with 64 bytes and sending again once the whole response
+ * is in (its size read from the first response's head: every response of the echo is as long).
+ * After a half-second warm-up it counts responses for SECONDS, then prints the rate.
+ */
+const HTTP_CLIENT = `const port = Number(process.env.PORT); const seconds = Number(process.env.SECONDS);
+  const req = new TextEncoder().encode("POST /echo HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Type: application/octet-stream\\r\\nContent-Length: 64\\r\\n\\r\\n" + "x".repeat(64));
+  const warm = Bun.nanoseconds() + 5e8; const end = warm + seconds * 1e9; let size = 0; let count = 0;
+  const report = () => { console.log(JSON.stringify({ rate: count / seconds })); process.exit(0); };
+  setTimeout(report, (seconds + 10) * 1000);
+  for (let i = 0; i < Number(process.env.CONNS); i++) {
+    let got = 0; let head = "";
+    await Bun.connect({ hostname: "127.0.0.1", port, socket: { open(s) { s.write(req); }, data(s, d) {
+      got += d.length;
+      if (size === 0) { head += d.toString("latin1"); const at = head.indexOf("\\r\\n\\r\\n"); if (at < 0) return; size = at + 4 + Number(/content-length: *(\\d+)/i.exec(head)[1]); }
+      for (; got >= size; got -= size) { const now = Bun.nanoseconds(); if (now > warm) count++; if (now > end) return report(); s.write(req); }
+    } } });
+  }`;
+
+/** Responses a second the bare HTTP client gets from the HTTP echo server at `port`, over `connections` connections. */
+export async function bareHttpRate(port: number, seconds: number, connections: number): Promise<number> {
+  const client = spawnChild([process.execPath, "-e", HTTP_CLIENT], PROJECT_ROOT, { PORT: String(port), SECONDS: String(seconds), CONNS: String(connections) });
+  const code = await client.exited((seconds + 15) * 1000);
+  const line = client.stdout.text.trim().split("\n").at(-1) ?? "";
+  if (code !== 0 || !line.startsWith("{")) throw new RunError(`the bare HTTP client failed: ${client.stderr.text.trim().slice(-200) || `exit ${code}`}`);
+  return (JSON.parse(line) as { rate: number }).rate;
+}

@@ -20,7 +20,7 @@ import { count, latency, table } from "../model/format.ts";
 import { startServer } from "../run/server-process.ts";
 import type { LoadSpec, PinMode } from "../model/spec.ts";
 import { median } from "../stats/median.ts";
-import { bareRoundTrip } from "./bare.ts";
+import { bareHttpRate, bareRoundTrip } from "./bare.ts";
 
 const GROUPS = ["rtt", "http", "nginx", "udp"] as const;
 const USAGE = `usage: bun run bench:peers [--rounds N (default 3)] [--seconds S per measurement (default 3)] [--only ${GROUPS.join(",")}]`;
@@ -148,23 +148,28 @@ class Peers {
     if (!Bun.which("wrk")) return void this.notes.push("wrk not installed: HTTP row skipped (apt-get install wrk)");
     const script = "/tmp/socketlab-wrk-post.lua";
     await Bun.write(script, 'wrk.method = "POST"\nwrk.body = string.rep("x", 64)\nwrk.headers["Content-Type"] = "application/octet-stream"\n');
-    const values = await this.alternate(
-      async () => {
-        const server = await startServer("http", ["--mode", "echo", "--quiet"]);
-        try {
-          const text = await output(
-            ["wrk", "-t1", "-c50", `-d${this.seconds}s`, "-s", script, `http://127.0.0.1:${server.port}/echo`],
-            (this.seconds + 15) * 1000,
-          );
+    /** Our HTTP echo server, started afresh for `measure`, as the harness's run starts its own. */
+    const withServer = async (measure: (port: number) => Promise<number | undefined>): Promise<number | undefined> => {
+      const server = await startServer("http", ["--mode", "echo", "--quiet"]);
+      try {
+        return await measure(server.port);
+      } finally {
+        server.kill("SIGKILL");
+      }
+    };
+    const [wrk, ours, bare] = await this.rotate([
+      () =>
+        withServer(async (port) => {
+          const text = await output(["wrk", "-t1", "-c50", `-d${this.seconds}s`, "-s", script, `http://127.0.0.1:${port}/echo`], (this.seconds + 15) * 1000);
           const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
           return Number.isFinite(rps) ? rps : undefined;
-        } finally {
-          server.kill("SIGKILL");
-        }
-      },
+        }),
       async () => (await runLoad({ ...this.base("http", "none"), clients: 50 })).opsPerSec,
-    );
-    this.row("HTTP POST /echo, 64 B, 50 connections, 1 in flight each: requests/s", "not pinned", values, (v) => count(v), "(wrk -t1 -c50)", "≥ 1.0×");
+      () => withServer((port) => bareHttpRate(port, this.seconds, 50)),
+    ]);
+    const what = "HTTP POST /echo, 64 B, 50 connections, 1 in flight each: requests/s";
+    this.row(what, "not pinned", { peer: bare!, ours: ours! }, (v) => count(v), "(bare Bun)", "≥ 0.95×");
+    this.row(what, "not pinned", { peer: wrk!, ours: ours! }, (v) => count(v), "(wrk -t1 -c50)", "≥ 1.0×");
   }
 
   /**
