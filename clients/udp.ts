@@ -36,9 +36,10 @@ export async function openEcho(target: Target, handlers: EchoHandlers): Promise<
     },
   );
   // The turn's datagrams, copied (callers reuse their buffer for the next datagram before the
-  // flush) into buffers kept from turn to turn: sending allocates nothing once the bursts have
-  // reached their size. Each buffer is a datagram's exact length, not a view of a larger one:
-  // handed views, sendMany cost half as much again per datagram.
+  // flush) into buffers kept from turn to turn, as many as the largest burst so far: no datagram
+  // allocates once its length has been seen in its place (a burst shorter than the largest
+  // takes one array of its own). Each buffer is a datagram's exact length, not a view of a
+  // larger one: handed views, sendMany cost half as much again per datagram.
   const batch: Uint8Array[] = [];
   let queued = 0;
   const flush = (): void => {

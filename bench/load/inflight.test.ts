@@ -1,9 +1,13 @@
 import { expect, test } from "bun:test";
 import { InflightTable } from "./inflight.ts";
 
-test("the ring agrees with a map of the same operations through growth, holes and out-of-order ends", () => {
-  const table = new InflightTable();
+test.each([
+  ["grows as it needs", undefined],
+  ["is held to 256 slots, so stragglers move to a map", 256],
+])("the ring agrees with a map of the same operations through growth, holes and out-of-order ends: it %s", (_, maxSlots) => {
+  const table = new InflightTable(maxSlots);
   const model = new Map<number, { intended: number; sent: number; measured: boolean }>();
+  let mostStragglers = 0;
   let random = 12345;
   const next = (n: number): number => {
     random = (random * 1103515245 + 12345) & 0x7fffffff;
@@ -18,8 +22,10 @@ test("the ring agrees with a map of the same operations through growth, holes an
       model.set(seq, op);
     } else {
       const inFlight = [...model.keys()];
-      // The oldest half the time (the usual case), else any, so holes open and close.
-      const seq = next(2) === 0 ? Math.min(...inFlight) : inFlight[next(inFlight.length)]!;
+      // The newest often (so old ones linger and the span outgrows a small ring), the oldest
+      // sometimes (the usual case), else any, so holes open and close.
+      const pick = next(4);
+      const seq = pick === 0 ? Math.min(...inFlight) : pick === 1 ? Math.max(...inFlight) : inFlight[next(inFlight.length)]!;
       expect(table.has(seq)).toBe(true);
       const op = model.get(seq)!;
       expect([table.intendedOf(seq), table.sentOf(seq), table.measuredOf(seq)]).toEqual([op.intended, op.sent, op.measured]);
@@ -28,11 +34,15 @@ test("the ring agrees with a map of the same operations through growth, holes an
       expect(table.has(seq)).toBe(false);
     }
     expect(table.size).toBe(model.size);
+    mostStragglers = Math.max(mostStragglers, table.stragglerCount);
     if (step % 997 === 0) {
       expect(table.inOrder()).toEqual([...model.keys()].sort((a, b) => a - b));
       expect(table.first()).toBe(model.size === 0 ? -1 : Math.min(...model.keys()));
     }
   }
+  // Held to a small ring, operations really did fall behind it; unbounded, none ever did.
+  if (maxSlots === undefined) expect(mostStragglers).toBe(0);
+  else expect(mostStragglers).toBeGreaterThan(0);
   expect(table.has(-1)).toBe(false);
   expect(table.has(table.issued)).toBe(false);
 });

@@ -92,6 +92,7 @@ class Peers {
 
   private row(what: string, layout: string, values: { peer: number[]; ours: number[] }, show: (v: number) => string, peerName: string, target: string): void {
     if (values.peer.length === 0) return void this.notes.push(`${what} (${layout}): ${peerName} gave no result`);
+    if (values.ours.length === 0) return void this.notes.push(`${what} (${layout}): socketlab gave no result`);
     const ours = spread(values.ours, show);
     const peer = spread(values.peer, show);
     // A peer's median of 0 (no loss) leaves no ratio to give; the two figures stand side by side.
@@ -312,7 +313,7 @@ http {
       "≤ 1.0×",
     );
     this.notes.push(
-      `At iperf3's rate socketlab sent ${spread(matched!, count).text} datagrams/s. Loss is what the receiver never got; the receivers differ (our UDP server in sink mode, on Bun, against iperf3's own, in C), so a loss beside iperf3's says as much about the two receivers as about the two senders.`,
+      `${matched!.length ? `At iperf3's rate socketlab sent ${spread(matched!, count).text} datagrams/s. ` : ""}Loss is what the receiver never got; the receivers differ (our UDP server in sink mode, on Bun, against iperf3's own, in C), so a loss beside iperf3's says as much about the two receivers as about the two senders.`,
     );
   }
 
