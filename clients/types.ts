@@ -9,7 +9,7 @@ export interface EchoHandlers {
   /**
    * A reply's payload: `bytes` from `start` to `end`, often a buffer Bun received into or one
    * reused, valid only during the call (copy the range to keep it). A range, not a view: the
-   * first view of a buffer Bun received into costs several times reading it by index, 0.3–1.5 µs
+   * first view of a buffer Bun received into costs several times reading it by index, 0.3–0.7 µs
    * here, a fifth of a TCP client's CPU per message at 64 B (bun run bench:micro, "a view of a
    * received chunk").
    */
