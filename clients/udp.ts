@@ -22,6 +22,9 @@ async function connected(target: Target, onData: Listener, onError: (code: strin
   });
 }
 
+/** Bytes of datagram buffers a channel keeps for its bursts, at most (past 64 buffers). */
+const KEPT_BYTES = 4 << 20;
+
 /**
  * Datagram echo. Loss is possible by nature: the caller counts what came back. Datagrams sent
  * in the same turn of the event loop leave together in one sendmmsg (Bun's sendMany), flushed
@@ -39,7 +42,8 @@ export async function openEcho(target: Target, handlers: EchoHandlers): Promise<
   // flush) into buffers kept from turn to turn, as many as the largest burst so far: no datagram
   // allocates once its length has been seen in its place (a burst shorter than the largest
   // takes one array of its own). Each buffer is a datagram's exact length, not a view of a
-  // larger one: handed views, sendMany cost half as much again per datagram.
+  // larger one: handed views, sendMany cost half as much again per datagram. Past KEPT_BYTES
+  // (large datagrams in a long burst), the rest are let go after the flush.
   const batch: Uint8Array[] = [];
   let queued = 0;
   const flush = (): void => {
@@ -51,6 +55,8 @@ export async function openEcho(target: Target, handlers: EchoHandlers): Promise<
     } catch {
       // A full socket buffer drops the rest of the burst: for UDP that is loss, counted by the caller.
     }
+    const keep = Math.max(64, Math.floor(KEPT_BYTES / batch[0]!.length));
+    if (batch.length > keep) batch.length = keep;
   };
   return {
     send(payload) {
