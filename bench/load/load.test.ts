@@ -209,3 +209,21 @@ test("an open loop offered more than its generator can send ends on time and cou
   expect(r.counts.unsent).toBeGreaterThan(offered / 2);
   within(r.counts.sent + r.counts.unsent, offered, 0.02);
 });
+
+test("overload with a connection closed: its share of the backlog counts as not sent for that reason, the rest as never sent", async () => {
+  // Two connections; the second is closed from the start. The first serves one request every
+  // 1 ms, one at a time; the schedule asks for 10 a millisecond, alternating between the two.
+  const { clock, session } = setup({ serviceNs: 1 * MS }, 2);
+  session.closed(1, "gone");
+  const done = openLoop(session, { arrivals: constantArrivals(10_000), maxInflightPerPipe: 1, warmupNs: 0, durationNs: 1 * S });
+  clock.run(10 * S);
+  await done;
+  const r = session.result();
+  const closed = r.counts.errors["not sent: connection closed"] ?? 0;
+  // Every send of the 10,000 scheduled is counted once: sent, not sent for the closed
+  // connection (its half), or never sent (the open one's share beyond what it served).
+  expect(r.counts.sent + closed + r.counts.unsent).toBe(10_000);
+  within(closed, 5000, 0.002);
+  within(r.counts.sent, 1000, 0.002);
+  within(r.counts.unsent, 4000, 0.003);
+});

@@ -13,6 +13,11 @@ const CATCH_UP_BUDGET_NS = 200_000_000;
 /** Sends between two looks at the clock when checking a budget. */
 const BUDGET_CHECK_EVERY = 64;
 
+/** How many of the numbers from `from` up to `to` (not included) leave `rest` divided by `n`. */
+function congruent(from: number, to: number, rest: number, n: number): number {
+  return Math.floor((to - 1 - rest) / n) - Math.floor((from - 1 - rest) / n);
+}
+
 export interface OpenLoopControl {
   originNs: number;
   resume(): void;
@@ -91,6 +96,10 @@ export function openLoop(session: Session, opts: OpenLoopOptions, started?: (loo
     // while the target fell behind): they are counted as never sent, not sent now and credited
     // to a window that has ended.
     const backlog = Math.max(0, arrivals.dueBefore(Math.min(turnAt, endNs) - t0) - k);
+    // Those meant for a connection already closed are counted as in time: not sent, for that.
+    let closedSends = 0;
+    for (let pipe = 0; pipe < session.pipes; pipe++) if (!session.alive(pipe)) closedSends += congruent(k, k + backlog, pipe, session.pipes);
+    if (closedSends > 0) session.error("not sent: connection closed", closedSends);
     k += backlog;
     const stopBy = clock.now() + CATCH_UP_BUDGET_NS;
     for (let due = t0 + arrivals.dueNs(k), sent = 1; due < endNs; due = t0 + arrivals.dueNs(k), sent++) {
@@ -101,7 +110,7 @@ export function openLoop(session: Session, opts: OpenLoopOptions, started?: (loo
       k++;
       if (sent % BUDGET_CHECK_EVERY === 0 && clock.now() > stopBy) break;
     }
-    session.addUnsent(backlog + Math.max(0, arrivals.dueBefore(endNs - t0) - k));
+    session.addUnsent(backlog - closedSends + Math.max(0, arrivals.dueBefore(endNs - t0) - k));
   });
   session.onSlotFree = () => {
     if (blocked && !timerPending) tick();

@@ -189,9 +189,10 @@ export class Session {
     return this.counts.sent;
   }
 
-  error(kind: string): void {
-    this.counts.errors[kind] = (this.counts.errors[kind] ?? 0) + 1;
-    if (this.phase === "measure") this.timeline.error();
+  /** `n` errors of a kind (one unless told). */
+  error(kind: string, n = 1): void {
+    this.counts.errors[kind] = (this.counts.errors[kind] ?? 0) + n;
+    if (this.phase === "measure") for (let i = 0; i < n; i++) this.timeline.error();
   }
 
   /** Operation `seq` on a pipe failed (or an unmatched failure, seq undefined): counted, slot freed. */
