@@ -13,9 +13,9 @@ export interface ClosedLoopOptions extends PhaseOptions {
  */
 export function closedLoop(session: Session, opts: ClosedLoopOptions): Promise<void> {
   // A pipe may complete an operation inside issue(); the guard turns that re-entry into another
-  // turn of the outer loop instead of a recursion as deep as the run is long.
-  // The pipes waiting for that turn, each once, oldest first: an array, as a Set's iterator would
-  // be an allocation per completion.
+  // turn of the outer loop instead of a recursion as deep as the run is long. The pipes waiting
+  // for that turn are kept each once, oldest first, in an array (a Set's iterator would be an
+  // allocation per completion).
   let refilling = false;
   const again: number[] = [];
   const refill = (pipe: number): void => {

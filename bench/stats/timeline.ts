@@ -58,8 +58,9 @@ export class IntervalRecorder {
     this.count++;
   }
 
-  error(): void {
-    this.errors++;
+  /** `n` errors (one unless told). */
+  error(n = 1): void {
+    this.errors += n;
   }
 
   /** Closes every interval that has ended by `nowNs` (an idle stretch gives empty intervals). */

@@ -39,12 +39,7 @@ export async function bareRoundTrip(transport: BareTransport, seconds: number, p
   const server = spawnChild([...prefix.server, process.execPath, "-e", SERVERS[transport]], PROJECT_ROOT);
   try {
     const port = Number((await server.stdout.waitFor(/^PORT \d+/, 10_000)).split(" ")[1]);
-    const client = spawnChild([...prefix.swarm, process.execPath, "-e", CLIENTS[transport]], PROJECT_ROOT, { PORT: String(port), SECONDS: String(seconds) });
-    const code = await client.exited((seconds + 15) * 1000);
-    const line = client.stdout.text.trim().split("\n").at(-1) ?? "";
-    if (code !== 0 || !line.startsWith("{"))
-      throw new RunError(`the bare ${transport} client failed: ${client.stderr.text.trim().slice(-200) || `exit ${code}`}`);
-    return (JSON.parse(line) as { p50: number }).p50;
+    return (await bareClient<{ p50: number }>(transport, [...prefix.swarm, process.execPath, "-e", CLIENTS[transport]], port, seconds)).p50;
   } finally {
     server.kill("SIGKILL");
     await server.exited().catch(() => {});
@@ -73,9 +68,14 @@ const HTTP_CLIENT = `const port = Number(process.env.PORT); const seconds = Numb
 
 /** Responses a second the bare HTTP client gets from the HTTP echo server at `port`, over `connections` connections. */
 export async function bareHttpRate(port: number, seconds: number, connections: number): Promise<number> {
-  const client = spawnChild([process.execPath, "-e", HTTP_CLIENT], PROJECT_ROOT, { PORT: String(port), SECONDS: String(seconds), CONNS: String(connections) });
+  return (await bareClient<{ rate: number }>("HTTP", [process.execPath, "-e", HTTP_CLIENT], port, seconds, { CONNS: String(connections) })).rate;
+}
+
+/** Runs a bare client against `port` for `seconds` and reads the JSON line it ends with. */
+async function bareClient<T>(name: string, cmd: string[], port: number, seconds: number, env: Record<string, string> = {}): Promise<T> {
+  const client = spawnChild(cmd, PROJECT_ROOT, { PORT: String(port), SECONDS: String(seconds), ...env });
   const code = await client.exited((seconds + 15) * 1000);
   const line = client.stdout.text.trim().split("\n").at(-1) ?? "";
-  if (code !== 0 || !line.startsWith("{")) throw new RunError(`the bare HTTP client failed: ${client.stderr.text.trim().slice(-200) || `exit ${code}`}`);
-  return (JSON.parse(line) as { rate: number }).rate;
+  if (code !== 0 || !line.startsWith("{")) throw new RunError(`the bare ${name} client failed: ${client.stderr.text.trim().slice(-200) || `exit ${code}`}`);
+  return JSON.parse(line) as T;
 }

@@ -1,6 +1,7 @@
 import { do_not_optimize } from "mitata";
 import { readBenchSeq } from "../../../protocol/bench-frame.ts";
 import { latency } from "../../model/format.ts";
+import { median } from "../../stats/median.ts";
 
 const ROUND_TRIPS = 20_000;
 
@@ -40,7 +41,6 @@ export async function receivedChunks(): Promise<{ indexNs: number; viewNs: numbe
   } finally {
     listener.stop(true);
   }
-  const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1]!;
   const result = { indexNs: median(index), viewNs: median(view) };
   console.log(`\na view of a received chunk (64 B through a loopback echo, ${ROUND_TRIPS} chunks, medians)`);
   console.log(`  header read by index:           ${latency(result.indexNs)}`);
